@@ -1,0 +1,81 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Payment, PaymentEvent } from '../domain/payment';
+import type { CreatePaymentRequest, ProviderPaymentState } from '../domain/provider-types';
+import type { Database } from '../platform/database';
+import { providerNamed, type ProviderRegistry } from '../providers/registry';
+import { ProviderRequestError } from '../providers/types';
+import { savePaymentAndEvents, toEventRow } from './payment-store';
+
+export interface PaymentActivityDependencies {
+  db: Database;
+  providers: ProviderRegistry;
+}
+
+/** The failure type workflows see when a provider refuses a request as invalid. */
+export const PROVIDER_REQUEST_FAILURE = 'ProviderRequestError';
+
+/** Provider refusals are final; everything else (network, 5xx) is retried by Temporal with the same idempotency key. */
+async function callProvider<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof ProviderRequestError) {
+      throw ApplicationFailure.create({
+        type: PROVIDER_REQUEST_FAILURE,
+        message: error.message,
+        nonRetryable: true,
+        details: [{ code: error.code, param: error.param }],
+      });
+    }
+    throw error;
+  }
+}
+
+export function createPaymentActivities({ db, providers }: PaymentActivityDependencies) {
+  return {
+    /** Writes the payment's latest state and new history lines; retries insert nothing twice. */
+    async savePayment(input: { payment: Payment; version: number; events: PaymentEvent[]; processedWebhookEventIds: number[] }): Promise<void> {
+      await savePaymentAndEvents(db, input);
+    },
+
+    async createProviderPayment(request: CreatePaymentRequest & { provider: string }): Promise<ProviderPaymentState> {
+      return callProvider(() => providerNamed(providers, request.provider).createPayment(request));
+    },
+
+    async getProviderPayment(input: { provider: string; providerPaymentId: string }): Promise<ProviderPaymentState> {
+      return callProvider(() => providerNamed(providers, input.provider).getPayment(input.providerPaymentId));
+    },
+
+    async captureProviderPayment(input: {
+      provider: string;
+      providerPaymentId: string;
+      amount?: number;
+      idempotencyKey: string;
+    }): Promise<ProviderPaymentState> {
+      return callProvider(() =>
+        providerNamed(providers, input.provider).capture(input.providerPaymentId, {
+          amount: input.amount,
+          idempotencyKey: input.idempotencyKey,
+        }),
+      );
+    },
+
+    async cancelProviderPayment(input: { provider: string; providerPaymentId: string; idempotencyKey: string }): Promise<ProviderPaymentState> {
+      return callProvider(() =>
+        providerNamed(providers, input.provider).cancel(input.providerPaymentId, { idempotencyKey: input.idempotencyKey }),
+      );
+    },
+
+    /** A provider event that arrived after the payment's workflow finished: recorded, never applied. */
+    async recordLateProviderEvent(input: { paymentId: string; event: PaymentEvent; webhookEventId: number | null }): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx('payment_events').insert(toEventRow(input.event)).onConflict('dedupe_key').ignore();
+        if (input.webhookEventId !== null) {
+          await trx('webhook_events').where({ id: input.webhookEventId }).whereNull('processed_at').update({ processed_at: trx.fn.now() });
+        }
+      });
+    },
+  };
+}
+
+export type PaymentActivities = ReturnType<typeof createPaymentActivities>;

@@ -1,0 +1,70 @@
+import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import Router from '@koa/router';
+import type { Client, Connection } from '@temporalio/client';
+import Koa from 'koa';
+import type { Database } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import type { ProviderRegistry } from '../providers/registry';
+import type { PaymentTiming } from '../workflows/definitions';
+import { errorHandler } from './errors';
+import { authenticate } from './middleware/auth';
+import { readBody, rejectRawCardData } from './middleware/body';
+import { idempotent } from './middleware/idempotency';
+import type { PaymentEngine } from './payment-commands';
+import { RouteTable } from './route';
+import { addAdminRoutes } from './routes/admin-routes';
+import { addPaymentRoutes } from './routes/payment-routes';
+import { addSystemRoutes } from './routes/system-routes';
+import { addWebhookRoutes } from './routes/webhook-routes';
+import { WebhookDispatcher } from './webhook-inbox';
+
+export interface ApiDependencies {
+  db: Database;
+  client: Client;
+  connection: Connection;
+  providers: ProviderRegistry;
+  log: Logger;
+  taskQueue: string;
+  timing: PaymentTiming;
+  returnUrl: string;
+  keys: { adminKey?: string; merchantKey?: string };
+  responseTimeoutMs?: number;
+}
+
+export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: WebhookDispatcher; openapi: () => object } {
+  const app = new Koa();
+  const router = new Router();
+  const dispatcher = new WebhookDispatcher(deps.db, deps.client, deps.taskQueue, deps.log);
+  const engine: PaymentEngine = {
+    client: deps.client, db: deps.db, taskQueue: deps.taskQueue, timing: deps.timing,
+    returnUrl: deps.returnUrl, responseTimeoutMs: deps.responseTimeoutMs ?? 30_000,
+  };
+  const routes = new RouteTable(router, authenticate(deps.keys), idempotent(deps.db));
+  addSystemRoutes(routes, deps.db, deps.connection);
+  addPaymentRoutes(routes, engine);
+  addWebhookRoutes(routes, deps.db, Object.values(deps.providers).filter((p) => p.isConfigured()), dispatcher);
+  addAdminRoutes(routes, deps.db, dispatcher);
+
+  let document: object | null = null;
+  const openapi = () =>
+    (document ??= new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: { title: 'Durapay API', version: '0.1.0', description: 'Payments as durable Temporal workflows.' },
+    }));
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = openapi();
+  });
+
+  app.use(async (ctx, next) => {
+    const started = Date.now();
+    await next();
+    // Never the body: it might hold what a customer typed.
+    deps.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'request');
+  });
+  app.use(errorHandler(deps.log));
+  app.use(readBody);
+  app.use(rejectRawCardData);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return { app, dispatcher, openapi };
+}

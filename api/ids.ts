@@ -1,0 +1,8 @@
+import { customAlphabet } from 'nanoid';
+
+const randomPart = customAlphabet('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 24);
+
+/** Stripe-style prefixed ids: pay_..., re_... */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomPart()}`;
+}

@@ -1,0 +1,48 @@
+import { ConfigError, type DurapayConfig, loadConfig } from '../platform/config';
+import { connectDatabase } from '../platform/database';
+import { createLogger } from '../platform/logger';
+import { connectTemporal } from '../platform/temporal';
+import { createProviders } from '../providers/registry';
+import { startApiServer } from './server';
+
+function requireProductionSettings(config: DurapayConfig): void {
+  const problems = [
+    !config.database.url && 'DATABASE_URL: required (npm start provides an embedded one)',
+    !config.temporal.address && 'TEMPORAL_ADDRESS: required (npm start provides an embedded one)',
+    !config.auth.adminKey && !config.auth.merchantKey && 'ADMIN_API_KEY or MERCHANT_API_KEY: at least one key is required',
+  ].filter(Boolean) as string[];
+  if (problems.length) throw new ConfigError(problems);
+}
+
+/** `npm run api`: one stateless API process; run as many as you like behind a load balancer. */
+async function main(): Promise<void> {
+  const log = createLogger('api');
+  const config = loadConfig();
+  requireProductionSettings(config);
+  const db = connectDatabase(config.database.url!);
+  const { client, connection } = await connectTemporal(config.temporal.address!, config.temporal.namespace);
+  const api = await startApiServer(
+    {
+      db, client, connection, log,
+      providers: createProviders(config),
+      taskQueue: config.temporal.taskQueue,
+      timing: config.payments,
+      returnUrl: config.payments.returnUrl,
+      keys: config.auth,
+    },
+    { host: config.host, port: config.port, relayIntervalMs: config.webhookRelayIntervalSeconds * 1000 },
+  );
+  log.info({ url: api.url }, 'api listening');
+  const stop = async () => {
+    await api.close();
+    await Promise.allSettled([connection.close(), db.destroy()]);
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,129 @@
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import type { Payment } from '../domain/payment';
+import type { Database } from '../platform/database';
+import {
+  API_ERROR_FAILURE,
+  type ApiErrorDetails,
+  cancelUpdate,
+  captureUpdate,
+  type PaymentTiming,
+  providerStateKnownUpdate,
+} from '../workflows/definitions';
+import { AMOUNT, CURRENCY, CUSTOMER_ID, PAYMENT_ID, PAYMENT_STATUS, PROVIDER } from '../workflows/search-attributes';
+import type { takePayment } from '../workflows/take-payment';
+import { ApiError } from './errors';
+import { findPayment } from './payment-reads';
+import type { CreatePaymentBody } from './schemas/payment-schemas';
+
+export interface PaymentEngine {
+  client: Client;
+  db: Database;
+  taskQueue: string;
+  timing: PaymentTiming;
+  returnUrl: string;
+  /** How long a request waits for the workflow before answering 503 (the work carries on). */
+  responseTimeoutMs: number;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ApiError(503, 'api_error', 'payment_in_progress',
+            'The payment is being processed but its outcome is not known yet. Retry with the same Idempotency-Key, or read it with GET /v1/payments/:id.'),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Maps what Temporal says to the API's errors; workflow validators carry their HTTP answer in the failure details. */
+async function translate<T>(engine: PaymentEngine, paymentId: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await withTimeout(action(), engine.responseTimeoutMs);
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === API_ERROR_FAILURE) {
+      const details = error.cause.details?.[0] as ApiErrorDetails;
+      throw new ApiError(details.status, details.type as ApiError['type'], details.code, error.cause.message, details.param);
+    }
+    if (error instanceof WorkflowNotFoundError) {
+      const payment = await findPayment(engine.db, paymentId);
+      if (!payment) throw ApiError.notFound('payment', paymentId);
+      throw new ApiError(409, 'invalid_request_error', 'payment_unexpected_state', `This payment is ${payment.status} and can no longer change.`);
+    }
+    throw new ApiError(503, 'api_error', 'engine_unavailable', 'The payment engine is unreachable right now. Retry with the same Idempotency-Key.');
+  }
+}
+
+export async function startPayment(engine: PaymentEngine, request: { paymentId: string; body: CreatePaymentBody; actor: string }): Promise<Payment> {
+  const { paymentId, body } = request;
+  const now = new Date().toISOString();
+  const payment: Payment = {
+    id: paymentId, object: 'payment', status: 'pending', amount: body.amount, currency: body.currency,
+    capture_method: body.capture_method, amount_captured: 0, amount_refunded: 0, provider: 'stripe',
+    provider_payment_id: null, payment_method: body.payment_method, client_secret: null, next_action: null,
+    failure_code: null, failure_message: null, failure_details: null, customer_id: body.customer_id ?? null,
+    description: body.description ?? null, metadata: body.metadata ?? {}, created_at: now, updated_at: now,
+  };
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof takePayment>('takePayment', {
+    workflowId: paymentId,
+    taskQueue: engine.taskQueue,
+    args: [{ payment, actor: request.actor, returnUrl: body.return_url ?? engine.returnUrl, timing: engine.timing }],
+    // A retried request joins the running workflow; a finished one is never started again.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: PAYMENT_ID, value: paymentId },
+      { key: PAYMENT_STATUS, value: 'pending' },
+      { key: PROVIDER, value: payment.provider },
+      { key: AMOUNT, value: payment.amount },
+      { key: CURRENCY, value: payment.currency },
+      ...(payment.customer_id ? [{ key: CUSTOMER_ID, value: payment.customer_id }] : []),
+    ]),
+  });
+  return translate(engine, paymentId, async () => {
+    try {
+      return await engine.client.workflow.executeUpdateWithStart(providerStateKnownUpdate, {
+        updateId: 'provider-state-known',
+        startWorkflowOperation,
+      });
+    } catch (error) {
+      // A retry after the workflow finished: it is never started again; answer from the record.
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        const existing = await findPayment(engine.db, paymentId);
+        if (existing) return existing;
+      }
+      throw error;
+    }
+  });
+}
+
+export async function capturePayment(engine: PaymentEngine, paymentId: string, input: { amountToCapture?: number; actor: string; updateId: string }): Promise<Payment> {
+  return translate(engine, paymentId, () =>
+    engine.client.workflow.getHandle(paymentId).executeUpdate(captureUpdate, {
+      args: [{ amountToCapture: input.amountToCapture, actor: input.actor }],
+      updateId: input.updateId,
+    }),
+  );
+}
+
+export async function cancelPayment(engine: PaymentEngine, paymentId: string, input: { reason?: string; actor: string; updateId: string }): Promise<Payment> {
+  return translate(engine, paymentId, () =>
+    engine.client.workflow.getHandle(paymentId).executeUpdate(cancelUpdate, {
+      args: [{ actor: input.actor, reason: input.reason }],
+      updateId: input.updateId,
+    }),
+  );
+}
+

@@ -1,0 +1,80 @@
+import type { Payment } from '../domain/payment';
+import type { Database } from '../platform/database';
+
+type Row = Record<string, unknown>;
+
+const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
+
+export function toPayment(row: Row): Payment {
+  return {
+    id: row.id as string,
+    object: 'payment',
+    status: row.status as Payment['status'],
+    amount: Number(row.amount),
+    currency: row.currency as string,
+    capture_method: row.capture_method as Payment['capture_method'],
+    amount_captured: Number(row.amount_captured),
+    amount_refunded: Number(row.amount_refunded),
+    provider: row.provider as string,
+    provider_payment_id: (row.provider_payment_id as string | null) ?? null,
+    payment_method: (row.payment_method as string | null) ?? null,
+    client_secret: (row.client_secret as string | null) ?? null,
+    next_action: (row.next_action as Payment['next_action']) ?? null,
+    failure_code: (row.failure_code as string | null) ?? null,
+    failure_message: (row.failure_message as string | null) ?? null,
+    failure_details: (row.failure_details as Payment['failure_details']) ?? null,
+    customer_id: (row.customer_id as string | null) ?? null,
+    description: (row.description as string | null) ?? null,
+    metadata: (row.metadata as Record<string, string>) ?? {},
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}
+
+export async function findPayment(db: Database, id: string): Promise<Payment | null> {
+  const row = await db('payments').where({ id }).first();
+  return row ? toPayment(row) : null;
+}
+
+export async function findPaymentIdByProviderId(db: Database, provider: string, providerPaymentId: string): Promise<string | null> {
+  const row = await db('payments').where({ provider, provider_payment_id: providerPaymentId }).first('id');
+  return row ? (row.id as string) : null;
+}
+
+export interface PaymentFilters {
+  customer_id?: string;
+  status?: string;
+  provider_payment_id?: string;
+  limit: number;
+  starting_after?: string;
+}
+
+/** Newest first, with a cursor on (created_at, id) so pages never skip or repeat a payment. */
+export async function listPayments(db: Database, filters: PaymentFilters): Promise<{ data: Payment[]; has_more: boolean } | null> {
+  const query = db('payments').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filters.limit + 1);
+  if (filters.customer_id) query.where({ customer_id: filters.customer_id });
+  if (filters.status) query.where({ status: filters.status });
+  if (filters.provider_payment_id) query.where({ provider_payment_id: filters.provider_payment_id });
+  if (filters.starting_after) {
+    const cursor = await db('payments').where({ id: filters.starting_after }).first('created_at', 'id');
+    if (!cursor) return null;
+    query.whereRaw('(created_at, id) < (?, ?)', [cursor.created_at, cursor.id]);
+  }
+  const rows = await query;
+  return { data: rows.slice(0, filters.limit).map(toPayment), has_more: rows.length > filters.limit };
+}
+
+export async function listPaymentEvents(db: Database, paymentId: string) {
+  const rows = await db('payment_events').where({ payment_id: paymentId }).orderBy([{ column: 'occurred_at' }, { column: 'id' }]);
+  return rows.map((row: Row) => ({
+    id: Number(row.id),
+    payment_id: row.payment_id as string,
+    type: row.type as string,
+    from_status: (row.from_status as string | null) ?? null,
+    to_status: (row.to_status as string | null) ?? null,
+    source: row.source as 'api' | 'webhook' | 'sync' | 'workflow',
+    actor: row.actor as string,
+    data: row.data as Record<string, unknown>,
+    occurred_at: iso(row.occurred_at),
+  }));
+}

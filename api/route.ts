@@ -1,0 +1,111 @@
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import { z, type ZodType } from 'zod';
+import { ApiError } from './errors';
+import { requireRole, type Role } from './middleware/auth';
+
+export interface RouteSpec<Body, Query> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Koa-style path: /v1/payments/:id */
+  path: string;
+  summary: string;
+  tag: string;
+  roles: Role[] | 'public';
+  /** State-changing routes require an Idempotency-Key. */
+  idempotent?: boolean;
+  body?: ZodType<Body>;
+  query?: ZodType<Query>;
+  response: { status: number; description: string; schema: ZodType };
+  handler: (ctx: Context, input: { body: Body; query: Query; params: Record<string, string> }) => Promise<unknown>;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  return path.reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), root);
+}
+
+/** Turns the first validation problem into a Stripe-style error naming the parameter. */
+export function parseOrThrow<T>(schema: ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue.code === 'unrecognized_keys') {
+    const param = [...issue.path, issue.keys[0]].join('.');
+    throw ApiError.invalid('parameter_unknown', `Received unknown parameter: ${param}`, param);
+  }
+  const param = issue.path.join('.') || undefined;
+  if (issue.path.length > 0 && valueAt(input, issue.path) === undefined) {
+    throw ApiError.invalid('parameter_missing', `Missing required param: ${param}.`, param);
+  }
+  throw ApiError.invalid('parameter_invalid', param ? `Invalid ${param}: ${issue.message}` : issue.message, param);
+}
+
+/** Registers a route on the router and its description in the OpenAPI registry, from the same schemas. */
+export class RouteTable {
+  readonly registry = new OpenAPIRegistry();
+
+  constructor(
+    private readonly router: Router,
+    private readonly authenticate: Middleware,
+    private readonly idempotent: Middleware,
+  ) {
+    this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  }
+
+  add<Body = undefined, Query = undefined>(spec: RouteSpec<Body, Query>): void {
+    const validate: Middleware = async (ctx, next) => {
+      ctx.state.input = {
+        body: spec.body ? parseOrThrow(spec.body, ctx.state.body ?? {}) : undefined,
+        query: spec.query ? parseOrThrow(spec.query, ctx.query) : undefined,
+      };
+      await next();
+    };
+    const handle: Middleware = async (ctx) => {
+      const { body, query } = ctx.state.input as { body: Body; query: Query };
+      const result = await spec.handler(ctx, { body, query, params: ctx.params as Record<string, string> });
+      if (ctx.body === undefined) {
+        ctx.status = spec.response.status;
+        ctx.body = result;
+      }
+    };
+    const chain: Middleware[] = [];
+    if (spec.roles !== 'public') chain.push(this.authenticate, requireRole(...spec.roles));
+    chain.push(validate);
+    if (spec.idempotent) chain.push(this.idempotent);
+    chain.push(handle);
+    this.router[spec.method](spec.path, ...(chain as [Middleware]));
+    this.describe(spec);
+  }
+
+  private describe<Body, Query>(spec: RouteSpec<Body, Query>): void {
+    const pathParams = [...spec.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+    this.registry.registerPath({
+      method: spec.method,
+      path: spec.path.replace(/:(\w+)/g, '{$1}'),
+      summary: spec.summary,
+      tags: [spec.tag],
+      ...(spec.roles === 'public' ? {} : { security: [{ bearerAuth: [] }] }),
+      request: {
+        ...(pathParams.length ? { params: z.object(Object.fromEntries(pathParams.map((p) => [p, z.string()]))) } : {}),
+        ...(spec.query ? { query: spec.query as unknown as z.ZodObject } : {}),
+        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().min(16).max(255) }) } : {}),
+      },
+      responses: {
+        [spec.response.status]: { description: spec.response.description, content: { 'application/json': { schema: spec.response.schema } } },
+        default: { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } },
+      },
+    });
+  }
+}
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      type: z.enum(['invalid_request_error', 'authentication_error', 'permission_error', 'idempotency_error', 'api_error']),
+      code: z.string(),
+      message: z.string(),
+      param: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });

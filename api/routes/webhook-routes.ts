@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import type { PaymentProvider } from '../../providers/types';
+import { WebhookVerificationError } from '../../providers/types';
+import { ApiError } from '../errors';
+import type { RouteTable } from '../route';
+import { storeWebhook, type WebhookDispatcher } from '../webhook-inbox';
+import type { Database } from '../../platform/database';
+
+const WebhookAck = z.object({ received: z.literal(true), duplicate: z.boolean() }).meta({ id: 'WebhookAck' });
+
+/** Verify, store, then hand over: the answer is fast and nothing is lost if Temporal is away. */
+export function addWebhookRoutes(routes: RouteTable, db: Database, providers: PaymentProvider[], dispatcher: WebhookDispatcher): void {
+  for (const provider of providers) {
+    routes.add({
+      method: 'post', path: `/webhooks/${provider.name}`, tag: 'Webhooks', roles: 'public',
+      summary: `Receive ${provider.name} webhooks (signature verified over the raw body)`,
+      response: { status: 200, description: 'Stored; applied exactly once', schema: WebhookAck },
+      handler: async (ctx) => {
+        let event;
+        try {
+          event = provider.parseWebhook(ctx.state.rawBody ?? Buffer.alloc(0), ctx.headers);
+        } catch (error) {
+          if (error instanceof WebhookVerificationError) {
+            throw ApiError.invalid('webhook_signature_invalid', `Webhook rejected: ${error.message}`);
+          }
+          throw error;
+        }
+        const stored = await storeWebhook(db, event, ctx.state.rawBody ?? Buffer.alloc(0));
+        await dispatcher.dispatch(stored.id, event);
+        return { received: true, duplicate: stored.duplicate };
+      },
+    });
+  }
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { isKnownCurrency, MAX_AMOUNT_MINOR } from '../../domain/money';
+import { PAYMENT_STATUSES } from '../../domain/payment-status';
+
+const metadata = z
+  .record(z.string().min(1).max(40), z.string().max(500))
+  .refine((value) => Object.keys(value).length <= 50, 'metadata holds at most 50 keys')
+  .refine((value) => !Object.keys(value).some((key) => key.startsWith('durapay_')), 'metadata keys starting with durapay_ are reserved');
+
+export const CreatePaymentBody = z
+  .strictObject({
+    amount: z.number().int().positive().max(MAX_AMOUNT_MINOR).describe('Positive integer in the currency\'s minor units (cents for EUR, yen for JPY).'),
+    currency: z
+      .string()
+      .regex(/^[a-z]{3}$/, 'must be a lowercase three-letter ISO 4217 code, e.g. eur')
+      .refine(isKnownCurrency, 'is not an ISO 4217 currency'),
+    payment_method: z
+      .string()
+      .regex(/^(pm|tok|card|src)_[A-Za-z0-9_]+$/, 'must be a provider token such as pm_card_visa')
+      .max(255),
+    capture_method: z.enum(['automatic', 'manual']).default('automatic'),
+    customer_id: z.string().min(1).max(255).optional(),
+    description: z.string().max(1000).optional(),
+    metadata: metadata.optional(),
+    return_url: z.url().optional().describe('Where the customer lands after 3-D Secure.'),
+  })
+  .meta({ id: 'CreatePaymentRequest' });
+export type CreatePaymentBody = z.infer<typeof CreatePaymentBody>;
+
+export const CapturePaymentBody = z
+  .strictObject({ amount_to_capture: z.number().int().positive().max(MAX_AMOUNT_MINOR).optional() })
+  .meta({ id: 'CapturePaymentRequest' });
+
+export const CancelPaymentBody = z
+  .strictObject({ cancellation_reason: z.enum(['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned']).optional() })
+  .meta({ id: 'CancelPaymentRequest' });
+
+export const ListPaymentsQuery = z.strictObject({
+  customer_id: z.string().optional(),
+  status: z.enum(PAYMENT_STATUSES).optional(),
+  provider_payment_id: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  starting_after: z.string().optional(),
+});
+
+const NextActionSchema = z.object({
+  type: z.literal('redirect_to_url'),
+  redirect_to_url: z.object({ url: z.string(), return_url: z.string().nullable() }),
+});
+
+export const PaymentSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('payment'),
+    status: z.enum(PAYMENT_STATUSES),
+    amount: z.number().int(),
+    currency: z.string(),
+    capture_method: z.enum(['automatic', 'manual']),
+    amount_captured: z.number().int(),
+    amount_refunded: z.number().int(),
+    provider: z.string(),
+    provider_payment_id: z.string().nullable(),
+    payment_method: z.string().nullable(),
+    client_secret: z.string().nullable(),
+    next_action: NextActionSchema.nullable(),
+    failure_code: z.string().nullable(),
+    failure_message: z.string().nullable(),
+    failure_details: z
+      .object({ provider_code: z.string().nullable(), provider_decline_code: z.string().nullable(), provider_message: z.string().nullable() })
+      .nullable(),
+    customer_id: z.string().nullable(),
+    description: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Payment' });
+
+export const PaymentListSchema = z
+  .object({ object: z.literal('list'), data: z.array(PaymentSchema), has_more: z.boolean() })
+  .meta({ id: 'PaymentList' });
+
+export const PaymentEventSchema = z
+  .object({
+    id: z.number().int(),
+    payment_id: z.string(),
+    type: z.string(),
+    from_status: z.string().nullable(),
+    to_status: z.string().nullable(),
+    source: z.enum(['api', 'webhook', 'sync', 'workflow']),
+    actor: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    occurred_at: z.string(),
+  })
+  .meta({ id: 'PaymentEvent' });
+
+export const PaymentEventListSchema = z
+  .object({ object: z.literal('list'), data: z.array(PaymentEventSchema), has_more: z.boolean() })
+  .meta({ id: 'PaymentEventList' });

@@ -1,0 +1,105 @@
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { ProviderEvent } from '../domain/provider-types';
+import type { Database } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import { providerEventSignal, type ProviderEventSignal } from '../workflows/definitions';
+import { findPaymentIdByProviderId } from './payment-reads';
+
+export interface StoredWebhook {
+  id: number;
+  duplicate: boolean;
+}
+
+/** Stores a verified event first (Formance-style), unique per provider and event id; duplicates bump a counter. */
+export async function storeWebhook(db: Database, event: ProviderEvent, rawBody: Buffer): Promise<StoredWebhook> {
+  const [row] = await db('webhook_events')
+    .insert({
+      provider: event.provider,
+      event_id: event.eventId,
+      type: event.type,
+      payment_id: event.paymentId,
+      provider_payment_id: event.providerPaymentId,
+      raw_body: rawBody.toString('utf8'),
+      normalized: JSON.stringify(event),
+    })
+    .onConflict(['provider', 'event_id'])
+    .merge({ delivery_count: db.raw('webhook_events.delivery_count + 1'), last_received_at: db.fn.now() })
+    .returning(['id', 'delivery_count']);
+  return { id: Number(row.id), duplicate: Number(row.delivery_count) > 1 };
+}
+
+/**
+ * Hands a stored event to its payment's workflow. A finished workflow gets the event recorded by a small
+ * workflow of its own; an unreachable Temporal leaves the event stored for the relay to retry.
+ */
+export class WebhookDispatcher {
+  constructor(
+    private readonly db: Database,
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** The webhook answers fast even when Temporal is away: the hand-off gets this long, then the relay takes over. */
+  static readonly HANDOFF_DEADLINE_MS = 3000;
+
+  async dispatch(webhookEventId: number, event: ProviderEvent): Promise<'signaled' | 'recorded_late' | 'unmatched' | 'deferred'> {
+    return this.client.withDeadline(Date.now() + WebhookDispatcher.HANDOFF_DEADLINE_MS, () => this.handOver(webhookEventId, event)).catch(async (error: unknown) => {
+      this.log.warn({ err: error, webhookEventId }, 'webhook stored; handing it to the workflow failed, the relay will retry');
+      await this.mark(webhookEventId, { error: String(error).slice(0, 500), dispatch_attempts: this.db.raw('dispatch_attempts + 1') });
+      return 'deferred' as const;
+    });
+  }
+
+  private async handOver(webhookEventId: number, event: ProviderEvent): Promise<'signaled' | 'recorded_late' | 'unmatched'> {
+    const paymentId =
+      event.paymentId ?? (event.providerPaymentId ? await findPaymentIdByProviderId(this.db, event.provider, event.providerPaymentId) : null);
+    if (!paymentId) {
+      await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), processed_at: this.db.fn.now(), error: 'no matching payment' });
+      return 'unmatched';
+    }
+    const signal: ProviderEventSignal = { event, webhookEventId, source: 'webhook' };
+    try {
+      await this.client.workflow.getHandle(paymentId).signal(providerEventSignal, signal);
+      await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), payment_id: paymentId, error: null });
+      return 'signaled';
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      await this.client.workflow
+        .start('recordLateProviderEvent', {
+          workflowId: `late-${event.provider}-${event.eventId}-${webhookEventId}-${Date.now()}`,
+          taskQueue: this.taskQueue,
+          args: [{ paymentId, signal }],
+        })
+        .catch((startError: unknown) => {
+          if (!(startError instanceof WorkflowExecutionAlreadyStartedError)) throw startError;
+        });
+      await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), payment_id: paymentId, error: null });
+      return 'recorded_late';
+    }
+  }
+
+  /** Retries stored events that never reached their workflow (Temporal was down, or the API died mid-way). */
+  async relayPending(olderThanSeconds = 2, batchSize = 100): Promise<number> {
+    // Claim a batch by pushing its next attempt out, so several API processes don't relay the same rows.
+    const claimed = await this.db.raw(
+      `update webhook_events set next_dispatch_at = now() + interval '30 seconds'
+       where id in (
+         select id from webhook_events
+         where signaled_at is null and received_at < now() - make_interval(secs => ?)
+           and (next_dispatch_at is null or next_dispatch_at < now())
+         order by id limit ? for update skip locked)
+       returning id, normalized`,
+      [olderThanSeconds, batchSize],
+    );
+    let relayed = 0;
+    for (const row of claimed.rows as Array<{ id: number; normalized: ProviderEvent }>) {
+      if ((await this.dispatch(Number(row.id), row.normalized)) !== 'deferred') relayed += 1;
+    }
+    return relayed;
+  }
+
+  private async mark(id: number, values: Record<string, unknown>): Promise<void> {
+    await this.db('webhook_events').where({ id }).update(values);
+  }
+}

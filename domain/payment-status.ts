@@ -1,0 +1,52 @@
+/** The payment lifecycle. Transitions only move forward; anything else is recorded and ignored. */
+export const PAYMENT_STATUSES = [
+  'pending',
+  'requires_action',
+  'processing',
+  'requires_capture',
+  'succeeded',
+  'failed',
+  'canceled',
+] as const;
+
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'canceled'];
+
+const ALLOWED_TRANSITIONS: Record<PaymentStatus, readonly PaymentStatus[]> = {
+  pending: ['requires_action', 'processing', 'requires_capture', 'succeeded', 'failed', 'canceled'],
+  requires_action: ['processing', 'requires_capture', 'succeeded', 'failed', 'canceled'],
+  processing: ['requires_capture', 'succeeded', 'failed', 'canceled'],
+  requires_capture: ['processing', 'succeeded', 'failed', 'canceled'],
+  succeeded: [],
+  failed: [],
+  canceled: [],
+};
+
+export function isTerminal(status: PaymentStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
+  return ALLOWED_TRANSITIONS[from].includes(to);
+}
+
+export type TransitionVerdict =
+  | { kind: 'apply' }
+  | { kind: 'ignore'; reason: 'same_status' | 'backward' | 'after_final' };
+
+/** Decides whether an observed provider status moves the payment or is only recorded. */
+export function judgeTransition(from: PaymentStatus, to: PaymentStatus): TransitionVerdict {
+  if (from === to) return { kind: 'ignore', reason: 'same_status' };
+  if (canTransition(from, to)) return { kind: 'apply' };
+  return { kind: 'ignore', reason: isTerminal(from) ? 'after_final' : 'backward' };
+}
+
+export function canCapture(status: PaymentStatus): boolean {
+  return status === 'requires_capture';
+}
+
+/** Stripe refuses to cancel a PaymentIntent that is processing or final; so do we. */
+export function canCancel(status: PaymentStatus): boolean {
+  return status === 'pending' || status === 'requires_action' || status === 'requires_capture';
+}

@@ -1,0 +1,66 @@
+import type { PaymentStatus } from './payment-status';
+import type { NextAction, ProviderPaymentState } from './provider-types';
+
+export type CaptureMethod = 'automatic' | 'manual';
+export type EventSource = 'api' | 'webhook' | 'sync' | 'workflow';
+
+/** A payment as the API shows it and the database stores it. Times are ISO 8601 UTC. */
+export interface Payment {
+  id: string;
+  object: 'payment';
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  capture_method: CaptureMethod;
+  amount_captured: number;
+  amount_refunded: number;
+  provider: string;
+  provider_payment_id: string | null;
+  payment_method: string | null;
+  client_secret: string | null;
+  next_action: NextAction | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  failure_details: { provider_code: string | null; provider_decline_code: string | null; provider_message: string | null } | null;
+  customer_id: string | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One line of a payment's history. */
+export interface PaymentEvent {
+  dedupe_key: string;
+  payment_id: string;
+  type: string;
+  from_status: PaymentStatus | null;
+  to_status: PaymentStatus | null;
+  source: EventSource;
+  actor: string;
+  data: Record<string, unknown>;
+  occurred_at: string;
+}
+
+/** Folds what the provider reports into the payment; the caller has already judged the status change. */
+export function mergeProviderState(payment: Payment, state: ProviderPaymentState, now: string): Payment {
+  const failure = state.status === 'failed' ? state.failure : null;
+  return {
+    ...payment,
+    status: state.status,
+    provider_payment_id: state.providerPaymentId,
+    client_secret: state.clientSecret ?? payment.client_secret,
+    next_action: state.status === 'requires_action' ? state.nextAction : null,
+    amount_captured: Math.max(payment.amount_captured, state.amountCaptured),
+    failure_code: failure?.failure_code ?? null,
+    failure_message: failure?.failure_message ?? null,
+    failure_details: failure
+      ? {
+          provider_code: failure.provider_code,
+          provider_decline_code: failure.provider_decline_code,
+          provider_message: failure.provider_message,
+        }
+      : null,
+    updated_at: now,
+  };
+}

@@ -1,0 +1,51 @@
+import type { PaymentStatus } from './payment-status';
+import type { PaymentFailure } from './failure';
+
+/** What Durapay knows of a payment at the provider, in provider-neutral terms. */
+export interface ProviderPaymentState {
+  provider: string;
+  providerPaymentId: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  amountCaptured: number;
+  /** The provider's own status word, kept for the record. */
+  providerStatus: string;
+  clientSecret: string | null;
+  nextAction: NextAction | null;
+  failure: PaymentFailure | null;
+  /** The engine's payment id when the provider echoes it (metadata), else null. */
+  paymentId: string | null;
+}
+
+export interface NextAction {
+  type: 'redirect_to_url';
+  redirect_to_url: { url: string; return_url: string | null };
+}
+
+/** A verified webhook, translated: which payment it concerns and what it says. */
+export interface ProviderEvent {
+  provider: string;
+  eventId: string;
+  type: string;
+  /** Seconds since the epoch at the provider, for ordering diagnostics. */
+  createdAt: number;
+  providerPaymentId: string | null;
+  paymentId: string | null;
+  /** Present when the event carries a payment state. */
+  state: ProviderPaymentState | null;
+}
+
+export interface CreatePaymentRequest {
+  paymentId: string;
+  amount: number;
+  currency: string;
+  captureMethod: 'automatic' | 'manual';
+  paymentMethod: string;
+  customerId: string | null;
+  description: string | null;
+  metadata: Record<string, string>;
+  returnUrl: string;
+  /** Derived from the payment id, never random, so a retried call can't charge twice. */
+  idempotencyKey: string;
+}

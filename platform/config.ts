@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting Durapay reads from the environment, validated once at startup. */
+const durationSeconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
+
+const environmentSchema = z.object({
+  DATA_DIR: z.string().default('.data'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port(3000),
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: optionalString.pipe(z.url().optional()),
+  EMBEDDED_POSTGRES_PORT: port(5433),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('durapay-payments'),
+  TEMPORAL_CLI_PATH: optionalString,
+  /** A workflow bundle prebuilt with bundleWorkflowCode; otherwise workers bundle at startup. */
+  TEMPORAL_WORKFLOW_BUNDLE: optionalString,
+  EMBEDDED_TEMPORAL_PORT: port(7233),
+  EMBEDDED_TEMPORAL_UI_PORT: port(8233),
+
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  /** Points the Stripe SDK at another host, e.g. the local sandbox or stripe-mock. */
+  STRIPE_API_BASE: optionalString.pipe(z.url().optional()),
+  STRIPE_SANDBOX_PORT: port(12112),
+
+  ADMIN_API_KEY: optionalString.pipe(z.string().min(16).optional()),
+  MERCHANT_API_KEY: optionalString.pipe(z.string().min(16).optional()),
+
+  PAYMENT_RETURN_URL: optionalString.pipe(z.url().optional()),
+  PAYMENT_POLL_INITIAL_SECONDS: durationSeconds(60),
+  PAYMENT_POLL_MAX_SECONDS: durationSeconds(3600),
+  AUTHORIZATION_EXPIRY_SECONDS: durationSeconds(7 * 24 * 3600),
+  WEBHOOK_RELAY_INTERVAL_SECONDS: durationSeconds(5),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface DurapayConfig {
+  dataDir: string;
+  host: string;
+  port: number;
+  publicUrl: string;
+  logLevel: Environment['LOG_LEVEL'];
+  database: { url?: string; embeddedPort: number };
+  temporal: {
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    cliPath?: string;
+    workflowBundlePath?: string;
+    embeddedPort: number;
+    embeddedUiPort: number;
+  };
+  stripe: {
+    secretKey?: string;
+    webhookSecret?: string;
+    apiBase?: string;
+    sandboxPort: number;
+  };
+  auth: { adminKey?: string; merchantKey?: string };
+  payments: {
+    returnUrl: string;
+    pollInitialSeconds: number;
+    pollMaxSeconds: number;
+    authorizationExpirySeconds: number;
+  };
+  webhookRelayIntervalSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError with one line per bad or missing value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
+    problems.push('STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set, to verify Stripe webhooks');
+  }
+  if (e.STRIPE_SECRET_KEY && !/^(sk|rk)_(test|live)_/.test(e.STRIPE_SECRET_KEY)) {
+    problems.push('STRIPE_SECRET_KEY: must start with sk_test_, sk_live_, rk_test_ or rk_live_');
+  }
+  if (e.STRIPE_WEBHOOK_SECRET && !e.STRIPE_WEBHOOK_SECRET.startsWith('whsec_')) {
+    problems.push('STRIPE_WEBHOOK_SECRET: must start with whsec_');
+  }
+  if (e.PAYMENT_POLL_MAX_SECONDS < e.PAYMENT_POLL_INITIAL_SECONDS) {
+    problems.push('PAYMENT_POLL_MAX_SECONDS: must be at least PAYMENT_POLL_INITIAL_SECONDS');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`;
+  return {
+    dataDir: path.resolve(e.DATA_DIR),
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      workflowBundlePath: e.TEMPORAL_WORKFLOW_BUNDLE,
+      embeddedPort: e.EMBEDDED_TEMPORAL_PORT,
+      embeddedUiPort: e.EMBEDDED_TEMPORAL_UI_PORT,
+    },
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+      apiBase: e.STRIPE_API_BASE,
+      sandboxPort: e.STRIPE_SANDBOX_PORT,
+    },
+    auth: { adminKey: e.ADMIN_API_KEY, merchantKey: e.MERCHANT_API_KEY },
+    payments: {
+      returnUrl: e.PAYMENT_RETURN_URL ?? `${publicUrl}/return`,
+      pollInitialSeconds: e.PAYMENT_POLL_INITIAL_SECONDS,
+      pollMaxSeconds: e.PAYMENT_POLL_MAX_SECONDS,
+      authorizationExpirySeconds: e.AUTHORIZATION_EXPIRY_SECONDS,
+    },
+    webhookRelayIntervalSeconds: e.WEBHOOK_RELAY_INTERVAL_SECONDS,
+  };
+}

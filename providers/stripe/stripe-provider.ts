@@ -1,0 +1,133 @@
+import Stripe from 'stripe';
+import { describeFailure } from '../../domain/failure';
+import type { CreatePaymentRequest, ProviderEvent, ProviderPaymentState } from '../../domain/provider-types';
+import { type PaymentProvider, ProviderRequestError, WebhookVerificationError } from '../types';
+import { fromCharge, fromPaymentIntent, PAYMENT_ID_METADATA_KEY, toPaymentIntentCreateParams } from './stripe-transformers';
+
+/** Stripe's documented tolerance for webhook timestamps. */
+const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export class StripeProvider implements PaymentProvider {
+  readonly name = 'stripe';
+
+  constructor(
+    private readonly stripe: Stripe | null,
+    private readonly webhookSecret: string | null,
+  ) {}
+
+  isConfigured(): boolean {
+    return this.stripe !== null && this.webhookSecret !== null;
+  }
+
+  ownsId(providerPaymentId: string): boolean {
+    return /^(pi|ch|py)_[A-Za-z0-9]+$/.test(providerPaymentId);
+  }
+
+  private client(): Stripe {
+    if (!this.stripe) throw new ProviderRequestError('Stripe is not configured', 'provider_not_configured', null);
+    return this.stripe;
+  }
+
+  async createPayment(request: CreatePaymentRequest): Promise<ProviderPaymentState> {
+    try {
+      const intent = await this.client().paymentIntents.create(toPaymentIntentCreateParams(request), {
+        idempotencyKey: request.idempotencyKey,
+      });
+      return fromPaymentIntent(intent);
+    } catch (error) {
+      return this.declineOrThrow(error, request);
+    }
+  }
+
+  async getPayment(providerPaymentId: string): Promise<ProviderPaymentState> {
+    return this.call(async () => fromPaymentIntent(await this.client().paymentIntents.retrieve(providerPaymentId)));
+  }
+
+  async capture(providerPaymentId: string, options: { amount?: number; idempotencyKey: string }): Promise<ProviderPaymentState> {
+    return this.call(async () =>
+      fromPaymentIntent(
+        await this.client().paymentIntents.capture(
+          providerPaymentId,
+          options.amount !== undefined ? { amount_to_capture: options.amount } : {},
+          { idempotencyKey: options.idempotencyKey },
+        ),
+      ),
+    );
+  }
+
+  async cancel(providerPaymentId: string, options: { idempotencyKey: string }): Promise<ProviderPaymentState> {
+    return this.call(async () =>
+      fromPaymentIntent(await this.client().paymentIntents.cancel(providerPaymentId, {}, { idempotencyKey: options.idempotencyKey })),
+    );
+  }
+
+  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): ProviderEvent {
+    const signature = headers['stripe-signature'];
+    if (typeof signature !== 'string' || !this.webhookSecret) {
+      throw new WebhookVerificationError('Missing Stripe-Signature header');
+    }
+    let event: Stripe.Event;
+    try {
+      event = Stripe.webhooks.constructEvent(rawBody, signature, this.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
+    } catch (error) {
+      throw new WebhookVerificationError(error instanceof Error ? error.message : 'Invalid Stripe signature');
+    }
+    const object = event.data.object as { object?: string };
+    let state: ProviderPaymentState | null = null;
+    if (object.object === 'payment_intent') state = fromPaymentIntent(object as Stripe.PaymentIntent);
+    else if (object.object === 'charge' && !event.type.startsWith('charge.refund') && !event.type.startsWith('charge.dispute')) {
+      state = fromCharge(object as Stripe.Charge);
+    }
+    const metadata = (object as { metadata?: Record<string, string> }).metadata;
+    return {
+      provider: this.name,
+      eventId: event.id,
+      type: event.type,
+      createdAt: event.created,
+      providerPaymentId: state?.providerPaymentId ?? null,
+      paymentId: state?.paymentId ?? metadata?.[PAYMENT_ID_METADATA_KEY] ?? null,
+      state,
+    };
+  }
+
+  /** A decline is an outcome, not an error: Stripe answers 402 with the PaymentIntent attached. */
+  private declineOrThrow(error: unknown, request: CreatePaymentRequest): ProviderPaymentState {
+    if (error instanceof Stripe.errors.StripeCardError) {
+      if (error.payment_intent) return fromPaymentIntent(error.payment_intent);
+      return {
+        provider: this.name,
+        providerPaymentId: `unknown:${request.paymentId}`,
+        status: 'failed',
+        amount: request.amount,
+        currency: request.currency,
+        amountCaptured: 0,
+        providerStatus: 'requires_payment_method',
+        clientSecret: null,
+        nextAction: null,
+        failure: describeFailure({ code: error.code, declineCode: error.decline_code, message: error.message }),
+        paymentId: request.paymentId,
+      };
+    }
+    throw translateError(error);
+  }
+
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+}
+
+/** Invalid requests will fail the same way every time; anything else (network, 5xx, 429) is worth retrying. */
+function translateError(error: unknown): unknown {
+  if (
+    error instanceof Stripe.errors.StripeInvalidRequestError ||
+    error instanceof Stripe.errors.StripeIdempotencyError ||
+    error instanceof Stripe.errors.StripeCardError
+  ) {
+    return new ProviderRequestError(error.message, error.code ?? error.type, error.param ?? null);
+  }
+  return error;
+}

@@ -1,0 +1,104 @@
+import type Stripe from 'stripe';
+import { describeFailure } from '../../domain/failure';
+import type { PaymentStatus } from '../../domain/payment-status';
+import type { CreatePaymentRequest, NextAction, ProviderPaymentState } from '../../domain/provider-types';
+
+/** Metadata key under which Stripe echoes the engine's payment id on PaymentIntents and Charges. */
+export const PAYMENT_ID_METADATA_KEY = 'durapay_payment_id';
+export const CUSTOMER_ID_METADATA_KEY = 'durapay_customer_id';
+
+export function toPaymentIntentCreateParams(request: CreatePaymentRequest): Stripe.PaymentIntentCreateParams {
+  return {
+    amount: request.amount,
+    currency: request.currency,
+    payment_method: request.paymentMethod,
+    confirm: true,
+    capture_method: request.captureMethod,
+    return_url: request.returnUrl,
+    ...(request.description ? { description: request.description } : {}),
+    metadata: {
+      ...request.metadata,
+      [PAYMENT_ID_METADATA_KEY]: request.paymentId,
+      ...(request.customerId ? { [CUSTOMER_ID_METADATA_KEY]: request.customerId } : {}),
+    },
+  };
+}
+
+function statusOfPaymentIntent(intent: Stripe.PaymentIntent): PaymentStatus {
+  switch (intent.status) {
+    case 'requires_payment_method':
+      // After a confirmation attempt, Stripe reports a decline this way.
+      return intent.last_payment_error ? 'failed' : 'pending';
+    case 'requires_confirmation':
+      return 'pending';
+    case 'requires_action':
+      return 'requires_action';
+    case 'processing':
+      return 'processing';
+    case 'requires_capture':
+      return 'requires_capture';
+    case 'succeeded':
+      return 'succeeded';
+    case 'canceled':
+      return 'canceled';
+    default:
+      return 'pending';
+  }
+}
+
+function nextActionOf(intent: Stripe.PaymentIntent): NextAction | null {
+  const redirect = intent.next_action?.redirect_to_url;
+  if (!redirect?.url) return null;
+  return { type: 'redirect_to_url', redirect_to_url: { url: redirect.url, return_url: redirect.return_url ?? null } };
+}
+
+export function fromPaymentIntent(intent: Stripe.PaymentIntent): ProviderPaymentState {
+  const status = statusOfPaymentIntent(intent);
+  const error = intent.last_payment_error;
+  return {
+    provider: 'stripe',
+    providerPaymentId: intent.id,
+    status,
+    amount: intent.amount,
+    currency: intent.currency,
+    amountCaptured: intent.amount_received ?? 0,
+    providerStatus: intent.status,
+    clientSecret: intent.client_secret ?? null,
+    nextAction: nextActionOf(intent),
+    failure:
+      status === 'failed'
+        ? describeFailure({ code: error?.code, declineCode: error?.decline_code, message: error?.message })
+        : null,
+    paymentId: intent.metadata?.[PAYMENT_ID_METADATA_KEY] ?? null,
+  };
+}
+
+/** Charges tell the same story as their PaymentIntent; pending charges mean the money is on its way. */
+export function fromCharge(charge: Stripe.Charge): ProviderPaymentState | null {
+  const providerPaymentId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+  if (!providerPaymentId) return null;
+  let status: PaymentStatus;
+  if (charge.status === 'failed') status = 'failed';
+  else if (charge.status === 'pending') status = 'processing';
+  else status = charge.captured ? 'succeeded' : 'requires_capture';
+  return {
+    provider: 'stripe',
+    providerPaymentId,
+    status,
+    amount: charge.amount,
+    currency: charge.currency,
+    amountCaptured: charge.amount_captured ?? 0,
+    providerStatus: `charge.${charge.status}`,
+    clientSecret: null,
+    nextAction: null,
+    failure:
+      status === 'failed'
+        ? describeFailure({
+            code: charge.failure_code,
+            declineCode: charge.outcome?.reason ?? null,
+            message: charge.failure_message,
+          })
+        : null,
+    paymentId: charge.metadata?.[PAYMENT_ID_METADATA_KEY] ?? null,
+  };
+}

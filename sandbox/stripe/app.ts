@@ -1,0 +1,50 @@
+import Koa from 'koa';
+import type { SandboxCore } from './core';
+import type { RequestState } from './http-state';
+import { idempotency } from './idempotency';
+import { operationScope, parseParams, requireTestKey, sandboxHeaders, stripeErrors } from './middleware';
+import { chargeAndRefundRoutes } from './routes/charges-refunds';
+import { eventRoutes } from './routes/events';
+import { paymentIntentRoutes } from './routes/payment-intents';
+import { sandboxControlRoutes } from './routes/sandbox-controls';
+import { threeDSecureRoutes } from './routes/three-d-secure';
+
+type Middleware = Koa.Middleware<RequestState>;
+
+/** Runs `middleware` only for the Stripe REST API (/v1/...), not the sandbox's own pages. */
+function apiOnly(middleware: Middleware): Middleware {
+  return (ctx, next) => (ctx.path.startsWith('/v1/') ? middleware(ctx, next) : next());
+}
+
+/** Stripe's answer for a path it doesn't serve. */
+const unknownApiRoute: Middleware = async (ctx, next) => {
+  await next();
+  if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/v1/')) {
+    ctx.status = 404;
+    ctx.body = {
+      error: {
+        type: 'invalid_request_error',
+        message: `Unrecognized request URL (${ctx.method}: ${ctx.path}). The Durapay Stripe sandbox only emulates the endpoints Durapay uses.`,
+      },
+    };
+  }
+};
+
+export function buildApp(core: SandboxCore): Koa<RequestState> {
+  const app = new Koa<RequestState>();
+  app.use(sandboxHeaders(core));
+  app.use(stripeErrors(core));
+  app.use(parseParams());
+  app.use(apiOnly(requireTestKey()));
+  app.use(apiOnly(idempotency(core)));
+  // Inside idempotency, so error answers (declines included) are stored and replayed too.
+  app.use(stripeErrors(core));
+  app.use(operationScope(core));
+  app.use(unknownApiRoute);
+  for (const router of [paymentIntentRoutes, chargeAndRefundRoutes, eventRoutes, threeDSecureRoutes, sandboxControlRoutes]) {
+    const routes = router(core);
+    app.use(routes.routes());
+    app.use(routes.allowedMethods());
+  }
+  return app;
+}

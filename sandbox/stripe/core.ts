@@ -1,0 +1,13 @@
+import type { SandboxStore } from './store';
+import type { WebhookDelivery } from './webhook-delivery';
+
+/** What the domain code needs from the running sandbox. */
+export interface SandboxCore {
+  store: SandboxStore;
+  delivery: WebhookDelivery;
+  /** e.g. http://127.0.0.1:12112, used to build 3-D Secure page links. */
+  baseUrl(): string;
+  log(line: string): void;
+  /** Starts the "a moment later" timer that fails a pm_card_refundFail refund. */
+  scheduleRefundFailure(refundId: string): void;
+}

@@ -1,0 +1,93 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app';
+import type { SandboxCore } from './core';
+import { startOperation } from './events';
+import { failRefund } from './refunds';
+import { SandboxStore } from './store';
+import { WebhookDelivery } from './webhook-delivery';
+
+export interface StripeSandboxOptions {
+  host?: string; // default '127.0.0.1'
+  port?: number; // default 0 (random free port)
+  webhookUrl?: string | null; // where signed events are POSTed; null/undefined = don't deliver
+  webhookSecret: string; // 'whsec_...' used to sign deliveries
+  stateFile?: string | null; // JSON file to persist all objects+events; load on start if exists
+  log?: (line: string) => void; // default console.log
+}
+
+export interface StripeSandbox {
+  url: string; // e.g. 'http://127.0.0.1:41234'
+  port: number;
+  setWebhookUrl(url: string | null): void;
+  close(): Promise<void>; // flushes state, stops pending deliveries/timers
+}
+
+/** How long a pm_card_refundFail refund looks fine before it fails ("a moment later"). */
+const REFUND_FAILURE_DELAY_MS = 1000;
+
+/** Starts a local HTTP server that answers the Stripe SDK like Stripe test mode does. */
+export async function startStripeSandbox(options: StripeSandboxOptions): Promise<StripeSandbox> {
+  if (!options.webhookSecret?.startsWith('whsec_')) throw new Error('Stripe sandbox: webhookSecret must start with whsec_');
+  const host = options.host ?? '127.0.0.1';
+  const sink = options.log ?? ((line: string) => console.log(line));
+  const log = (line: string): void => sink(`[stripe-sandbox] ${line}`);
+
+  const store = new SandboxStore(options.stateFile ?? null, (error) => log(`could not save state: ${String(error)}`));
+  await store.load();
+  const delivery = new WebhookDelivery(options.webhookSecret, options.webhookUrl ?? null, log);
+  const refundTimers = new Set<NodeJS.Timeout>();
+  let baseUrl = '';
+
+  const core: SandboxCore = {
+    store,
+    delivery,
+    baseUrl: () => baseUrl,
+    log,
+    scheduleRefundFailure(refundId) {
+      const timer = setTimeout(() => {
+        refundTimers.delete(timer);
+        const operation = startOperation(store, delivery, { id: null, idempotency_key: null });
+        failRefund(core, operation, refundId);
+        operation.finish();
+      }, REFUND_FAILURE_DELAY_MS);
+      refundTimers.add(timer);
+    },
+  };
+  // Refunds that were waiting to fail when the sandbox last stopped still fail.
+  for (const refundId of store.refundsAwaitingFailure) core.scheduleRefundFailure(refundId);
+
+  const server = http.createServer(buildApp(core).callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log(`Durapay Stripe sandbox listening on ${baseUrl} (test mode only, no real money moves)`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: baseUrl,
+    port,
+    setWebhookUrl(url) {
+      delivery.setUrl(url);
+    },
+    close() {
+      closing ??= (async () => {
+        for (const timer of refundTimers) clearTimeout(timer);
+        refundTimers.clear();
+        delivery.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await store.flush();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/** Shapes of the Stripe objects the sandbox stores and returns (the subset Durapay reads). */
+
+export type Metadata = Record<string, string>;
+
+export type PaymentIntentStatus =
+  | 'requires_payment_method'
+  | 'requires_confirmation'
+  | 'requires_action'
+  | 'processing'
+  | 'requires_capture'
+  | 'canceled'
+  | 'succeeded';
+
+export type CaptureMethod = 'automatic' | 'automatic_async' | 'manual';
+
+export interface CardDetails {
+  brand: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+  country: string;
+  funding: 'credit' | 'debit';
+}
+
+export interface PaymentMethod {
+  id: string;
+  object: 'payment_method';
+  type: 'card';
+  card: CardDetails;
+  billing_details: { address: null; email: null; name: null; phone: null };
+  created: number;
+  customer: string | null;
+  livemode: false;
+  metadata: Metadata;
+}
+
+export interface PaymentError {
+  type: 'card_error' | 'invalid_request_error';
+  code: string;
+  decline_code?: string;
+  message: string;
+  doc_url?: string;
+  param?: string;
+  charge?: string;
+  payment_method?: PaymentMethod;
+}
+
+export type NextAction =
+  | { type: 'redirect_to_url'; redirect_to_url: { url: string; return_url: string | null } }
+  | { type: 'use_stripe_sdk'; use_stripe_sdk: { type: 'three_d_secure_redirect'; stripe_js: string } };
+
+export interface PaymentIntent {
+  id: string;
+  object: 'payment_intent';
+  amount: number;
+  amount_capturable: number;
+  amount_received: number;
+  currency: string;
+  status: PaymentIntentStatus;
+  capture_method: CaptureMethod;
+  client_secret: string;
+  confirmation_method: 'automatic';
+  created: number;
+  customer: string | null;
+  description: string | null;
+  metadata: Metadata;
+  payment_method: string | null;
+  payment_method_types: string[];
+  latest_charge: string | null;
+  last_payment_error: PaymentError | null;
+  next_action: NextAction | null;
+  cancellation_reason: string | null;
+  canceled_at: number | null;
+  receipt_email: string | null;
+  return_url: string | null;
+  livemode: false;
+}
+
+export interface ChargeOutcome {
+  type: 'authorized' | 'issuer_declined';
+  reason: string | null;
+  network_status: 'approved_by_network' | 'declined_by_network';
+  risk_level: 'normal';
+  seller_message: string;
+}
+
+export interface Charge {
+  id: string;
+  object: 'charge';
+  amount: number;
+  amount_captured: number;
+  amount_refunded: number;
+  captured: boolean;
+  paid: boolean;
+  refunded: boolean;
+  status: 'succeeded' | 'failed';
+  currency: string;
+  customer: string | null;
+  description: string | null;
+  payment_intent: string;
+  metadata: Metadata;
+  failure_code: string | null;
+  failure_message: string | null;
+  outcome: ChargeOutcome;
+  created: number;
+  payment_method: string;
+  payment_method_details: { type: 'card'; card: Omit<CardDetails, 'funding'> & { funding: string } };
+  receipt_email: string | null;
+  disputed: false;
+  livemode: false;
+}
+
+export type RefundStatus = 'pending' | 'succeeded' | 'failed' | 'canceled';
+
+export interface Refund {
+  id: string;
+  object: 'refund';
+  amount: number;
+  currency: string;
+  charge: string;
+  payment_intent: string;
+  status: RefundStatus;
+  reason: string | null;
+  metadata: Metadata;
+  created: number;
+  failure_reason: string | null;
+}
+
+export type StripeObject = PaymentIntent | Charge | Refund | PaymentMethod;
+
+export interface StripeEvent {
+  id: string;
+  object: 'event';
+  api_version: string;
+  created: number;
+  type: string;
+  data: { object: StripeObject };
+  livemode: false;
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+}
+
+/** A stored answer to an idempotent POST, replayed verbatim for the same key. */
+export interface IdempotencyRecord {
+  scope: string;
+  fingerprint: string;
+  status: number;
+  body: unknown;
+  requestId: string;
+  createdAt: number;
+}
+
+/** Everything that survives a restart when a state file is configured. */
+export interface PersistedState {
+  version: 1;
+  paymentIntents: PaymentIntent[];
+  charges: Charge[];
+  refunds: Refund[];
+  paymentMethods: PaymentMethod[];
+  /** Generated pm_ id -> the test token it was made from (decides the card's behaviour). */
+  paymentMethodTokens: Record<string, string>;
+  events: StripeEvent[];
+  idempotency: IdempotencyRecord[];
+  /** Refunds of pm_card_refundFail payments still waiting to turn failed. */
+  refundsAwaitingFailure: string[];
+}

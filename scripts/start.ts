@@ -1,0 +1,307 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { migrateToLatest } from '../db/migrate';
+import { ConfigError, loadConfig, type DurapayConfig } from '../platform/config';
+import { describeExit, killAllServicesNow, superviseChild, waitForHttpOk, type ExitInfo, type SupervisedChild } from '../platform/child-process';
+import { startEmbeddedPostgres } from '../platform/embedded-postgres';
+import { resolveLocalSecrets, STRIPE_SANDBOX_API_KEY, type LocalSecrets } from '../platform/local-secrets';
+import { findTemporalCli } from '../platform/temporal-cli';
+import { startTemporalDevServer } from '../platform/temporal-dev-server';
+
+/*
+ * `npm start`: one supervisor that brings up a working payment engine. Anything configured through the
+ * environment (DATABASE_URL, TEMPORAL_ADDRESS, STRIPE_SECRET_KEY) is used as is; the rest runs embedded,
+ * with its data under DATA_DIR so a restart carries on where it stopped.
+ */
+
+const PROJECT_ROOT = path.resolve(__dirname, '..');
+type ChildName = 'sandbox' | 'worker' | 'api';
+const CHILD_ENTRIES: Record<ChildName, string> = { sandbox: 'sandbox/main.ts', worker: 'worker/main.ts', api: 'api/main.ts' };
+
+export interface SupervisorOptions {
+  env?: NodeJS.ProcessEnv;
+  projectRoot?: string;
+  /** Entry files of the children, absolute or relative to projectRoot (e.g. stubs to try the supervisor). */
+  childEntries?: Partial<Record<ChildName, string>>;
+  /** performance.now() value that "ready in" counts from; by default the process start. */
+  startedAtMs?: number;
+}
+
+interface Running {
+  stopping: boolean;
+  postgres?: { stop(): Promise<void> };
+  temporal?: { stop(): Promise<void> };
+  children: SupervisedChild[];
+}
+
+export interface Resolved {
+  databaseUrl: string;
+  /** null when DATABASE_URL points elsewhere. */
+  embeddedPostgresPort: number | null;
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+  sandboxUrl: string | null;
+  secrets: LocalSecrets;
+}
+
+const say = (line: string): void => console.log(`[durapay] ${line}`);
+const complain = (line: string): void => console.error(`[durapay] ${line}`);
+const prefixed = (name: string) => (line: string, stream: 'stdout' | 'stderr' = 'stdout') =>
+  (stream === 'stderr' ? process.stderr : process.stdout).write(`[${name}] ${line}\n`);
+
+/** Runs until SIGINT/SIGTERM/SIGHUP or a fatal failure; resolves with the process exit code. */
+export async function runSupervisor(options: SupervisorOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  let config: DurapayConfig;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+
+  const shutdown = new AbortController();
+  const running: Running = { stopping: false, children: [] };
+  let exitCode = 0;
+  const fail = (message: string): void => {
+    if (running.stopping || shutdown.signal.aborted) return;
+    complain(message);
+    exitCode = 1;
+    shutdown.abort();
+  };
+  const removeSignalHandlers = handleSignals(shutdown);
+  try {
+    const resolved = await startServices(config, running, fail);
+    throwIfStopping(shutdown.signal);
+    const applied = await migrateToLatest(resolved.databaseUrl);
+    say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+    throwIfStopping(shutdown.signal);
+    running.children = startChildren(config, resolved, env, options);
+    if (await waitUntilReady(config, resolved, shutdown.signal)) {
+      const seconds = (performance.now() - (options.startedAtMs ?? 0)) / 1000;
+      console.log(formatBanner(config, resolved, seconds));
+      await new Promise((resolve) => shutdown.signal.addEventListener('abort', resolve, { once: true }));
+    }
+  } catch (error) {
+    if (!shutdown.signal.aborted) {
+      complain(error instanceof Error ? error.message : String(error));
+      exitCode = 1;
+    }
+  } finally {
+    await stopEverything(running);
+    removeSignalHandlers();
+  }
+  return exitCode;
+}
+
+/** First signal: orderly stop. Second: kill everything now. */
+function handleSignals(shutdown: AbortController): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!shutdown.signal.aborted) {
+      say(`${signal} received, stopping (press Ctrl-C again to force)`);
+      shutdown.abort();
+      return;
+    }
+    complain('forced stop: killing everything');
+    killAllServicesNow();
+    process.exit(130);
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  return () => signals.forEach((signal) => process.off(signal, onSignal));
+}
+
+function throwIfStopping(signal: AbortSignal): void {
+  if (signal.aborted) throw new Error('stopping');
+}
+
+/** Secrets, then PostgreSQL and Temporal side by side (each only when not configured externally). */
+async function startServices(config: DurapayConfig, running: Running, fail: (message: string) => void): Promise<Resolved> {
+  await fs.mkdir(config.dataDir, { recursive: true });
+  const usesSandbox = !config.stripe.secretKey;
+  const secrets = await resolveLocalSecrets({
+    dataDir: config.dataDir,
+    adminKey: config.auth.adminKey,
+    merchantKey: config.auth.merchantKey,
+    stripeWebhookSecret: config.stripe.webhookSecret,
+    needsStripeWebhookSecret: usesSandbox,
+  });
+  if (secrets.generated.length) say(`generated ${secrets.generated.join(', ')} in ${path.join(config.dataDir, 'secrets.json')}`);
+
+  const onUnexpectedExit = (name: string) => (info: ExitInfo) => fail(`${name} stopped unexpectedly (${describeExit(info)}); shutting down`);
+  const database = async (): Promise<{ url: string; port: number | null }> => {
+    if (config.database.url) return { url: config.database.url, port: null };
+    const dataDir = path.join(config.dataDir, 'postgres');
+    say(`starting embedded PostgreSQL on port ${config.database.embeddedPort} (data in ${dataDir})`);
+    const postgres = await startEmbeddedPostgres({
+      dataDir, port: config.database.embeddedPort, databaseName: 'durapay', persistent: true, log: prefixed('postgres'),
+    }).catch((error: Error) => {
+      throw new Error(`embedded PostgreSQL did not start: ${error.message}\nA busy port? Set EMBEDDED_POSTGRES_PORT, or DATABASE_URL to use your own.`);
+    });
+    running.postgres = postgres;
+    void postgres.exited.then(onUnexpectedExit('PostgreSQL'));
+    return { url: postgres.url, port: postgres.port };
+  };
+  const temporal = async (): Promise<{ address: string; uiUrl: string | null }> => {
+    if (config.temporal.address) return { address: config.temporal.address, uiUrl: null };
+    const cliPath = await findTemporalCli({
+      configuredPath: config.temporal.cliPath, projectRoot: PROJECT_ROOT, log: prefixed('temporal'), allowInstall: true,
+    });
+    say(`starting the Temporal dev server on port ${config.temporal.embeddedPort} (${cliPath})`);
+    const server = await startTemporalDevServer({
+      cliPath,
+      dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+      port: config.temporal.embeddedPort,
+      uiPort: config.temporal.embeddedUiPort,
+      namespace: config.temporal.namespace,
+      log: prefixed('temporal'),
+    }).catch((error: Error) => {
+      throw new Error(`the Temporal dev server did not start: ${error.message}\nA busy port? Set EMBEDDED_TEMPORAL_PORT / EMBEDDED_TEMPORAL_UI_PORT, or TEMPORAL_ADDRESS.`);
+    });
+    running.temporal = server;
+    void server.exited.then(onUnexpectedExit('Temporal'));
+    return server;
+  };
+
+  const [postgres, temporalServer] = await Promise.allSettled([database(), temporal()]);
+  if (postgres.status === 'rejected') throw postgres.reason;
+  if (temporalServer.status === 'rejected') throw temporalServer.reason;
+  return {
+    databaseUrl: postgres.value.url,
+    embeddedPostgresPort: postgres.value.port,
+    temporalAddress: temporalServer.value.address,
+    temporalUiUrl: temporalServer.value.uiUrl,
+    sandboxUrl: usesSandbox ? `http://127.0.0.1:${config.stripe.sandboxPort}` : null,
+    secrets,
+  };
+}
+
+/** The settings every child gets, so it runs exactly as it would as a production process. */
+export function childEnvironment(config: DurapayConfig, resolved: Resolved, baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const settings: Record<string, string | undefined> = {
+    DATABASE_URL: resolved.databaseUrl,
+    TEMPORAL_ADDRESS: resolved.temporalAddress,
+    TEMPORAL_NAMESPACE: config.temporal.namespace,
+    STRIPE_SECRET_KEY: config.stripe.secretKey ?? STRIPE_SANDBOX_API_KEY,
+    STRIPE_WEBHOOK_SECRET: resolved.secrets.stripeWebhookSecret,
+    STRIPE_API_BASE: resolved.sandboxUrl ?? config.stripe.apiBase,
+    ADMIN_API_KEY: resolved.secrets.adminKey,
+    MERCHANT_API_KEY: resolved.secrets.merchantKey,
+    DATA_DIR: config.dataDir,
+    PORT: String(config.port),
+    HOST: config.host,
+  };
+  const env: NodeJS.ProcessEnv = { ...baseEnv };
+  for (const [key, value] of Object.entries(settings)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+function startChildren(config: DurapayConfig, resolved: Resolved, baseEnv: NodeJS.ProcessEnv, options: SupervisorOptions): SupervisedChild[] {
+  const projectRoot = options.projectRoot ?? PROJECT_ROOT;
+  const env = childEnvironment(config, resolved, baseEnv);
+  const start = (name: ChildName, childEnv: NodeJS.ProcessEnv): SupervisedChild =>
+    superviseChild({
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', path.resolve(projectRoot, options.childEntries?.[name] ?? CHILD_ENTRIES[name])],
+      cwd: projectRoot,
+      env: childEnv,
+      onLine: prefixed(name),
+    });
+  const children: SupervisedChild[] = [];
+  if (resolved.sandboxUrl) {
+    children.push(
+      start('sandbox', {
+        ...env,
+        HOST: '127.0.0.1', // the sandbox is for this machine only, whatever HOST the API binds
+        STRIPE_SANDBOX_PORT: String(config.stripe.sandboxPort),
+        STRIPE_SANDBOX_WEBHOOK_URL: `${config.publicUrl}/webhooks/stripe`,
+      }),
+    );
+  }
+  children.push(start('worker', env), start('api', env));
+  return children;
+}
+
+/** Resolves true once the API's /readyz (and the sandbox's /healthz) answer 200, false if stopped first. */
+async function waitUntilReady(config: DurapayConfig, resolved: Resolved, signal: AbortSignal): Promise<boolean> {
+  const checks = [`${localApiUrl(config)}/readyz`];
+  if (resolved.sandboxUrl) checks.push(`${resolved.sandboxUrl}/healthz`);
+  const reminder = setInterval(() => say(`still waiting for ${checks.join(' and ')} to answer 200…`), 30_000);
+  try {
+    const results = await Promise.all(checks.map((url) => waitForHttpOk(url, signal)));
+    return results.every(Boolean);
+  } finally {
+    clearInterval(reminder);
+  }
+}
+
+/** Children first, so they finish in-flight work while Temporal and PostgreSQL are still up. */
+async function stopEverything(running: Running): Promise<void> {
+  running.stopping = true;
+  if (!running.postgres && !running.temporal && running.children.length === 0) return;
+  say('stopping the API, worker and sandbox…');
+  await Promise.all(running.children.map((child) => child.stop(10_000)));
+  if (running.temporal) {
+    say('stopping Temporal…');
+    await running.temporal.stop();
+  }
+  if (running.postgres) {
+    say('stopping PostgreSQL…');
+    await running.postgres.stop();
+  }
+  say('stopped; data is kept for the next start');
+}
+
+function localApiUrl(config: DurapayConfig): string {
+  // A wildcard bind address is reachable locally through loopback.
+  const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+}
+
+export function formatBanner(config: DurapayConfig, resolved: Resolved, readySeconds: number): string {
+  const api = localApiUrl(config);
+  const fromEnv = (name: string, value: string, configured?: string) => (configured ? `(from ${name})` : value);
+  const merchantKey = config.auth.merchantKey ? '$MERCHANT_API_KEY' : resolved.secrets.merchantKey;
+  const rows: [string, string][] = [
+    ['API', api],
+    ['Temporal UI', resolved.temporalUiUrl ?? `external (${resolved.temporalAddress})`],
+    ['Stripe sandbox', resolved.sandboxUrl ?? 'not used (real Stripe API)'],
+    ['PostgreSQL', resolved.embeddedPostgresPort === null ? 'external (DATABASE_URL)' : `embedded, port ${resolved.embeddedPostgresPort}`],
+    ['Admin key', fromEnv('ADMIN_API_KEY', resolved.secrets.adminKey, config.auth.adminKey)],
+    ['Merchant key', fromEnv('MERCHANT_API_KEY', resolved.secrets.merchantKey, config.auth.merchantKey)],
+    ['Data dir', config.dataDir],
+  ];
+  const rule = '─'.repeat(72);
+  return [
+    '',
+    rule,
+    `  Durapay is ready in ${readySeconds.toFixed(1)}s`,
+    '',
+    ...rows.map(([label, value]) => `  ${label.padEnd(15)} ${value}`),
+    '',
+    '  Create a payment:',
+    `  curl -X POST ${api}/v1/payments -H "Authorization: Bearer ${merchantKey}" -H "Idempotency-Key: $(uuidgen)" ` +
+      `-H 'Content-Type: application/json' -d '{"amount":1000,"currency":"eur","payment_method":"pm_card_visa"}'`,
+    '',
+    '  Ctrl-C stops everything; the data above is kept for the next start.',
+    rule,
+    '',
+  ].join('\n');
+}
+
+if (require.main === module) {
+  runSupervisor().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      killAllServicesNow();
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,120 @@
+import { Connection, Client } from '@temporalio/client';
+import { startApiServer } from '../../api/server';
+import { createLogger } from '../../platform/logger';
+import { createProviders } from '../../providers/registry';
+import { completeThreeDSecure, resetWebhookSwitches, setWebhookSwitches, signStripePayload } from '../support/sandbox-control';
+import { TestStack } from '../support/stack';
+import { waitFor } from '../support/wait';
+import { recordHistory } from '../support/histories';
+
+let stack: TestStack;
+beforeAll(async () => {
+  // Long polling, so only webhooks can move these payments.
+  stack = await TestStack.start({ timing: { pollInitialSeconds: 600, pollMaxSeconds: 600 } });
+});
+afterEach(async () => {
+  await resetWebhookSwitches(stack.sandbox);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function approvedThreeDSecurePayment(): Promise<string> {
+  const created = await stack.createPayment({ payment_method: 'pm_card_authenticationRequired' });
+  expect(created.body.status).toBe('requires_action');
+  await completeThreeDSecure(created.body.next_action!.redirect_to_url.url, 'approve');
+  return created.body.id;
+}
+
+describe('Stripe webhooks', () => {
+  it('refuses a bad signature with 400 and stores nothing', async () => {
+    const payload = JSON.stringify({ id: 'evt_forged', object: 'event', type: 'payment_intent.succeeded', created: 1, data: { object: { object: 'payment_intent', id: 'pi_forged' } } });
+    const response = await fetch(`${stack.apiUrl}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(payload, 'whsec_wrong_secret') },
+      body: payload,
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as any).error.code).toBe('webhook_signature_invalid');
+    const unsigned = await fetch(`${stack.apiUrl}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+    expect(unsigned.status).toBe(400);
+    expect(await stack.db('webhook_events').where({ event_id: 'evt_forged' }).first()).toBeUndefined();
+  });
+
+  it('applies duplicated webhooks once and records the duplicates', async () => {
+    await setWebhookSwitches(stack.sandbox, { duplicate: true });
+    const id = await approvedThreeDSecurePayment();
+    await stack.waitForPayment(id, (p) => p.status === 'succeeded');
+    const events = await waitFor(async () => {
+      const all = await stack.events(id);
+      return all.some((e) => e.data.reason === 'duplicate') ? all : undefined;
+    }, { what: 'a duplicate recorded in the history' });
+    expect(events.filter((e) => e.type === 'status_changed' && e.to_status === 'succeeded')).toHaveLength(1);
+    const stored = await stack.db('webhook_events').where({ payment_id: id, type: 'payment_intent.succeeded' });
+    expect(stored).toHaveLength(1);
+    await waitFor(async () => ((await stack.db('webhook_events').where({ id: stored[0].id }).first()).delivery_count === 2 ? true : undefined), { what: 'the second delivery to be counted' });
+    await recordHistory(stack.client, id, 'take-payment-duplicate-webhooks');
+  });
+
+  it('ends in the right status when webhooks arrive in reverse order', async () => {
+    await setWebhookSwitches(stack.sandbox, { reorder: true });
+    const created = await stack.createPayment({ payment_method: 'pm_card_authenticationRequired', capture_method: 'manual' });
+    await completeThreeDSecure(created.body.next_action!.redirect_to_url.url, 'approve');
+    const authorized = await stack.waitForPayment(created.body.id, (p) => p.status === 'requires_capture');
+    expect(authorized.amount_captured).toBe(0);
+    const captured = await stack.request('POST', `/v1/payments/${created.body.id}/capture`, { body: {} });
+    expect(captured.body.status).toBe('succeeded');
+    // Every webhook of this payment ends up processed, whatever order it came in.
+    await waitFor(async () => {
+      const rows = await stack.db('webhook_events').where({ payment_id: created.body.id });
+      return rows.length >= 3 && rows.every((row) => row.processed_at !== null) ? rows : undefined;
+    }, { what: 'all webhooks processed' });
+    const events = await stack.events(created.body.id);
+    const transitions = events.filter((e) => e.type === 'status_changed').map((e) => e.to_status);
+    expect(transitions).toEqual(['requires_action', 'requires_capture', 'succeeded']);
+    expect((await stack.getPayment(created.body.id)).status).toBe('succeeded');
+  });
+
+  it('records a webhook that arrives after the payment finished, changing nothing', async () => {
+    await setWebhookSwitches(stack.sandbox, { delay_ms: 1500 });
+    const created = await stack.createPayment({ payment_method: 'pm_card_visa' });
+    expect(created.body.status).toBe('succeeded');
+    await stack.waitForWorkflowClosed(created.body.id);
+    const events = await waitFor(async () => {
+      const all = await stack.events(created.body.id);
+      return all.some((e) => e.data.reason === 'after_final') ? all : undefined;
+    }, { what: 'the late webhook in the history' });
+    expect(events.filter((e) => e.type === 'status_changed')).toHaveLength(1);
+    expect((await stack.getPayment(created.body.id)).status).toBe('succeeded');
+    const late = await stack.client.workflow.list({ query: `WorkflowType = 'recordLateProviderEvent' AND TaskQueue = '${stack.taskQueue}'` });
+    for await (const execution of late) {
+      await recordHistory(stack.client, execution.workflowId, 'record-late-provider-event');
+      break;
+    }
+  });
+
+  it('keeps a webhook when Temporal is unreachable and applies it later', async () => {
+    // A second API whose Temporal is a closed port: it must store the event and answer 2xx.
+    const deadConnection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 200 });
+    const cutOff = await startApiServer(
+      {
+        db: stack.db, client: new Client({ connection: deadConnection }), connection: deadConnection, log: createLogger('api', 'silent'),
+        providers: createProviders({ stripe: { secretKey: 'sk_test_x', webhookSecret: stack.webhookSecret, apiBase: stack.sandbox.url } }),
+        taskQueue: stack.taskQueue, timing: stack.timing, returnUrl: 'http://127.0.0.1/return', keys: {},
+      },
+      { host: '127.0.0.1', port: 0, relayIntervalMs: 3_600_000 },
+    );
+    try {
+      stack.sandbox.setWebhookUrl(`${cutOff.url}/webhooks/stripe`);
+      const id = await approvedThreeDSecurePayment();
+      const stored = await waitFor(async () => stack.db('webhook_events').where({ payment_id: id, type: 'payment_intent.succeeded' }).first(), { what: 'the stored webhook' });
+      expect(stored.signaled_at).toBeNull();
+      // The healthy API's relay hands it to the workflow.
+      const done = await stack.waitForPayment(id, (p) => p.status === 'succeeded');
+      expect(done.status).toBe('succeeded');
+    } finally {
+      stack.sandbox.setWebhookUrl(`${stack.apiUrl}/webhooks/stripe`);
+      await cutOff.close();
+    }
+  });
+});

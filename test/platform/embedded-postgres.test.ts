@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../platform/embedded-postgres';
+
+const log = () => undefined;
+const started: EmbeddedPostgres[] = [];
+let workDir: string;
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'durapay-pg-test-'));
+});
+afterAll(async () => {
+  await Promise.all(started.map((server) => server.stop()));
+  await fs.rm(workDir, { recursive: true, force: true });
+});
+
+describe('startEmbeddedPostgres', () => {
+  it('runs a throwaway cluster on a free port, creates the database, and removes it on stop', async () => {
+    const dataDir = path.join(workDir, 'throwaway');
+    const server = await startEmbeddedPostgres({ dataDir, port: 0, databaseName: 'durapay_probe', persistent: false, log });
+    started.push(server);
+    expect(server.url).toBe(`postgres://postgres:postgres@127.0.0.1:${server.port}/durapay_probe`);
+    expect(server.port).toBeGreaterThan(0);
+    expect(await query(server.url, 'select current_database() as name, 1 as one')).toEqual([{ name: 'durapay_probe', one: 1 }]);
+
+    await server.stop();
+    await server.stop(); // a second stop is harmless
+    await expect(query(server.url, 'select 1')).rejects.toThrow();
+    await expect(fs.access(dataDir)).rejects.toThrow();
+  });
+
+  it('keeps rows across restarts of a persistent cluster, even after a crash left a stale postmaster.pid', async () => {
+    const dataDir = path.join(workDir, 'persistent');
+    const first = await startEmbeddedPostgres({ dataDir, port: 0, databaseName: 'durapay', persistent: true, log });
+    started.push(first);
+    await query(first.url, "create table kept (id int primary key, note text); insert into kept values (1, 'a'), (2, 'b')");
+    // The cluster is in use: a second server on the same files must be refused, not started.
+    await expect(startEmbeddedPostgres({ dataDir, port: 0, databaseName: 'durapay', persistent: true, log })).rejects.toThrow(
+      'is already running',
+    );
+    await first.stop();
+
+    // After a reboot the recorded pid may belong to some other live process.
+    const unrelated = spawn('sleep', ['30']);
+    await fs.writeFile(path.join(dataDir, 'postmaster.pid'), `${unrelated.pid}\n${dataDir}\n`);
+    const lines: string[] = [];
+    try {
+      const second = await startEmbeddedPostgres({ dataDir, port: 0, databaseName: 'durapay', persistent: true, log: (line) => lines.push(line) });
+      started.push(second);
+      expect(lines).toContainEqual(expect.stringContaining(`removing stale ${path.join(dataDir, 'postmaster.pid')}`));
+      expect(await query(second.url, 'select id, note from kept order by id')).toEqual([{ id: 1, note: 'a' }, { id: 2, note: 'b' }]);
+      await second.stop();
+    } finally {
+      unrelated.kill();
+    }
+    await expect(fs.access(path.join(dataDir, 'PG_VERSION'))).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { waitForHttpOk } from '../../platform/child-process';
+import { findTemporalCli } from '../../platform/temporal-cli';
+import { startTemporalDevServer, type TemporalDevServer } from '../../platform/temporal-dev-server';
+
+const projectRoot = path.resolve(__dirname, '..', '..');
+const log = () => undefined;
+let server: TemporalDevServer | undefined;
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('startTemporalDevServer', () => {
+  it('serves an in-memory Temporal with the namespace and UI on free ports, and stops', async () => {
+    const cliPath = await findTemporalCli({ configuredPath: process.env.TEMPORAL_CLI_PATH, projectRoot, log, allowInstall: false });
+    server = await startTemporalDevServer({ cliPath, dbFile: null, port: 0, uiPort: 0, namespace: 'durapay-test', log });
+    expect(server.address).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(server.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const client = new Client({ connection, namespace: 'durapay-test' });
+      const described = await client.workflowService.describeNamespace({ namespace: 'durapay-test' });
+      expect(described.namespaceInfo?.name).toBe('durapay-test');
+    } finally {
+      await connection.close();
+    }
+    expect(await waitForHttpOk(server.uiUrl!, AbortSignal.timeout(20_000))).toBe(true);
+
+    await server.stop();
+    const exit = await server.exited;
+    expect(exit.error).toBeUndefined();
+    await expect(Connection.connect({ address: server.address, connectTimeout: '1s' })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,170 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Client, Connection } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
+import { startApiServer, type RunningApi } from '../../api/server';
+import type { Payment } from '../../domain/payment';
+import { connectDatabase, type Database } from '../../platform/database';
+import { createLogger } from '../../platform/logger';
+import { connectTemporal } from '../../platform/temporal';
+import { createProviders } from '../../providers/registry';
+import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe';
+import { createDurapayWorker } from '../../worker/create-worker';
+import type { PaymentTiming } from '../../workflows/definitions';
+import { testEnv } from './test-env';
+import { waitFor } from './wait';
+
+const projectRoot = path.resolve(__dirname, '..', '..');
+
+export interface StackOptions {
+  timing?: Partial<PaymentTiming>;
+  /** 'process' runs the worker as `worker/main.ts` in a child process, so a test can SIGKILL it. */
+  worker?: 'inline' | 'process' | 'none';
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A whole Durapay per test file: real API over HTTP, real worker, Stripe sandbox; shared PostgreSQL and Temporal. */
+export class TestStack {
+  readonly merchantKey = `dp_merchant_${randomBytes(12).toString('hex')}`;
+  readonly adminKey = `dp_admin_${randomBytes(12).toString('hex')}`;
+  readonly webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
+  readonly taskQueue = `durapay-test-${randomBytes(4).toString('hex')}`;
+  readonly db: Database;
+  readonly timing: PaymentTiming;
+  sandbox!: StripeSandbox;
+  client!: Client;
+  private connection!: Connection;
+  private api!: RunningApi;
+  private inlineWorker?: { worker: Worker; connection: NativeConnection; running: Promise<void> };
+  private workerProcess?: ChildProcess;
+  private readonly env = testEnv();
+
+  private constructor(private readonly options: StackOptions) {
+    this.db = connectDatabase(this.env.databaseUrl, { poolMax: 5 });
+    this.timing = { pollInitialSeconds: 30, pollMaxSeconds: 60, authorizationExpirySeconds: 3600, ...options.timing };
+  }
+
+  static async start(options: StackOptions = {}): Promise<TestStack> {
+    const stack = new TestStack(options);
+    await stack.boot();
+    return stack;
+  }
+
+  get apiUrl(): string {
+    return this.api.url;
+  }
+
+  private get stripeSettings() {
+    return { secretKey: 'sk_test_durapay_sandbox', webhookSecret: this.webhookSecret, apiBase: this.sandbox.url };
+  }
+
+  private async boot(): Promise<void> {
+    this.sandbox = await startStripeSandbox({ webhookSecret: this.webhookSecret, webhookUrl: null, port: 0, log: () => undefined });
+    ({ client: this.client, connection: this.connection } = await connectTemporal(this.env.temporalAddress, 'default'));
+    const worker = this.options.worker ?? 'inline';
+    if (worker === 'inline') await this.startInlineWorker();
+    if (worker === 'process') this.startWorkerProcess();
+    this.api = await startApiServer(
+      {
+        db: this.db, client: this.client, connection: this.connection, log: createLogger('api', 'silent'),
+        providers: createProviders({ stripe: this.stripeSettings }), taskQueue: this.taskQueue, timing: this.timing,
+        returnUrl: 'http://127.0.0.1/return', keys: { adminKey: this.adminKey, merchantKey: this.merchantKey },
+      },
+      { host: '127.0.0.1', port: 0, relayIntervalMs: 500 },
+    );
+    this.sandbox.setWebhookUrl(`${this.api.url}/webhooks/stripe`);
+  }
+
+  private async startInlineWorker(): Promise<void> {
+    const { worker, connection } = await createDurapayWorker({
+      temporalAddress: this.env.temporalAddress, namespace: 'default', taskQueue: this.taskQueue, db: this.db,
+      providers: createProviders({ stripe: this.stripeSettings }), workflowBundle: { codePath: this.env.workflowBundle },
+    });
+    this.inlineWorker = { worker, connection, running: worker.run() };
+  }
+
+  /** Starts `worker/main.ts` as its own process, exactly as `npm run worker` does. */
+  startWorkerProcess(): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'worker', 'main.ts')], {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        DATABASE_URL: this.env.databaseUrl, TEMPORAL_ADDRESS: this.env.temporalAddress, TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_TASK_QUEUE: this.taskQueue, TEMPORAL_WORKFLOW_BUNDLE: this.env.workflowBundle,
+        STRIPE_SECRET_KEY: this.stripeSettings.secretKey, STRIPE_WEBHOOK_SECRET: this.webhookSecret,
+        STRIPE_API_BASE: this.sandbox.url, LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    this.workerProcess = child;
+    return child;
+  }
+
+  async killWorkerProcess(): Promise<void> {
+    const child = this.workerProcess;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async request<T = any>(method: string, urlPath: string, options: { body?: unknown; key?: string | null; idempotencyKey?: string | null; headers?: Record<string, string> } = {}): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    const key = options.key === undefined ? this.merchantKey : options.key;
+    if (key) headers.authorization = `Bearer ${key}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const idempotencyKey = options.idempotencyKey === undefined ? (method === 'GET' ? null : `test-${randomBytes(12).toString('hex')}`) : options.idempotencyKey;
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+    const response = await fetch(`${this.api.url}${urlPath}`, {
+      method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  }
+
+  async createPayment(body: Record<string, unknown>, options: { idempotencyKey?: string } = {}): Promise<HttpResult<Payment>> {
+    return this.request<Payment>('POST', '/v1/payments', { body: { amount: 2500, currency: 'eur', ...body }, idempotencyKey: options.idempotencyKey });
+  }
+
+  async getPayment(id: string): Promise<Payment> {
+    const result = await this.request<Payment>('GET', `/v1/payments/${id}`);
+    if (result.status !== 200) throw new Error(`GET payment ${id}: ${result.status} ${JSON.stringify(result.body)}`);
+    return result.body;
+  }
+
+  async events(id: string): Promise<Array<Record<string, any>>> {
+    return (await this.request('GET', `/v1/payments/${id}/events`)).body.data;
+  }
+
+  /** Waits until the stored payment satisfies the predicate (the API reads the database). */
+  async waitForPayment(id: string, predicate: (payment: Payment) => boolean, timeoutMs = 30_000): Promise<Payment> {
+    return waitFor(async () => {
+      const payment = await this.getPayment(id);
+      return predicate(payment) ? payment : undefined;
+    }, { timeoutMs, what: `payment ${id}` });
+  }
+
+  async waitForWorkflowClosed(id: string, timeoutMs = 30_000): Promise<void> {
+    await waitFor(async () => ((await this.client.workflow.getHandle(id).describe()).status.name !== 'RUNNING' ? true : undefined), { timeoutMs, what: `workflow ${id} to close` });
+  }
+
+  async stop(): Promise<void> {
+    await this.api?.close();
+    if (this.inlineWorker) {
+      this.inlineWorker.worker.shutdown();
+      await this.inlineWorker.running.catch(() => undefined);
+      await this.inlineWorker.connection.close();
+    }
+    await this.killWorkerProcess();
+    await this.sandbox?.close();
+    await this.connection?.close();
+    await this.db.destroy();
+  }
+}

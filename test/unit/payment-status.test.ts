@@ -1,0 +1,33 @@
+import { canCancel, canCapture, canTransition, judgeTransition, PAYMENT_STATUSES, TERMINAL_STATUSES } from '../../domain/payment-status';
+
+describe('payment state machine', () => {
+  it('moves forward from pending to every later status', () => {
+    for (const to of ['requires_action', 'processing', 'requires_capture', 'succeeded', 'failed', 'canceled'] as const) {
+      expect(canTransition('pending', to)).toBe(true);
+    }
+  });
+
+  it('never leaves a final status', () => {
+    for (const from of TERMINAL_STATUSES) {
+      for (const to of PAYMENT_STATUSES) expect(canTransition(from, to)).toBe(false);
+    }
+  });
+
+  it('never moves backward', () => {
+    expect(canTransition('processing', 'pending')).toBe(false);
+    expect(canTransition('processing', 'requires_action')).toBe(false);
+    expect(canTransition('requires_capture', 'requires_action')).toBe(false);
+  });
+
+  it('judges late, duplicate and backward observations as ignored, with a reason', () => {
+    expect(judgeTransition('succeeded', 'processing')).toEqual({ kind: 'ignore', reason: 'after_final' });
+    expect(judgeTransition('processing', 'processing')).toEqual({ kind: 'ignore', reason: 'same_status' });
+    expect(judgeTransition('processing', 'requires_action')).toEqual({ kind: 'ignore', reason: 'backward' });
+    expect(judgeTransition('requires_action', 'succeeded')).toEqual({ kind: 'apply' });
+  });
+
+  it('allows capture only when authorized, and cancel only before completion', () => {
+    expect(PAYMENT_STATUSES.filter(canCapture)).toEqual(['requires_capture']);
+    expect(PAYMENT_STATUSES.filter(canCancel)).toEqual(['pending', 'requires_action', 'requires_capture']);
+  });
+});

@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { HISTORY_DIR } from '../support/histories';
+import { testEnv } from '../support/test-env';
+
+/** Histories recorded from real runs must replay against today's workflow code without a determinism error. */
+const fixtures = fs.existsSync(HISTORY_DIR) ? fs.readdirSync(HISTORY_DIR).filter((file) => file.endsWith('.json')).sort() : [];
+
+describe('replaying recorded workflow histories', () => {
+  it('has fixtures for every recorded scenario', () => {
+    expect(fixtures).toEqual(expect.arrayContaining([
+      'take-payment-succeeded.json',
+      'take-payment-declined.json',
+      'take-payment-3ds-approved.json',
+      'take-payment-manual-capture.json',
+      'take-payment-polled.json',
+      'take-payment-authorization-expired.json',
+      'take-payment-duplicate-webhooks.json',
+      'record-late-provider-event.json',
+    ]));
+  });
+
+  it.each(fixtures)('replays %s', async (file) => {
+    const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORY_DIR, file), 'utf8')));
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: testEnv().workflowBundle } }, history, path.basename(file, '.json')),
+    ).resolves.toBeUndefined();
+  });
+});

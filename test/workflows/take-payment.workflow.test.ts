@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Activities } from '../../activities';
+import type { Payment } from '../../domain/payment';
+import type { PaymentStatus } from '../../domain/payment-status';
+import type { ProviderEvent, ProviderPaymentState } from '../../domain/provider-types';
+import { captureUpdate, paymentQuery, providerEventSignal, providerStateKnownUpdate, type TakePaymentInput } from '../../workflows/definitions';
+import { testEnv } from '../support/test-env';
+import { waitFor } from '../support/wait';
+
+/** The real workflow on the real Temporal dev server, with activities faked at the edge. */
+const taskQueue = `workflow-test-${randomBytes(4).toString('hex')}`;
+let connection: Connection;
+let client: Client;
+let nativeConnection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+const saved: Array<Parameters<Activities['savePayment']>[0]> = [];
+const createResults = new Map<string, ProviderPaymentState | Error>();
+const pollResults = new Map<string, ProviderPaymentState[]>();
+
+function state(paymentId: string, status: PaymentStatus, extra: Partial<ProviderPaymentState> = {}): ProviderPaymentState {
+  return {
+    provider: 'stripe', providerPaymentId: `pi_${paymentId}`, status, amount: 1000, currency: 'eur',
+    amountCaptured: status === 'succeeded' ? 1000 : 0, providerStatus: status, clientSecret: 'secret', nextAction: null,
+    failure: null, paymentId, ...extra,
+  };
+}
+
+const fakeActivities: Partial<Activities> = {
+  async savePayment(input) {
+    saved.push(input);
+  },
+  async createProviderPayment(request) {
+    const result = createResults.get(request.paymentId);
+    if (result instanceof Error) throw result;
+    return result!;
+  },
+  async getProviderPayment(input) {
+    const paymentId = input.providerPaymentId.replace(/^pi_/, '');
+    const queue = pollResults.get(paymentId) ?? [];
+    return queue.length > 1 ? queue.shift()! : queue[0];
+  },
+};
+
+beforeAll(async () => {
+  const env = testEnv();
+  connection = await Connection.connect({ address: env.temporalAddress });
+  client = new Client({ connection });
+  nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
+  worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: env.workflowBundle }, activities: fakeActivities });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker.shutdown();
+  await running;
+  await nativeConnection.close();
+  await connection.close();
+});
+
+function input(paymentId: string, timing: Partial<TakePaymentInput['timing']> = {}, capture: 'automatic' | 'manual' = 'automatic'): TakePaymentInput {
+  const now = new Date().toISOString();
+  const payment: Payment = {
+    id: paymentId, object: 'payment', status: 'pending', amount: 1000, currency: 'eur', capture_method: capture,
+    amount_captured: 0, amount_refunded: 0, provider: 'stripe', provider_payment_id: null, payment_method: 'pm_card_visa',
+    client_secret: null, next_action: null, failure_code: null, failure_message: null, failure_details: null,
+    customer_id: null, description: null, metadata: {}, created_at: now, updated_at: now,
+  };
+  return { payment, actor: 'test', returnUrl: 'http://127.0.0.1/return', timing: { pollInitialSeconds: 600, pollMaxSeconds: 600, authorizationExpirySeconds: 3600, ...timing } };
+}
+
+function event(paymentId: string, eventId: string, status: PaymentStatus): ProviderEvent {
+  return { provider: 'stripe', eventId, type: `payment_intent.${status}`, createdAt: 1, providerPaymentId: `pi_${paymentId}`, paymentId, state: state(paymentId, status) };
+}
+
+const eventsOf = (paymentId: string) => saved.filter((s) => s.payment.id === paymentId).flatMap((s) => s.events);
+
+describe('takePayment workflow', () => {
+  it('applies an event once, records duplicates and late events, and never moves backward', async () => {
+    const id = `pay_wf_${randomBytes(4).toString('hex')}`;
+    createResults.set(id, state(id, 'requires_action'));
+    const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id)] });
+    expect((await handle.executeUpdate(providerStateKnownUpdate)).status).toBe('requires_action');
+    await handle.signal(providerEventSignal, { event: event(id, 'evt_1', 'processing'), webhookEventId: 11, source: 'webhook' });
+    await handle.signal(providerEventSignal, { event: event(id, 'evt_1', 'processing'), webhookEventId: 11, source: 'webhook' });
+    await waitFor(async () => ((await handle.query(paymentQuery)).status === 'processing' ? true : undefined), { what: 'processing' });
+    await handle.signal(providerEventSignal, { event: event(id, 'evt_2', 'succeeded'), webhookEventId: 12, source: 'webhook' });
+    const result = (await handle.result()) as Payment;
+    expect(result.status).toBe('succeeded');
+    expect(result.amount_captured).toBe(1000);
+    const events = eventsOf(id);
+    expect(events.filter((e) => e.type === 'status_changed').map((e) => e.to_status)).toEqual(['requires_action', 'processing', 'succeeded']);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'provider_event.ignored', data: expect.objectContaining({ reason: 'duplicate' }) }));
+    expect(saved.filter((s) => s.payment.id === id).flatMap((s) => s.processedWebhookEventIds).sort()).toEqual([11, 11, 12]);
+    const keys = events.map((e) => e.dedupe_key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('asks the provider when no webhook comes', async () => {
+    const id = `pay_wf_${randomBytes(4).toString('hex')}`;
+    createResults.set(id, state(id, 'processing'));
+    pollResults.set(id, [state(id, 'processing'), state(id, 'succeeded')]);
+    const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id, { pollInitialSeconds: 1, pollMaxSeconds: 1 })] });
+    const result = (await handle.result()) as Payment;
+    expect(result.status).toBe('succeeded');
+    expect(eventsOf(id)).toContainEqual(expect.objectContaining({ type: 'status_changed', to_status: 'succeeded', data: expect.objectContaining({ step: 'poll' }) }));
+  });
+
+  it('refuses a capture the payment is not ready for, with the HTTP answer in the failure', async () => {
+    const id = `pay_wf_${randomBytes(4).toString('hex')}`;
+    createResults.set(id, state(id, 'requires_action'));
+    const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id)] });
+    await handle.executeUpdate(providerStateKnownUpdate);
+    const refused = await handle.executeUpdate(captureUpdate, { args: [{ actor: 'test' }] }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (refused as WorkflowUpdateFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('DurapayApiError');
+    expect(cause.details?.[0]).toMatchObject({ status: 409, code: 'payment_unexpected_state' });
+    await handle.terminate('test done');
+  });
+
+  it('fails the payment and the creating request when the provider refuses it', async () => {
+    const id = `pay_wf_${randomBytes(4).toString('hex')}`;
+    createResults.set(id, ApplicationFailure.create({ type: 'ProviderRequestError', message: "No such PaymentMethod: 'pm_nope'", nonRetryable: true, details: [{ code: 'resource_missing', param: 'payment_method' }] }));
+    const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id)] });
+    const refused = await handle.executeUpdate(providerStateKnownUpdate).catch((error: unknown) => error);
+    expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).details?.[0]).toMatchObject({ status: 400, code: 'resource_missing', param: 'payment_method' });
+    const result = (await handle.result()) as Payment;
+    expect(result).toMatchObject({ status: 'failed', failure_code: 'resource_missing' });
+  });
+});

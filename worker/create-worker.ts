@@ -1,0 +1,26 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Database } from '../platform/database';
+import type { ProviderRegistry } from '../providers/registry';
+
+export interface DurapayWorkerOptions {
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  db: Database;
+  providers: ProviderRegistry;
+  /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at startup. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export async function createDurapayWorker(options: DurapayWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: options.temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities({ db: options.db, providers: options.providers }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+  });
+  return { worker, connection };
+}

@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig } from '../platform/config';
+import { connectDatabase } from '../platform/database';
+import { createLogger } from '../platform/logger';
+import { connectTemporal, ensureSearchAttributes } from '../platform/temporal';
+import { createProviders } from '../providers/registry';
+import { createDurapayWorker } from './create-worker';
+
+/** `npm run worker`: one worker process; run as many as you like on the same task queue. */
+async function main(): Promise<void> {
+  const log = createLogger('worker');
+  const config = loadConfig();
+  const problems = [
+    !config.database.url && 'DATABASE_URL: required (npm start provides an embedded one)',
+    !config.temporal.address && 'TEMPORAL_ADDRESS: required (npm start provides an embedded one)',
+  ].filter(Boolean) as string[];
+  if (problems.length) throw new ConfigError(problems);
+
+  const db = connectDatabase(config.database.url!);
+  const temporal = await connectTemporal(config.temporal.address!, config.temporal.namespace);
+  await ensureSearchAttributes(temporal.connection, config.temporal.namespace);
+  const { worker, connection } = await createDurapayWorker({
+    temporalAddress: config.temporal.address!,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    db,
+    providers: createProviders(config),
+    workflowBundle: config.temporal.workflowBundlePath ? { codePath: config.temporal.workflowBundlePath } : undefined,
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+  try {
+    await worker.run();
+  } finally {
+    await Promise.allSettled([connection.close(), temporal.connection.close(), db.destroy()]);
+    log.info('worker stopped');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

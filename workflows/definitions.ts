@@ -1,0 +1,53 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { EventSource, Payment } from '../domain/payment';
+import type { ProviderEvent } from '../domain/provider-types';
+
+/** Shared by the API and the workflows: the messages a payment workflow understands. */
+
+export interface PaymentTiming {
+  /** First wait for a webhook before asking the provider; doubles up to pollMaxSeconds. */
+  pollInitialSeconds: number;
+  pollMaxSeconds: number;
+  /** A manual-capture payment not captured by then is canceled. */
+  authorizationExpirySeconds: number;
+}
+
+export interface TakePaymentInput {
+  payment: Payment;
+  actor: string;
+  returnUrl: string;
+  timing: PaymentTiming;
+}
+
+export interface ProviderEventSignal {
+  event: ProviderEvent;
+  /** Row id in webhook_events, marked processed once the workflow has applied or recorded it. */
+  webhookEventId: number | null;
+  source: Extract<EventSource, 'webhook' | 'sync'>;
+}
+
+export interface CaptureRequest {
+  amountToCapture?: number;
+  actor: string;
+}
+
+export interface CancelRequest {
+  actor: string;
+  reason?: string;
+}
+
+/** ApplicationFailure type whose details carry the HTTP answer for the API. */
+export const API_ERROR_FAILURE = 'DurapayApiError';
+export interface ApiErrorDetails {
+  status: number;
+  type: string;
+  code: string;
+  param?: string;
+}
+
+export const providerEventSignal = defineSignal<[ProviderEventSignal]>('providerEvent');
+/** Update-with-start waits on this: it returns once the provider's first answer is known. */
+export const providerStateKnownUpdate = defineUpdate<Payment>('providerStateKnown');
+export const captureUpdate = defineUpdate<Payment, [CaptureRequest]>('capture');
+export const cancelUpdate = defineUpdate<Payment, [CancelRequest]>('cancel');
+export const paymentQuery = defineQuery<Payment>('payment');
