@@ -7,18 +7,23 @@ export const PAYMENT_STATUSES = [
   'succeeded',
   'failed',
   'canceled',
+  'partially_refunded',
+  'refunded',
 ] as const;
 
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'canceled'];
+/** Where the payment workflow ends; only refunds move a succeeded payment further. */
+export const TERMINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'canceled', 'partially_refunded', 'refunded'];
 
 const ALLOWED_TRANSITIONS: Record<PaymentStatus, readonly PaymentStatus[]> = {
   pending: ['requires_action', 'processing', 'requires_capture', 'succeeded', 'failed', 'canceled'],
   requires_action: ['processing', 'requires_capture', 'succeeded', 'failed', 'canceled'],
   processing: ['requires_capture', 'succeeded', 'failed', 'canceled'],
   requires_capture: ['processing', 'succeeded', 'failed', 'canceled'],
-  succeeded: [],
+  succeeded: ['partially_refunded', 'refunded'],
+  partially_refunded: ['refunded'],
+  refunded: [],
   failed: [],
   canceled: [],
 };
@@ -38,7 +43,8 @@ export type TransitionVerdict =
 /** Decides whether an observed provider status moves the payment or is only recorded. */
 export function judgeTransition(from: PaymentStatus, to: PaymentStatus): TransitionVerdict {
   if (from === to) return { kind: 'ignore', reason: 'same_status' };
-  if (canTransition(from, to)) return { kind: 'apply' };
+  // Providers report payments, not refunds: refund statuses come only from refund workflows.
+  if (canTransition(from, to) && !isTerminal(from)) return { kind: 'apply' };
   return { kind: 'ignore', reason: isTerminal(from) ? 'after_final' : 'backward' };
 }
 

@@ -23,6 +23,28 @@ export interface NextAction {
   redirect_to_url: { url: string; return_url: string | null };
 }
 
+export type ProviderRefundStatus = 'pending' | 'succeeded' | 'failed' | 'canceled';
+
+/** A refund at the provider, in provider-neutral terms. */
+export interface ProviderRefundState {
+  provider: string;
+  providerRefundId: string;
+  status: ProviderRefundStatus;
+  amount: number;
+  /** The engine's refund id when the provider echoes it (metadata), else null. */
+  refundId: string | null;
+  failureReason: string | null;
+}
+
+export interface CreateRefundRequest {
+  refundId: string;
+  providerPaymentId: string;
+  amount: number;
+  reason: string;
+  /** Derived from the refund id, never random. */
+  idempotencyKey: string;
+}
+
 /** A verified webhook, translated: which payment it concerns and what it says. */
 export interface ProviderEvent {
   provider: string;
@@ -34,6 +56,8 @@ export interface ProviderEvent {
   paymentId: string | null;
   /** Present when the event carries a payment state. */
   state: ProviderPaymentState | null;
+  /** Present when the event carries a refund. */
+  refund: ProviderRefundState | null;
 }
 
 export interface CreatePaymentRequest {

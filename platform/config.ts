@@ -42,6 +42,24 @@ const environmentSchema = z.object({
   PAYMENT_POLL_MAX_SECONDS: durationSeconds(3600),
   AUTHORIZATION_EXPIRY_SECONDS: durationSeconds(7 * 24 * 3600),
   WEBHOOK_RELAY_INTERVAL_SECONDS: durationSeconds(5),
+
+  SMTP_URL: optionalString.pipe(z.url().optional()),
+  SMTP_SINK_PORT: port(2525),
+  MAIL_FROM: z.string().default('Durapay <payments@durapay.local>'),
+  ADMIN_EMAILS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((email) => email.trim()).filter(Boolean))
+    .pipe(z.array(z.email())),
+
+  REFUND_WINDOW_DAYS: durationSeconds(30),
+  REFUND_REVIEW_REMINDER_SECONDS: durationSeconds(24 * 3600),
+  REFUND_REVIEW_EXPIRY_SECONDS: durationSeconds(7 * 24 * 3600),
+  REFUND_APPEAL_WINDOW_SECONDS: durationSeconds(14 * 24 * 3600),
+  REFUND_POLL_INITIAL_SECONDS: durationSeconds(60),
+  /** Auto-approval is off unless a threshold is set: refunds up to this amount, within the hours below, approve themselves. */
+  REFUND_AUTO_APPROVE_MAX_AMOUNT: z.coerce.number().int().min(0).default(0),
+  REFUND_AUTO_APPROVE_WITHIN_HOURS: durationSeconds(24),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -76,6 +94,18 @@ export interface DurapayConfig {
     authorizationExpirySeconds: number;
   };
   webhookRelayIntervalSeconds: number;
+  mail: { smtpUrl?: string; sinkPort: number; from: string; adminEmails: string[] };
+  refunds: RefundSettings;
+}
+
+export interface RefundSettings {
+  windowDays: number;
+  reviewReminderSeconds: number;
+  reviewExpirySeconds: number;
+  appealWindowSeconds: number;
+  pollInitialSeconds: number;
+  autoApproveMaxAmount: number;
+  autoApproveWithinHours: number;
 }
 
 export class ConfigError extends Error {
@@ -140,5 +170,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
       authorizationExpirySeconds: e.AUTHORIZATION_EXPIRY_SECONDS,
     },
     webhookRelayIntervalSeconds: e.WEBHOOK_RELAY_INTERVAL_SECONDS,
+    mail: { smtpUrl: e.SMTP_URL, sinkPort: e.SMTP_SINK_PORT, from: e.MAIL_FROM, adminEmails: e.ADMIN_EMAILS },
+    refunds: {
+      windowDays: e.REFUND_WINDOW_DAYS,
+      reviewReminderSeconds: e.REFUND_REVIEW_REMINDER_SECONDS,
+      reviewExpirySeconds: e.REFUND_REVIEW_EXPIRY_SECONDS,
+      appealWindowSeconds: e.REFUND_APPEAL_WINDOW_SECONDS,
+      pollInitialSeconds: e.REFUND_POLL_INITIAL_SECONDS,
+      autoApproveMaxAmount: e.REFUND_AUTO_APPROVE_MAX_AMOUNT,
+      autoApproveWithinHours: e.REFUND_AUTO_APPROVE_WITHIN_HOURS,
+    },
   };
 }

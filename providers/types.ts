@@ -1,4 +1,4 @@
-import type { CreatePaymentRequest, ProviderEvent, ProviderPaymentState } from '../domain/provider-types';
+import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentState, ProviderRefundState } from '../domain/provider-types';
 
 /** Raised when a webhook's signature or shape can't be trusted; the API answers 400. */
 export class WebhookVerificationError extends Error {
@@ -31,6 +31,8 @@ export interface PaymentProvider {
   getPayment(providerPaymentId: string): Promise<ProviderPaymentState>;
   capture(providerPaymentId: string, options: { amount?: number; idempotencyKey: string }): Promise<ProviderPaymentState>;
   cancel(providerPaymentId: string, options: { idempotencyKey: string }): Promise<ProviderPaymentState>;
+  refund(request: CreateRefundRequest): Promise<ProviderRefundState>;
+  getRefund(providerRefundId: string): Promise<ProviderRefundState>;
   /** Verifies and translates a webhook; throws WebhookVerificationError when it can't be trusted. */
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): ProviderEvent;
 }

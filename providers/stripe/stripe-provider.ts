@@ -1,8 +1,8 @@
 import Stripe from 'stripe';
 import { describeFailure } from '../../domain/failure';
-import type { CreatePaymentRequest, ProviderEvent, ProviderPaymentState } from '../../domain/provider-types';
+import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentState, ProviderRefundState } from '../../domain/provider-types';
 import { type PaymentProvider, ProviderRequestError, WebhookVerificationError } from '../types';
-import { fromCharge, fromPaymentIntent, PAYMENT_ID_METADATA_KEY, toPaymentIntentCreateParams } from './stripe-transformers';
+import { fromCharge, fromPaymentIntent, fromRefund, PAYMENT_ID_METADATA_KEY, toPaymentIntentCreateParams, toRefundCreateParams } from './stripe-transformers';
 
 /** Stripe's documented tolerance for webhook timestamps. */
 const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -61,6 +61,14 @@ export class StripeProvider implements PaymentProvider {
     );
   }
 
+  async refund(request: CreateRefundRequest): Promise<ProviderRefundState> {
+    return this.call(async () => fromRefund(await this.client().refunds.create(toRefundCreateParams(request), { idempotencyKey: request.idempotencyKey })));
+  }
+
+  async getRefund(providerRefundId: string): Promise<ProviderRefundState> {
+    return this.call(async () => fromRefund(await this.client().refunds.retrieve(providerRefundId)));
+  }
+
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): ProviderEvent {
     const signature = headers['stripe-signature'];
     if (typeof signature !== 'string' || !this.webhookSecret) {
@@ -78,6 +86,7 @@ export class StripeProvider implements PaymentProvider {
     else if (object.object === 'charge' && !event.type.startsWith('charge.refund') && !event.type.startsWith('charge.dispute')) {
       state = fromCharge(object as Stripe.Charge);
     }
+    const refund = object.object === 'refund' ? fromRefund(object as Stripe.Refund) : null;
     const metadata = (object as { metadata?: Record<string, string> }).metadata;
     return {
       provider: this.name,
@@ -87,6 +96,7 @@ export class StripeProvider implements PaymentProvider {
       providerPaymentId: state?.providerPaymentId ?? null,
       paymentId: state?.paymentId ?? metadata?.[PAYMENT_ID_METADATA_KEY] ?? null,
       state,
+      refund,
     };
   }
 

@@ -1,11 +1,12 @@
 import type Stripe from 'stripe';
 import { describeFailure } from '../../domain/failure';
 import type { PaymentStatus } from '../../domain/payment-status';
-import type { CreatePaymentRequest, NextAction, ProviderPaymentState } from '../../domain/provider-types';
+import type { CreatePaymentRequest, CreateRefundRequest, NextAction, ProviderPaymentState, ProviderRefundState } from '../../domain/provider-types';
 
 /** Metadata key under which Stripe echoes the engine's payment id on PaymentIntents and Charges. */
 export const PAYMENT_ID_METADATA_KEY = 'durapay_payment_id';
 export const CUSTOMER_ID_METADATA_KEY = 'durapay_customer_id';
+export const REFUND_ID_METADATA_KEY = 'durapay_refund_id';
 
 export function toPaymentIntentCreateParams(request: CreatePaymentRequest): Stripe.PaymentIntentCreateParams {
   return {
@@ -100,5 +101,28 @@ export function fromCharge(charge: Stripe.Charge): ProviderPaymentState | null {
           })
         : null,
     paymentId: charge.metadata?.[PAYMENT_ID_METADATA_KEY] ?? null,
+  };
+}
+
+const STRIPE_REFUND_REASONS = new Set(['duplicate', 'fraudulent', 'requested_by_customer']);
+
+export function toRefundCreateParams(request: CreateRefundRequest): Stripe.RefundCreateParams {
+  return {
+    payment_intent: request.providerPaymentId,
+    amount: request.amount,
+    ...(STRIPE_REFUND_REASONS.has(request.reason) ? { reason: request.reason as Stripe.RefundCreateParams.Reason } : {}),
+    metadata: { [REFUND_ID_METADATA_KEY]: request.refundId },
+  };
+}
+
+export function fromRefund(refund: Stripe.Refund): ProviderRefundState {
+  const status = refund.status === 'succeeded' || refund.status === 'failed' || refund.status === 'canceled' ? refund.status : 'pending';
+  return {
+    provider: 'stripe',
+    providerRefundId: refund.id,
+    status,
+    amount: refund.amount,
+    refundId: refund.metadata?.[REFUND_ID_METADATA_KEY] ?? null,
+    failureReason: refund.failure_reason ?? null,
   };
 }

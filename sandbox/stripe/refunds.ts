@@ -65,6 +65,8 @@ export function createRefund(core: SandboxCore, op: Operation, params: Params): 
       'amount',
     );
   }
+  // A refund bound to fail stays pending until it does, so the engine never books it as paid out.
+  const failsLater = cardOf(core, charge.payment_method)?.behaviour.kind === 'refund_fails';
   const refund: Refund = {
     id: newId('re'),
     object: 'refund',
@@ -72,7 +74,7 @@ export function createRefund(core: SandboxCore, op: Operation, params: Params): 
     currency: charge.currency,
     charge: charge.id,
     payment_intent: charge.payment_intent,
-    status: 'succeeded',
+    status: failsLater ? 'pending' : 'succeeded',
     reason,
     metadata,
     created: nowSeconds(),
@@ -83,7 +85,7 @@ export function createRefund(core: SandboxCore, op: Operation, params: Params): 
   charge.refunded = charge.amount_refunded >= charge.amount_captured;
   op.emit('refund.created', refund);
   op.emit('charge.refunded', charge);
-  if (cardOf(core, charge.payment_method)?.behaviour.kind === 'refund_fails') {
+  if (failsLater) {
     core.store.refundsAwaitingFailure.add(refund.id);
     core.scheduleRefundFailure(refund.id);
   }
@@ -91,7 +93,7 @@ export function createRefund(core: SandboxCore, op: Operation, params: Params): 
   return refund;
 }
 
-/** pm_card_refundFail: the refund is reported succeeded, then fails a moment later. */
+/** pm_card_refundFail: the refund is pending, then fails a moment later. */
 export function failRefund(core: SandboxCore, op: Operation, refundId: string): void {
   core.store.refundsAwaitingFailure.delete(refundId);
   const refund = core.store.refunds.get(refundId);

@@ -7,10 +7,13 @@ describe('payment state machine', () => {
     }
   });
 
-  it('never leaves a final status', () => {
+  it('leaves a final status only for refund statuses', () => {
     for (const from of TERMINAL_STATUSES) {
-      for (const to of PAYMENT_STATUSES) expect(canTransition(from, to)).toBe(false);
+      for (const to of PAYMENT_STATUSES) {
+        expect(canTransition(from, to)).toBe((from === 'succeeded' && (to === 'partially_refunded' || to === 'refunded')) || (from === 'partially_refunded' && to === 'refunded'));
+      }
     }
+    expect(judgeTransition('succeeded', 'refunded')).toEqual({ kind: 'ignore', reason: 'after_final' });
   });
 
   it('never moves backward', () => {

@@ -73,7 +73,7 @@ function input(paymentId: string, timing: Partial<TakePaymentInput['timing']> = 
 }
 
 function event(paymentId: string, eventId: string, status: PaymentStatus): ProviderEvent {
-  return { provider: 'stripe', eventId, type: `payment_intent.${status}`, createdAt: 1, providerPaymentId: `pi_${paymentId}`, paymentId, state: state(paymentId, status) };
+  return { provider: 'stripe', eventId, type: `payment_intent.${status}`, createdAt: 1, providerPaymentId: `pi_${paymentId}`, paymentId, state: state(paymentId, status), refund: null };
 }
 
 const eventsOf = (paymentId: string) => saved.filter((s) => s.payment.id === paymentId).flatMap((s) => s.events);

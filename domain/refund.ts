@@ -1,0 +1,92 @@
+import type { PaymentStatus } from './payment-status';
+
+export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent', 'other'] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+export const REFUND_STATUSES = [
+  'pending_review',
+  'approved',
+  'processing',
+  'requires_alternative_method',
+  'awaiting_manual_transfer',
+  'succeeded',
+  'denied',
+  'expired',
+] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/** Statuses whose amount still counts against what the payment can refund. */
+export const RESERVING_STATUSES: readonly RefundStatus[] = [
+  'pending_review', 'approved', 'processing', 'requires_alternative_method', 'awaiting_manual_transfer',
+];
+
+export interface Refund {
+  id: string;
+  object: 'refund';
+  payment_id: string;
+  amount: number;
+  currency: string;
+  reason: RefundReason;
+  details: string | null;
+  status: RefundStatus;
+  requested_at: string;
+  requested_by: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  provider_refund_id: string | null;
+  completed_at: string | null;
+  failure_message: string | null;
+  appeal_count: number;
+  appeal_details: string | null;
+  alternative_method: { type: 'bank_transfer'; iban_last4: string; account_holder_name: string; reference: string | null } | null;
+}
+
+export interface RefundPolicyInput {
+  payment: { status: PaymentStatus; amount_captured: number; amount_refunded: number; created_at: string };
+  reservedByOthers: number;
+  requestedAmount: number | null;
+  now: number;
+  windowDays: number;
+}
+
+export type RefundPolicyVerdict =
+  | { ok: true; amount: number }
+  | { ok: false; status: number; code: 'payment_not_refundable' | 'refund_window_expired' | 'amount_too_large'; message: string; param?: string };
+
+/** What the payment can still refund: captured, less refunded, less what pending refunds reserve. */
+export function refundableAmount(input: Pick<RefundPolicyInput, 'payment' | 'reservedByOthers'>): number {
+  return Math.max(0, input.payment.amount_captured - input.payment.amount_refunded - input.reservedByOthers);
+}
+
+export function checkRefundPolicy(input: RefundPolicyInput): RefundPolicyVerdict {
+  const { payment } = input;
+  if (payment.status !== 'succeeded' && payment.status !== 'partially_refunded') {
+    return { ok: false, status: 409, code: 'payment_not_refundable', message: `Only succeeded or partially refunded payments can be refunded; this one is ${payment.status}.` };
+  }
+  const ageMs = input.now - Date.parse(payment.created_at);
+  if (ageMs > input.windowDays * 24 * 3600 * 1000) {
+    return { ok: false, status: 422, code: 'refund_window_expired', message: `Refunds must be requested within ${input.windowDays} days of the payment.` };
+  }
+  const refundable = refundableAmount(input);
+  const amount = input.requestedAmount ?? refundable;
+  if (amount <= 0 || amount > refundable) {
+    return { ok: false, status: 400, code: 'amount_too_large', param: 'amount', message: `At most ${refundable} can be refunded now (captured, less refunded and pending refunds).` };
+  }
+  return { ok: true, amount };
+}
+
+export function paymentStatusAfterRefund(amountCaptured: number, amountRefunded: number): PaymentStatus {
+  return amountRefunded >= amountCaptured ? 'refunded' : 'partially_refunded';
+}
+
+export interface AutoApprovalRule {
+  maxAmount: number;
+  withinHours: number;
+}
+
+/** Off unless configured: small refunds requested soon after payment approve themselves. */
+export function qualifiesForAutoApproval(rule: AutoApprovalRule | null, amount: number, paymentCreatedAt: string, now: number): boolean {
+  if (!rule || rule.maxAmount <= 0) return false;
+  return amount <= rule.maxAmount && now - Date.parse(paymentCreatedAt) <= rule.withinHours * 3600 * 1000;
+}
