@@ -1,34 +1,13 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { Payment, PaymentEvent } from '../domain/payment';
 import type { CreatePaymentRequest, ProviderPaymentState } from '../domain/provider-types';
 import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
-import { ProviderRequestError } from '../providers/types';
 import { savePaymentAndEvents, toEventRow } from './payment-store';
+import { callProvider } from './provider-calls';
 
 export interface PaymentActivityDependencies {
   db: Database;
   providers: ProviderRegistry;
-}
-
-/** The failure type workflows see when a provider refuses a request as invalid. */
-export const PROVIDER_REQUEST_FAILURE = 'ProviderRequestError';
-
-/** Provider refusals are final; everything else (network, 5xx) is retried by Temporal with the same idempotency key. */
-async function callProvider<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    if (error instanceof ProviderRequestError) {
-      throw ApplicationFailure.create({
-        type: PROVIDER_REQUEST_FAILURE,
-        message: error.message,
-        nonRetryable: true,
-        details: [{ code: error.code, param: error.param }],
-      });
-    }
-    throw error;
-  }
 }
 
 export function createPaymentActivities({ db, providers }: PaymentActivityDependencies) {

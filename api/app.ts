@@ -5,12 +5,15 @@ import Koa from 'koa';
 import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import type { ProviderRegistry } from '../providers/registry';
+import type { RefundSettings } from '../platform/config';
 import type { PaymentTiming } from '../workflows/definitions';
+import type { RefundEngine } from './refund-commands';
+import { addCustomerRoutes } from './routes/customer-routes';
+import { addRefundRoutes } from './routes/refund-routes';
 import { errorHandler } from './errors';
 import { authenticate } from './middleware/auth';
 import { readBody, rejectRawCardData } from './middleware/body';
 import { idempotent } from './middleware/idempotency';
-import type { PaymentEngine } from './payment-commands';
 import { RouteTable } from './route';
 import { addAdminRoutes } from './routes/admin-routes';
 import { addPaymentRoutes } from './routes/payment-routes';
@@ -29,19 +32,29 @@ export interface ApiDependencies {
   returnUrl: string;
   keys: { adminKey?: string; merchantKey?: string };
   responseTimeoutMs?: number;
+  refunds: RefundSettings;
+  adminEmails: string[];
 }
 
 export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: WebhookDispatcher; openapi: () => object } {
   const app = new Koa();
   const router = new Router();
   const dispatcher = new WebhookDispatcher(deps.db, deps.client, deps.taskQueue, deps.log);
-  const engine: PaymentEngine = {
+  const engine: RefundEngine = {
     client: deps.client, db: deps.db, taskQueue: deps.taskQueue, timing: deps.timing,
     returnUrl: deps.returnUrl, responseTimeoutMs: deps.responseTimeoutMs ?? 30_000,
+    refundSettings: deps.refunds, adminEmails: deps.adminEmails,
+    refundTiming: {
+      reviewReminderSeconds: deps.refunds.reviewReminderSeconds, reviewExpirySeconds: deps.refunds.reviewExpirySeconds,
+      appealWindowSeconds: deps.refunds.appealWindowSeconds, pollInitialSeconds: deps.refunds.pollInitialSeconds,
+      pollMaxSeconds: deps.timing.pollMaxSeconds, alternativeMethodWaitSeconds: deps.refunds.alternativeMethodWaitSeconds,
+    },
   };
   const routes = new RouteTable(router, authenticate(deps.keys), idempotent(deps.db));
   addSystemRoutes(routes, deps.db, deps.connection);
   addPaymentRoutes(routes, engine);
+  addRefundRoutes(routes, engine);
+  addCustomerRoutes(routes, deps.db);
   addWebhookRoutes(routes, deps.db, Object.values(deps.providers).filter((p) => p.isConfigured()), dispatcher);
   addAdminRoutes(routes, deps.db, dispatcher);
 

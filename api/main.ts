@@ -29,6 +29,8 @@ async function main(): Promise<void> {
       timing: config.payments,
       returnUrl: config.payments.returnUrl,
       keys: config.auth,
+      refunds: config.refunds,
+      adminEmails: config.mail.adminEmails,
     },
     { host: config.host, port: config.port, relayIntervalMs: config.webhookRelayIntervalSeconds * 1000 },
   );

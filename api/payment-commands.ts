@@ -74,6 +74,7 @@ export async function startPayment(engine: PaymentEngine, request: { paymentId: 
     capture_method: body.capture_method, amount_captured: 0, amount_refunded: 0, provider: 'stripe',
     provider_payment_id: null, payment_method: body.payment_method, client_secret: null, next_action: null,
     failure_code: null, failure_message: null, failure_details: null, customer_id: body.customer_id ?? null,
+    receipt_email: body.receipt_email ?? null,
     description: body.description ?? null, metadata: body.metadata ?? {}, created_at: now, updated_at: now,
   };
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof takePayment>('takePayment', {

@@ -24,6 +24,7 @@ export function toPayment(row: Row): Payment {
     failure_message: (row.failure_message as string | null) ?? null,
     failure_details: (row.failure_details as Payment['failure_details']) ?? null,
     customer_id: (row.customer_id as string | null) ?? null,
+    receipt_email: (row.receipt_email as string | null) ?? null,
     description: (row.description as string | null) ?? null,
     metadata: (row.metadata as Record<string, string>) ?? {},
     created_at: iso(row.created_at),

@@ -3,6 +3,7 @@ import type { ProviderEvent } from '../domain/provider-types';
 import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { providerEventSignal, type ProviderEventSignal } from '../workflows/definitions';
+import { providerRefundSignal } from '../workflows/refund-definitions';
 import { findPaymentIdByProviderId } from './payment-reads';
 
 export interface StoredWebhook {
@@ -52,6 +53,7 @@ export class WebhookDispatcher {
   }
 
   private async handOver(webhookEventId: number, event: ProviderEvent): Promise<'signaled' | 'recorded_late' | 'unmatched'> {
+    if (event.refund?.refundId) return this.handOverRefund(webhookEventId, event, event.refund.refundId);
     const paymentId =
       event.paymentId ?? (event.providerPaymentId ? await findPaymentIdByProviderId(this.db, event.provider, event.providerPaymentId) : null);
     if (!paymentId) {
@@ -75,6 +77,19 @@ export class WebhookDispatcher {
           if (!(startError instanceof WorkflowExecutionAlreadyStartedError)) throw startError;
         });
       await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), payment_id: paymentId, error: null });
+      return 'recorded_late';
+    }
+  }
+
+  /** Refund events go to the refund's workflow; once it has finished they have nothing left to change. */
+  private async handOverRefund(webhookEventId: number, event: ProviderEvent, refundId: string): Promise<'signaled' | 'recorded_late'> {
+    try {
+      await this.client.workflow.getHandle(refundId).signal(providerRefundSignal, { event, webhookEventId });
+      await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), processed_at: this.db.fn.now(), error: null });
+      return 'signaled';
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), processed_at: this.db.fn.now(), error: 'refund workflow already finished' });
       return 'recorded_late';
     }
   }

@@ -23,6 +23,7 @@ export interface Payment {
   failure_message: string | null;
   failure_details: { provider_code: string | null; provider_decline_code: string | null; provider_message: string | null } | null;
   customer_id: string | null;
+  receipt_email: string | null;
   description: string | null;
   metadata: Record<string, string>;
   created_at: string;

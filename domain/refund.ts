@@ -39,7 +39,8 @@ export interface Refund {
   failure_message: string | null;
   appeal_count: number;
   appeal_details: string | null;
-  alternative_method: { type: 'bank_transfer'; iban_last4: string; account_holder_name: string; reference: string | null } | null;
+  /** The full IBAN is shown to admins only: they send the transfer. */
+  alternative_method: { type: 'bank_transfer'; iban: string; iban_last4: string; account_holder_name: string; reference: string | null } | null;
 }
 
 export interface RefundPolicyInput {

@@ -57,6 +57,7 @@ const environmentSchema = z.object({
   REFUND_REVIEW_EXPIRY_SECONDS: durationSeconds(7 * 24 * 3600),
   REFUND_APPEAL_WINDOW_SECONDS: durationSeconds(14 * 24 * 3600),
   REFUND_POLL_INITIAL_SECONDS: durationSeconds(60),
+  REFUND_ALTERNATIVE_METHOD_WAIT_SECONDS: durationSeconds(30 * 24 * 3600),
   /** Auto-approval is off unless a threshold is set: refunds up to this amount, within the hours below, approve themselves. */
   REFUND_AUTO_APPROVE_MAX_AMOUNT: z.coerce.number().int().min(0).default(0),
   REFUND_AUTO_APPROVE_WITHIN_HOURS: durationSeconds(24),
@@ -104,6 +105,7 @@ export interface RefundSettings {
   reviewExpirySeconds: number;
   appealWindowSeconds: number;
   pollInitialSeconds: number;
+  alternativeMethodWaitSeconds: number;
   autoApproveMaxAmount: number;
   autoApproveWithinHours: number;
 }
@@ -177,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
       reviewExpirySeconds: e.REFUND_REVIEW_EXPIRY_SECONDS,
       appealWindowSeconds: e.REFUND_APPEAL_WINDOW_SECONDS,
       pollInitialSeconds: e.REFUND_POLL_INITIAL_SECONDS,
+      alternativeMethodWaitSeconds: e.REFUND_ALTERNATIVE_METHOD_WAIT_SECONDS,
       autoApproveMaxAmount: e.REFUND_AUTO_APPROVE_MAX_AMOUNT,
       autoApproveWithinHours: e.REFUND_AUTO_APPROVE_WITHIN_HOURS,
     },

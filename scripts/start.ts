@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type DurapayConfig } from '../platform/config'
 import { describeExit, killAllServicesNow, superviseChild, waitForHttpOk, type ExitInfo, type SupervisedChild } from '../platform/child-process';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { resolveLocalSecrets, STRIPE_SANDBOX_API_KEY, type LocalSecrets } from '../platform/local-secrets';
+import { startSmtpSink } from '../platform/smtp-sink';
 import { findTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
 
@@ -32,6 +33,7 @@ interface Running {
   stopping: boolean;
   postgres?: { stop(): Promise<void> };
   temporal?: { stop(): Promise<void> };
+  mailSink?: { close(): Promise<void> };
   children: SupervisedChild[];
 }
 
@@ -43,7 +45,12 @@ export interface Resolved {
   temporalUiUrl: string | null;
   sandboxUrl: string | null;
   secrets: LocalSecrets;
+  /** Set when the local SMTP sink catches the mail (no SMTP_URL). */
+  mailSink?: { url: string; port: number; mailDir: string };
 }
+
+/** Who gets the admin emails when ADMIN_EMAILS is unset and the mail stays on this machine. */
+export const LOCAL_ADMIN_EMAIL = 'admin@durapay.local';
 
 const say = (line: string): void => console.log(`[durapay] ${line}`);
 const complain = (line: string): void => console.error(`[durapay] ${line}`);
@@ -165,9 +172,20 @@ async function startServices(config: DurapayConfig, running: Running, fail: (mes
     return server;
   };
 
-  const [postgres, temporalServer] = await Promise.allSettled([database(), temporal()]);
+  const mail = async (): Promise<Resolved['mailSink']> => {
+    if (config.mail.smtpUrl) return undefined;
+    const sink = await startSmtpSink({ dataDir: config.dataDir, port: config.mail.sinkPort, log: prefixed('mail') }).catch((error: Error) => {
+      throw new Error(`the local SMTP sink did not start: ${error.message}\nA busy port? Set SMTP_SINK_PORT, or SMTP_URL to send real mail.`);
+    });
+    running.mailSink = sink;
+    say(`catching outgoing mail on ${sink.url} (messages in ${sink.mailDir})`);
+    return { url: sink.url, port: sink.port, mailDir: sink.mailDir };
+  };
+
+  const [postgres, temporalServer, mailSink] = await Promise.allSettled([database(), temporal(), mail()]);
   if (postgres.status === 'rejected') throw postgres.reason;
   if (temporalServer.status === 'rejected') throw temporalServer.reason;
+  if (mailSink.status === 'rejected') throw mailSink.reason;
   return {
     databaseUrl: postgres.value.url,
     embeddedPostgresPort: postgres.value.port,
@@ -175,6 +193,7 @@ async function startServices(config: DurapayConfig, running: Running, fail: (mes
     temporalUiUrl: temporalServer.value.uiUrl,
     sandboxUrl: usesSandbox ? `http://127.0.0.1:${config.stripe.sandboxPort}` : null,
     secrets,
+    mailSink: mailSink.value,
   };
 }
 
@@ -192,6 +211,9 @@ export function childEnvironment(config: DurapayConfig, resolved: Resolved, base
     DATA_DIR: config.dataDir,
     PORT: String(config.port),
     HOST: config.host,
+    SMTP_URL: resolved.mailSink?.url ?? config.mail.smtpUrl,
+    // admin@durapay.local only makes sense while the mail stays in the local sink.
+    ADMIN_EMAILS: config.mail.adminEmails.length ? config.mail.adminEmails.join(',') : resolved.mailSink ? LOCAL_ADMIN_EMAIL : undefined,
   };
   const env: NodeJS.ProcessEnv = { ...baseEnv };
   for (const [key, value] of Object.entries(settings)) {
@@ -244,7 +266,7 @@ async function waitUntilReady(config: DurapayConfig, resolved: Resolved, signal:
 /** Children first, so they finish in-flight work while Temporal and PostgreSQL are still up. */
 async function stopEverything(running: Running): Promise<void> {
   running.stopping = true;
-  if (!running.postgres && !running.temporal && running.children.length === 0) return;
+  if (!running.postgres && !running.temporal && !running.mailSink && running.children.length === 0) return;
   say('stopping the API, worker and sandbox…');
   await Promise.all(running.children.map((child) => child.stop(10_000)));
   if (running.temporal) {
@@ -255,6 +277,7 @@ async function stopEverything(running: Running): Promise<void> {
     say('stopping PostgreSQL…');
     await running.postgres.stop();
   }
+  await running.mailSink?.close();
   say('stopped; data is kept for the next start');
 }
 
@@ -275,6 +298,7 @@ export function formatBanner(config: DurapayConfig, resolved: Resolved, readySec
     ['PostgreSQL', resolved.embeddedPostgresPort === null ? 'external (DATABASE_URL)' : `embedded, port ${resolved.embeddedPostgresPort}`],
     ['Admin key', fromEnv('ADMIN_API_KEY', resolved.secrets.adminKey, config.auth.adminKey)],
     ['Merchant key', fromEnv('MERCHANT_API_KEY', resolved.secrets.merchantKey, config.auth.merchantKey)],
+    ['Mail', resolved.mailSink ? `caught locally, written to ${resolved.mailSink.mailDir}` : config.mail.smtpUrl ? 'sent through SMTP_URL' : 'not configured'],
     ['Data dir', config.dataDir],
   ];
   const rule = '─'.repeat(72);

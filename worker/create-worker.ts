@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { Mailer } from '../activities/email-activities';
 import type { Database } from '../platform/database';
 import type { ProviderRegistry } from '../providers/registry';
 
@@ -9,6 +10,8 @@ export interface DurapayWorkerOptions {
   taskQueue: string;
   db: Database;
   providers: ProviderRegistry;
+  mailer: Mailer;
+  mailFrom: string;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at startup. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -19,7 +22,7 @@ export async function createDurapayWorker(options: DurapayWorkerOptions): Promis
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ db: options.db, providers: options.providers }),
+    activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
   return { worker, connection };

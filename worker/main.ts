@@ -4,6 +4,7 @@ import { createLogger } from '../platform/logger';
 import { connectTemporal, ensureSearchAttributes } from '../platform/temporal';
 import { createProviders } from '../providers/registry';
 import { createDurapayWorker } from './create-worker';
+import { createMailer } from '../platform/mailer';
 
 /** `npm run worker`: one worker process; run as many as you like on the same task queue. */
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const problems = [
     !config.database.url && 'DATABASE_URL: required (npm start provides an embedded one)',
     !config.temporal.address && 'TEMPORAL_ADDRESS: required (npm start provides an embedded one)',
+    !config.mail.smtpUrl && 'SMTP_URL: required to send receipts and refund emails (npm start provides a local mail sink)',
   ].filter(Boolean) as string[];
   if (problems.length) throw new ConfigError(problems);
 
@@ -24,6 +26,8 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     db,
     providers: createProviders(config),
+    mailer: createMailer(config.mail.smtpUrl!),
+    mailFrom: config.mail.from,
     workflowBundle: config.temporal.workflowBundlePath ? { codePath: config.temporal.workflowBundlePath } : undefined,
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());

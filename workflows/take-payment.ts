@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -29,6 +30,9 @@ const provider = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ProviderRequestError'] },
 });
 
+// Longer than the mailer's own connect and socket timeouts.
+const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+
 interface Command {
   kind: 'capture' | 'cancel';
   amount?: number;
@@ -50,6 +54,25 @@ function providerRefusal(error: unknown): { message: string; code: string; param
     return { message: cause.message, code: details.code ?? 'provider_request_error', param: details.param ?? null };
   }
   return null;
+}
+
+/** A receipt on success, the reason and next step on failure; once per payment and address. */
+async function emailOutcome(payment: Payment): Promise<void> {
+  if (payment.status !== 'succeeded' && payment.status !== 'failed') return;
+  const contact = await provider.findCustomerContact({ paymentId: payment.id });
+  if (!contact) return;
+  const succeeded = payment.status === 'succeeded';
+  await mail.sendEmail({
+    dedupeKey: `${payment.id}:${succeeded ? 'receipt' : 'failed'}:${contact.email}`,
+    to: contact.email,
+    template: succeeded ? 'payment_receipt' : 'payment_failed',
+    locale: contact.locale,
+    data: {
+      payment_id: payment.id, amount: succeeded ? payment.amount_captured : payment.amount, currency: payment.currency,
+      description: payment.description, customer_name: contact.name, paid_at: payment.updated_at,
+      failure_code: payment.failure_code, failure_message: payment.failure_message,
+    },
+  });
 }
 
 /** One payment, from creation at the provider to a final status; the workflow id is the payment id. */
@@ -249,5 +272,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     await applyInbox();
     await condition(() => commands.length > 0 || inbox.length > 0 || allHandlersFinished());
   }
+  // Histories recorded before emails existed replay without them.
+  if (patched('payment-emails')) await emailOutcome(recorder.payment);
   return recorder.payment;
 }

@@ -20,6 +20,7 @@ export const CreatePaymentBody = z
       .max(255),
     capture_method: z.enum(['automatic', 'manual']).default('automatic'),
     customer_id: z.string().min(1).max(255).optional(),
+    receipt_email: z.email().optional().describe('Where the receipt goes when the customer has no email on file.'),
     description: z.string().max(1000).optional(),
     metadata: metadata.optional(),
     return_url: z.url().optional().describe('Where the customer lands after 3-D Secure.'),
@@ -69,6 +70,7 @@ export const PaymentSchema = z
       .object({ provider_code: z.string().nullable(), provider_decline_code: z.string().nullable(), provider_message: z.string().nullable() })
       .nullable(),
     customer_id: z.string().nullable(),
+    receipt_email: z.string().nullable(),
     description: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
     created_at: z.string(),

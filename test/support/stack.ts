@@ -13,6 +13,9 @@ import { createProviders } from '../../providers/registry';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe';
 import { createDurapayWorker } from '../../worker/create-worker';
 import type { PaymentTiming } from '../../workflows/definitions';
+import type { RefundSettings } from '../../platform/config';
+import { createMailer } from '../../platform/mailer';
+import { type SmtpCapture, startSmtpCapture } from './smtp-capture';
 import { testEnv } from './test-env';
 import { waitFor } from './wait';
 
@@ -20,6 +23,7 @@ const projectRoot = path.resolve(__dirname, '..', '..');
 
 export interface StackOptions {
   timing?: Partial<PaymentTiming>;
+  refunds?: Partial<RefundSettings>;
   /** 'process' runs the worker as `worker/main.ts` in a child process, so a test can SIGKILL it. */
   worker?: 'inline' | 'process' | 'none';
 }
@@ -38,6 +42,10 @@ export class TestStack {
   readonly taskQueue = `durapay-test-${randomBytes(4).toString('hex')}`;
   readonly db: Database;
   readonly timing: PaymentTiming;
+  readonly refunds: RefundSettings;
+  readonly adminEmails = ['ops@merchant.test'];
+  mail!: SmtpCapture;
+  private mailer?: ReturnType<typeof createMailer>;
   sandbox!: StripeSandbox;
   client!: Client;
   private connection!: Connection;
@@ -49,6 +57,10 @@ export class TestStack {
   private constructor(private readonly options: StackOptions) {
     this.db = connectDatabase(this.env.databaseUrl, { poolMax: 5 });
     this.timing = { pollInitialSeconds: 30, pollMaxSeconds: 60, authorizationExpirySeconds: 3600, ...options.timing };
+    this.refunds = {
+      windowDays: 30, reviewReminderSeconds: 3600, reviewExpirySeconds: 7200, appealWindowSeconds: 3600, pollInitialSeconds: 2,
+      alternativeMethodWaitSeconds: 3600, autoApproveMaxAmount: 0, autoApproveWithinHours: 24, ...options.refunds,
+    };
   }
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
@@ -66,6 +78,8 @@ export class TestStack {
   }
 
   private async boot(): Promise<void> {
+    this.mail = await startSmtpCapture();
+    this.mailer = createMailer(this.mail.url);
     this.sandbox = await startStripeSandbox({ webhookSecret: this.webhookSecret, webhookUrl: null, port: 0, log: () => undefined });
     ({ client: this.client, connection: this.connection } = await connectTemporal(this.env.temporalAddress, 'default'));
     const worker = this.options.worker ?? 'inline';
@@ -76,6 +90,7 @@ export class TestStack {
         db: this.db, client: this.client, connection: this.connection, log: createLogger('api', 'silent'),
         providers: createProviders({ stripe: this.stripeSettings }), taskQueue: this.taskQueue, timing: this.timing,
         returnUrl: 'http://127.0.0.1/return', keys: { adminKey: this.adminKey, merchantKey: this.merchantKey },
+        refunds: this.refunds, adminEmails: this.adminEmails,
       },
       { host: '127.0.0.1', port: 0, relayIntervalMs: 500 },
     );
@@ -86,6 +101,7 @@ export class TestStack {
     const { worker, connection } = await createDurapayWorker({
       temporalAddress: this.env.temporalAddress, namespace: 'default', taskQueue: this.taskQueue, db: this.db,
       providers: createProviders({ stripe: this.stripeSettings }), workflowBundle: { codePath: this.env.workflowBundle },
+      mailer: this.mailer!, mailFrom: 'Durapay Test <payments@durapay.test>',
     });
     this.inlineWorker = { worker, connection, running: worker.run() };
   }
@@ -99,7 +115,7 @@ export class TestStack {
         DATABASE_URL: this.env.databaseUrl, TEMPORAL_ADDRESS: this.env.temporalAddress, TEMPORAL_NAMESPACE: 'default',
         TEMPORAL_TASK_QUEUE: this.taskQueue, TEMPORAL_WORKFLOW_BUNDLE: this.env.workflowBundle,
         STRIPE_SECRET_KEY: this.stripeSettings.secretKey, STRIPE_WEBHOOK_SECRET: this.webhookSecret,
-        STRIPE_API_BASE: this.sandbox.url, LOG_LEVEL: 'warn',
+        STRIPE_API_BASE: this.sandbox.url, LOG_LEVEL: 'warn', SMTP_URL: this.mail.url,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -164,6 +180,8 @@ export class TestStack {
     }
     await this.killWorkerProcess();
     await this.sandbox?.close();
+    this.mailer?.close();
+    await this.mail?.close();
     await this.connection?.close();
     await this.db.destroy();
   }

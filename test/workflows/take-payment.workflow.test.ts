@@ -38,6 +38,9 @@ const fakeActivities: Partial<Activities> = {
     if (result instanceof Error) throw result;
     return result!;
   },
+  async findCustomerContact() {
+    return null;
+  },
   async getProviderPayment(input) {
     const paymentId = input.providerPaymentId.replace(/^pi_/, '');
     const queue = pollResults.get(paymentId) ?? [];
@@ -67,7 +70,7 @@ function input(paymentId: string, timing: Partial<TakePaymentInput['timing']> = 
     id: paymentId, object: 'payment', status: 'pending', amount: 1000, currency: 'eur', capture_method: capture,
     amount_captured: 0, amount_refunded: 0, provider: 'stripe', provider_payment_id: null, payment_method: 'pm_card_visa',
     client_secret: null, next_action: null, failure_code: null, failure_message: null, failure_details: null,
-    customer_id: null, description: null, metadata: {}, created_at: now, updated_at: now,
+    customer_id: null, receipt_email: null, description: null, metadata: {}, created_at: now, updated_at: now,
   };
   return { payment, actor: 'test', returnUrl: 'http://127.0.0.1/return', timing: { pollInitialSeconds: 600, pollMaxSeconds: 600, authorizationExpirySeconds: 3600, ...timing } };
 }

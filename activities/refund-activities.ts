@@ -1,0 +1,131 @@
+import type { EventSource } from '../domain/payment';
+import type { CreateRefundRequest, ProviderRefundState } from '../domain/provider-types';
+import { checkRefundPolicy, paymentStatusAfterRefund, type Refund, type RefundPolicyVerdict, RESERVING_STATUSES } from '../domain/refund';
+import type { Database } from '../platform/database';
+import { providerNamed, type ProviderRegistry } from '../providers/registry';
+import { callProvider } from './provider-calls';
+
+export interface CustomerContact {
+  email: string;
+  locale: string;
+  name: string | null;
+}
+
+export interface RefundHistoryLine {
+  type: string;
+  source: EventSource;
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+export type ReservationResult =
+  | { ok: true; refund: Refund; payment: { provider: string; provider_payment_id: string | null; created_at: string } }
+  | Extract<RefundPolicyVerdict, { ok: false }>;
+
+function toRefundRow(refund: Refund, version: number) {
+  const { object: _object, ...columns } = refund;
+  return {
+    ...columns,
+    alternative_method: refund.alternative_method ? JSON.stringify(refund.alternative_method) : null,
+    reserves_amount: RESERVING_STATUSES.includes(refund.status),
+    state_version: version,
+    updated_at: new Date(),
+  };
+}
+
+const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
+
+async function appendHistory(trx: Database, refund: Refund, version: number, line: RefundHistoryLine, extra: { from?: string; to?: string } = {}) {
+  await trx('payment_events')
+    .insert({
+      dedupe_key: `${refund.id}:v${version}`,
+      payment_id: refund.payment_id,
+      type: line.type,
+      from_status: extra.from ?? null,
+      to_status: extra.to ?? null,
+      source: line.source,
+      actor: line.actor,
+      data: JSON.stringify({ refund_id: refund.id, amount: refund.amount, refund_status: refund.status, ...line.data }),
+      occurred_at: new Date(),
+    })
+    .onConflict('dedupe_key')
+    .ignore();
+}
+
+export function createRefundActivities({ db, providers }: { db: Database; providers: ProviderRegistry }) {
+  return {
+    /**
+     * Checks the refund policy and reserves the amount in one transaction, with the payment row locked, so
+     * concurrent requests can never reserve more than was paid. Retrying it (or re-reserving on appeal) is safe.
+     */
+    async reserveRefund(input: { refund: Refund; requestedAmount: number | null; windowDays: number; now: number; version: number }): Promise<ReservationResult> {
+      return db.transaction(async (trx) => {
+        const payment = await trx('payments').where({ id: input.refund.payment_id }).forUpdate().first();
+        if (!payment) return { ok: false, status: 404, code: 'payment_not_refundable', message: 'No such payment.' } as const;
+        const existing = await trx('refunds').where({ id: input.refund.id }).first();
+        const paymentView = { provider: payment.provider, provider_payment_id: payment.provider_payment_id, created_at: iso(payment.created_at) };
+        if (existing?.reserves_amount) return { ok: true, refund: { ...input.refund, amount: Number(existing.amount) }, payment: paymentView };
+        const [{ reserved }] = await trx('refunds')
+          .where({ payment_id: payment.id, reserves_amount: true })
+          .whereNot({ id: input.refund.id })
+          .sum({ reserved: 'amount' });
+        const verdict = checkRefundPolicy({
+          payment: { status: payment.status, amount_captured: Number(payment.amount_captured), amount_refunded: Number(payment.amount_refunded), created_at: iso(payment.created_at) },
+          reservedByOthers: Number(reserved ?? 0),
+          requestedAmount: input.requestedAmount,
+          now: input.now,
+          windowDays: input.windowDays,
+        });
+        if (!verdict.ok) return verdict;
+        const refund: Refund = { ...input.refund, amount: verdict.amount, currency: payment.currency };
+        const row = toRefundRow(refund, input.version);
+        await trx('refunds').insert(row).onConflict('id').merge();
+        await appendHistory(trx, refund, input.version, { type: 'refund.requested', source: 'api', actor: refund.requested_by, data: { reason: refund.reason } });
+        return { ok: true, refund, payment: paymentView };
+      });
+    },
+
+    /** Writes the refund's new state and one history line; older or repeated writes change nothing. */
+    async saveRefund(input: { refund: Refund; version: number; line: RefundHistoryLine }): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx('refunds').where({ id: input.refund.id }).where('state_version', '<', input.version).update(toRefundRow(input.refund, input.version));
+        await appendHistory(trx, input.refund, input.version, input.line);
+      });
+    },
+
+    /** Books the money as returned: the refund succeeds and the payment's amount_refunded grows, exactly once. */
+    async completeRefund(input: { refund: Refund; version: number; line: RefundHistoryLine }): Promise<{ paymentStatus: string }> {
+      return db.transaction(async (trx) => {
+        const payment = await trx('payments').where({ id: input.refund.payment_id }).forUpdate().first();
+        const current = await trx('refunds').where({ id: input.refund.id }).forUpdate().first();
+        if (current.status === 'succeeded') return { paymentStatus: payment.status };
+        const refunded = Number(payment.amount_refunded) + input.refund.amount;
+        const status = paymentStatusAfterRefund(Number(payment.amount_captured), refunded);
+        await trx('payments').where({ id: payment.id }).update({ amount_refunded: refunded, status, updated_at: new Date() });
+        await trx('refunds').where({ id: input.refund.id }).update(toRefundRow(input.refund, input.version));
+        await appendHistory(trx, input.refund, input.version, input.line, { from: payment.status, to: status });
+        return { paymentStatus: status };
+      });
+    },
+
+    async createProviderRefund(input: CreateRefundRequest & { provider: string }): Promise<ProviderRefundState> {
+      return callProvider(() => providerNamed(providers, input.provider).refund(input));
+    },
+
+    async getProviderRefund(input: { provider: string; providerRefundId: string }): Promise<ProviderRefundState> {
+      return callProvider(() => providerNamed(providers, input.provider).getRefund(input.providerRefundId));
+    },
+
+    /** The payer's address: the merchant's customer record first, then the payment's receipt_email. */
+    async findCustomerContact(input: { paymentId: string }): Promise<CustomerContact | null> {
+      const payment = await db('payments').where({ id: input.paymentId }).first('customer_id', 'receipt_email');
+      if (!payment) return null;
+      const customer = payment.customer_id ? await db('customers').where({ id: payment.customer_id }).first() : null;
+      const email = customer?.email ?? payment.receipt_email;
+      if (!email) return null;
+      return { email, locale: customer?.locale ?? 'en', name: customer?.name ?? null };
+    },
+  };
+}
+
+export type RefundActivities = ReturnType<typeof createRefundActivities>;

@@ -1,0 +1,214 @@
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { RefundHistoryLine } from '../activities/refund-activities';
+import type { EmailTemplateName } from '../domain/email-templates';
+import { ibanLast4, normalizeIban } from '../domain/iban';
+import type { ProviderRefundState } from '../domain/provider-types';
+import { qualifiesForAutoApproval, type Refund } from '../domain/refund';
+import { API_ERROR_FAILURE } from './definitions';
+import {
+  type AlternativeRefundMethod,
+  alternativeMethodSignal,
+  type ManualTransferSent,
+  manualTransferSentSignal,
+  type ProviderRefundSignal,
+  providerRefundSignal,
+  type RefundAppeal,
+  refundAppealSignal,
+  type RefundDecision,
+  refundDecisionSignal,
+  type RefundPaymentInput,
+  refundQuery,
+  refundRequestedUpdate,
+} from './refund-definitions';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ProviderRequestError'] },
+});
+// Longer than the mailer's own connect and socket timeouts.
+const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+
+/** Appeals re-check only the amount: the refund window was met when the refund was first requested. */
+const APPEAL_WINDOW_DAYS = 36_500;
+
+const FAILURE_REASONS: Record<string, string> = {
+  expired_or_canceled_card: 'The card used for the payment has expired or been closed.',
+  lost_or_stolen_card: 'The card used for the payment was reported lost or stolen.',
+  unknown: 'The bank could not return the money to the original payment method.',
+};
+
+/**
+ * One refund, from request to money returned (or denial, or expiry); the workflow id is the refund id.
+ * Admins decide by signal; the amount stays reserved until the refund succeeds, is denied or expires.
+ */
+export async function refundPayment(input: RefundPaymentInput): Promise<Refund> {
+  let refund = input.refund;
+  let version = 0;
+  let known = false;
+  let requestError: ApplicationFailure | undefined;
+  const decisions: RefundDecision[] = [];
+  const appeals: RefundAppeal[] = [];
+  const alternatives: AlternativeRefundMethod[] = [];
+  const transfers: ManualTransferSent[] = [];
+  const providerEvents: ProviderRefundSignal[] = [];
+  const seenEvents = new Set<string>();
+  const { timing } = input;
+
+  setHandler(refundQuery, () => refund);
+  setHandler(refundRequestedUpdate, async () => {
+    await condition(() => known);
+    if (requestError) throw requestError;
+    return refund;
+  });
+  setHandler(refundDecisionSignal, (decision) => void decisions.push(decision));
+  setHandler(refundAppealSignal, (appeal) => void appeals.push(appeal));
+  setHandler(alternativeMethodSignal, (method) => void alternatives.push(method));
+  setHandler(manualTransferSentSignal, (sent) => void transfers.push(sent));
+  setHandler(providerRefundSignal, (signal) => void providerEvents.push(signal));
+
+  const now = () => new Date().toISOString();
+  const save = async (next: Refund, line: RefundHistoryLine) => {
+    version += 1;
+    refund = next;
+    await acts.saveRefund({ refund, version, line });
+  };
+  const finish = async () => {
+    await condition(allHandlersFinished);
+    return refund;
+  };
+
+  version += 1;
+  const reservation = await acts.reserveRefund({ refund, requestedAmount: input.requestedAmount, windowDays: input.windowDays, now: Date.now(), version });
+  if (!reservation.ok) {
+    requestError = ApplicationFailure.create({
+      type: API_ERROR_FAILURE, message: reservation.message, nonRetryable: true,
+      details: [{ status: reservation.status, type: 'invalid_request_error', code: reservation.code, param: reservation.param }],
+    });
+    known = true;
+    return finish();
+  }
+  refund = reservation.refund;
+  known = true;
+  const payment = reservation.payment;
+
+  const contact = await acts.findCustomerContact({ paymentId: refund.payment_id });
+  const emailData = () => ({ refund_id: refund.id, payment_id: refund.payment_id, amount: refund.amount, currency: refund.currency, reason: refund.reason, details: refund.details, requested_at: refund.requested_at });
+  const emailCustomer = async (template: EmailTemplateName, occasion: string, data: Record<string, unknown> = {}) => {
+    if (!contact) return;
+    await mail.sendEmail({ dedupeKey: `${refund.id}:${occasion}:${contact.email}`, to: contact.email, template, locale: contact.locale, data: { ...emailData(), customer_name: contact.name, ...data } });
+  };
+  const emailAdmins = async (template: EmailTemplateName, occasion: string) => {
+    for (const admin of input.adminEmails) {
+      await mail.sendEmail({ dedupeKey: `${refund.id}:${occasion}:${admin}`, to: admin, template, locale: 'en', data: emailData() });
+    }
+  };
+
+  /** Waits for an admin, reminding them once; undefined when review time runs out. */
+  const waitForDecision = async (): Promise<RefundDecision | undefined> => {
+    const reminderMs = Math.min(timing.reviewReminderSeconds, timing.reviewExpirySeconds) * 1000;
+    if (!(await condition(() => decisions.length > 0, reminderMs))) {
+      await emailAdmins('refund_review_reminder', `reminder:${refund.appeal_count}`);
+      const remainingMs = Math.max(1, timing.reviewExpirySeconds * 1000 - reminderMs);
+      if (!(await condition(() => decisions.length > 0, remainingMs))) return undefined;
+    }
+    return decisions.shift();
+  };
+
+  // Review, with one appeal after a denial.
+  for (;;) {
+    const auto = refund.appeal_count === 0 && qualifiesForAutoApproval(input.autoApproval, refund.amount, payment.created_at, Date.now());
+    let decision: RefundDecision | undefined;
+    if (auto) {
+      decision = { decision: 'approve', actor: 'rule:auto_approval', reason: `at most ${input.autoApproval!.maxAmount} within ${input.autoApproval!.withinHours} h of payment` };
+    } else {
+      await emailAdmins('refund_requested', `requested:${refund.appeal_count}`);
+      decision = await waitForDecision();
+    }
+    if (!decision) {
+      await save({ ...refund, status: 'expired' }, { type: 'refund.expired', source: 'workflow', actor: 'workflow:review_expiry', data: {} });
+      return finish();
+    }
+    const decided: Refund = { ...refund, decided_by: decision.actor, decided_at: now(), decision_reason: decision.reason };
+    const source = auto ? 'workflow' : 'api';
+    if (decision.decision === 'approve') {
+      await save({ ...decided, status: 'approved' }, { type: 'refund.approved', source, actor: decision.actor, data: { reason: decision.reason } });
+      await emailCustomer('refund_approved', 'approved');
+      break;
+    }
+    await save({ ...decided, status: 'denied' }, { type: 'refund.denied', source, actor: decision.actor, data: { reason: decision.reason } });
+    await emailCustomer('refund_denied', `denied:${refund.appeal_count}`, { decision_reason: decision.reason });
+    if (refund.appeal_count >= 1 || !(await condition(() => appeals.length > 0, timing.appealWindowSeconds * 1000))) return finish();
+    const appeal = appeals.shift()!;
+    decisions.length = 0;
+    version += 1;
+    const reopened: Refund = { ...refund, status: 'pending_review', appeal_count: refund.appeal_count + 1, appeal_details: appeal.details, decided_by: null, decided_at: null, decision_reason: null };
+    const again = await acts.reserveRefund({ refund: reopened, requestedAmount: refund.amount, windowDays: APPEAL_WINDOW_DAYS, now: Date.now(), version });
+    if (!again.ok) {
+      await save(refund, { type: 'refund.appeal_refused', source: 'api', actor: appeal.actor, data: { reason: again.message } });
+      return finish();
+    }
+    refund = again.refund;
+  }
+
+  // Money back through the provider, keyed by the refund id so it happens once.
+  let state: ProviderRefundState | null = null;
+  let failureMessage: string | null = null;
+  try {
+    state = await acts.createProviderRefund({
+      provider: payment.provider, providerPaymentId: payment.provider_payment_id ?? '', refundId: refund.id,
+      amount: refund.amount, reason: refund.reason, idempotencyKey: `${refund.id}:refund`,
+    });
+    await save({ ...refund, status: 'processing', provider_refund_id: state.providerRefundId }, { type: 'refund.processing', source: 'workflow', actor: 'workflow', data: { provider_refund_id: state.providerRefundId } });
+    let pollMs = timing.pollInitialSeconds * 1000;
+    while (state.status === 'pending') {
+      if (await condition(() => providerEvents.length > 0, pollMs)) {
+        for (const { event } of providerEvents.splice(0, providerEvents.length)) {
+          if (seenEvents.has(event.eventId)) continue;
+          seenEvents.add(event.eventId);
+          if (event.refund?.providerRefundId === state.providerRefundId && state.status === 'pending') state = event.refund;
+        }
+      } else {
+        state = await acts.getProviderRefund({ provider: payment.provider, providerRefundId: state.providerRefundId });
+        pollMs = Math.min(pollMs * 2, timing.pollMaxSeconds * 1000);
+      }
+    }
+    if (state.status !== 'succeeded') failureMessage = FAILURE_REASONS[state.failureReason ?? 'unknown'] ?? FAILURE_REASONS.unknown;
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    if (!(cause instanceof ApplicationFailure && cause.type === 'ProviderRequestError')) throw error;
+    failureMessage = cause.message;
+  }
+
+  if (state?.status === 'succeeded') {
+    version += 1;
+    refund = { ...refund, status: 'succeeded', completed_at: now() };
+    await acts.completeRefund({ refund, version, line: { type: 'refund.succeeded', source: 'workflow', actor: 'workflow', data: { provider_refund_id: state.providerRefundId } } });
+    await emailCustomer('refund_completed', 'completed', { completed_at: refund.completed_at });
+    return finish();
+  }
+
+  // The original method can't take the money back: ask the customer for a bank account.
+  await save({ ...refund, status: 'requires_alternative_method', failure_message: failureMessage }, { type: 'refund.provider_failed', source: 'workflow', actor: 'workflow', data: { failure_message: failureMessage } });
+  await emailCustomer('refund_alternative_method_needed', 'alternative_needed', { failure_message: failureMessage });
+  const waitMs = timing.alternativeMethodWaitSeconds * 1000;
+  if (!(await condition(() => alternatives.length > 0, waitMs))) {
+    await save({ ...refund, status: 'expired' }, { type: 'refund.expired', source: 'workflow', actor: 'workflow:alternative_method_expiry', data: {} });
+    return finish();
+  }
+  const method = alternatives.shift()!;
+  await save(
+    { ...refund, status: 'awaiting_manual_transfer', alternative_method: { type: 'bank_transfer', iban: normalizeIban(method.iban), iban_last4: ibanLast4(method.iban), account_holder_name: method.accountHolderName, reference: null } },
+    { type: 'refund.alternative_method_recorded', source: 'api', actor: method.actor, data: { iban_last4: ibanLast4(method.iban) } },
+  );
+  if (!(await condition(() => transfers.length > 0, waitMs))) {
+    await save({ ...refund, status: 'expired' }, { type: 'refund.expired', source: 'workflow', actor: 'workflow:manual_transfer_expiry', data: {} });
+    return finish();
+  }
+  const sent = transfers.shift()!;
+  version += 1;
+  refund = { ...refund, status: 'succeeded', completed_at: now(), alternative_method: { ...refund.alternative_method!, reference: sent.reference } };
+  await acts.completeRefund({ refund, version, line: { type: 'refund.succeeded', source: 'api', actor: sent.actor, data: { method: 'bank_transfer', reference: sent.reference } } });
+  await emailCustomer('refund_completed', 'completed', { completed_at: refund.completed_at });
+  return finish();
+}
