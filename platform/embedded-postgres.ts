@@ -124,7 +124,7 @@ async function postgresUser(): Promise<RunAs> {
     await run('groupadd', ['--system', USER]).catch(() => undefined); // the group may exist already
     await run('useradd', ['--system', '--no-create-home', '--gid', USER, USER]);
   } catch (error) {
-    throw new Error(`PostgreSQL cannot run as root and creating a "${USER}" user failed (${String(error)}). Create one, run as a normal user, or set DATABASE_URL.`);
+    throw new Error(`PostgreSQL cannot run as root and creating a "${USER}" user failed (${String(error)}). Create one, run as a normal user, or set DATABASE_URL.`, { cause: error });
   }
   const created = await lookupUser(USER);
   if (!created) throw new Error(`created user "${USER}" but cannot look it up`);
@@ -223,7 +223,7 @@ async function waitUntilAcceptingConnections(url: string, hasExited: () => boole
       await withClient(url, (client) => client.query('select 1'));
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections within ${STARTUP_TIMEOUT_MS / 1000}s: ${String(error)}\n${recentOutput()}`);
+      if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections within ${STARTUP_TIMEOUT_MS / 1000}s: ${String(error)}\n${recentOutput()}`, { cause: error });
       await sleep(100);
     }
   }

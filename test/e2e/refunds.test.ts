@@ -26,7 +26,7 @@ async function paidPayment(options: { amount?: number; token?: string; locale?: 
 }
 
 const requestRefund = (paymentId: string, body: Record<string, unknown> = { reason: 'requested_by_customer' }) =>
-  stack.request<Refund>('POST', `/v1/payments/${paymentId}/refunds`, { body });
+  stack.request('POST', `/v1/payments/${paymentId}/refunds`, { body });
 const admin = (path: string, body: Record<string, unknown> = {}) => stack.request<Refund>('POST', path, { body, key: stack.adminKey });
 const refundNow = async (id: string) => (await stack.request<Refund>('GET', `/v1/refunds/${id}`)).body;
 const waitForRefund = (id: string, predicate: (refund: Refund) => boolean) =>

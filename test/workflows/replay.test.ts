@@ -19,6 +19,12 @@ describe('replaying recorded workflow histories', () => {
       'take-payment-authorization-expired.json',
       'take-payment-duplicate-webhooks.json',
       'record-late-provider-event.json',
+      // Recorded before payment emails existed: guards the patched() path.
+      'take-payment-succeeded-before-emails.json',
+      'refund-payment-approved.json',
+      'refund-payment-denied-appealed.json',
+      'refund-payment-alternative-method.json',
+      'refund-payment-expired.json',
     ]));
   });
 
