@@ -60,8 +60,16 @@ export interface ProviderEvent {
   refund: ProviderRefundState | null;
 }
 
+export type ProviderMethodType = 'card' | 'sepa_debit' | 'paypal';
+
 export interface CreatePaymentRequest {
   paymentId: string;
+  /** Which kind of method pays; adapters pick the provider's own parameters from it. */
+  paymentMethodType: ProviderMethodType;
+  /** The provider's customer the saved method is attached to (Stripe cus_...), when paying with a saved method. */
+  providerCustomerId: string | null;
+  /** The SEPA mandate of a saved sepa_debit method. */
+  mandateId: string | null;
   amount: number;
   currency: string;
   captureMethod: 'automatic' | 'manual';
@@ -70,6 +78,8 @@ export interface CreatePaymentRequest {
   description: string | null;
   metadata: Record<string, string>;
   returnUrl: string;
+  /** Where a payer who abandons a redirect flow (PayPal) lands. */
+  cancelUrl: string;
   /** Derived from the payment id, never random, so a retried call can't charge twice. */
   idempotencyKey: string;
 }

@@ -34,6 +34,22 @@ const environmentSchema = z.object({
   STRIPE_API_BASE: optionalString.pipe(z.url().optional()),
   STRIPE_SANDBOX_PORT: port(12112),
 
+  PAYPAL_CLIENT_ID: optionalString,
+  PAYPAL_CLIENT_SECRET: optionalString,
+  PAYPAL_WEBHOOK_ID: optionalString,
+  PAYPAL_MODE: z.enum(['sandbox', 'live']).default('sandbox'),
+  /** Points the PayPal client at another host: the local PayPal sandbox. */
+  PAYPAL_API_BASE: optionalString.pipe(z.url().optional()),
+  PAYPAL_SANDBOX_PORT: port(12113),
+  /** Extra hosts allowed to serve webhook signing certificates (the local sandbox adds its own). */
+  PAYPAL_CERT_HOSTS: z.string().default('').transform((value) => value.split(',').map((host) => host.trim()).filter(Boolean)),
+  STRIPE_SANDBOX_SEPA_DELAY_SECONDS: z.coerce.number().min(0).default(3),
+
+  BANK_TRANSFER_IBAN: optionalString,
+  BANK_TRANSFER_BENEFICIARY: z.string().default('Durapay Merchant'),
+  BANK_TRANSFER_BIC: optionalString,
+  OFFLINE_PAYMENT_EXPIRY_DAYS: durationSeconds(14),
+
   ADMIN_API_KEY: optionalString.pipe(z.string().min(16).optional()),
   MERCHANT_API_KEY: optionalString.pipe(z.string().min(16).optional()),
 
@@ -88,6 +104,17 @@ export interface DurapayConfig {
     sandboxPort: number;
   };
   auth: { adminKey?: string; merchantKey?: string };
+  paypal: {
+    clientId?: string;
+    clientSecret?: string;
+    webhookId?: string;
+    mode: 'sandbox' | 'live';
+    apiBase?: string;
+    sandboxPort: number;
+    certHosts: string[];
+  };
+  sepaSandboxDelaySeconds: number;
+  offline: { iban?: string; beneficiary: string; bic?: string; expiryDays: number };
   payments: {
     returnUrl: string;
     pollInitialSeconds: number;
@@ -165,6 +192,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
       sandboxPort: e.STRIPE_SANDBOX_PORT,
     },
     auth: { adminKey: e.ADMIN_API_KEY, merchantKey: e.MERCHANT_API_KEY },
+    paypal: {
+      clientId: e.PAYPAL_CLIENT_ID,
+      clientSecret: e.PAYPAL_CLIENT_SECRET,
+      webhookId: e.PAYPAL_WEBHOOK_ID,
+      mode: e.PAYPAL_MODE,
+      apiBase: e.PAYPAL_API_BASE,
+      sandboxPort: e.PAYPAL_SANDBOX_PORT,
+      certHosts: e.PAYPAL_CERT_HOSTS,
+    },
+    sepaSandboxDelaySeconds: e.STRIPE_SANDBOX_SEPA_DELAY_SECONDS,
+    offline: { iban: e.BANK_TRANSFER_IBAN, beneficiary: e.BANK_TRANSFER_BENEFICIARY, bic: e.BANK_TRANSFER_BIC, expiryDays: e.OFFLINE_PAYMENT_EXPIRY_DAYS },
     payments: {
       returnUrl: e.PAYMENT_RETURN_URL ?? `${publicUrl}/return`,
       pollInitialSeconds: e.PAYMENT_POLL_INITIAL_SECONDS,

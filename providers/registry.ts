@@ -8,7 +8,8 @@ export type ProviderRegistry = Readonly<Record<string, PaymentProvider>>;
 export function createProviders(config: { stripe: Pick<DurapayConfig['stripe'], 'secretKey' | 'webhookSecret' | 'apiBase'> }): ProviderRegistry {
   const { secretKey, webhookSecret, apiBase } = config.stripe;
   const stripe = secretKey ? createStripeClient({ secretKey, apiBase }) : null;
-  return { stripe: new StripeProvider(stripe, webhookSecret ?? null) };
+  const stripeMode = !apiBase && secretKey?.includes('_live_') ? 'live' : 'sandbox';
+  return { stripe: new StripeProvider(stripe, webhookSecret ?? null, { mode: stripeMode, baseUrl: apiBase ?? null }) };
 }
 
 export function providerNamed(providers: ProviderRegistry, name: string): PaymentProvider {

@@ -20,9 +20,46 @@ export class ProviderRequestError extends Error {
   }
 }
 
+/** What Durapay keeps of a saved method: provider tokens and display details, never card or account numbers. */
+export interface SavedMethodDetails {
+  providerMethodId: string;
+  type: 'card' | 'sepa_debit';
+  brand: string | null;
+  last4: string | null;
+  expMonth: number | null;
+  expYear: number | null;
+  mandateId: string | null;
+  bankCode: string | null;
+  country: string | null;
+}
+
+/** Saving methods for one-click payments; providers without a vault leave it undefined. */
+export interface PaymentMethodVault {
+  /** The provider's customer for a Durapay customer, created once (idempotency key from the customer id). */
+  ensureCustomer(input: { customerId: string; email: string | null; name: string | null }): Promise<string>;
+  /** Attaches a card token (pm_card_visa, pm_...) to the provider customer. */
+  saveCard(input: { token: string; providerCustomerId: string; idempotencyKey: string }): Promise<SavedMethodDetails>;
+  /** Creates a SEPA Direct Debit method with its mandate, attached to the provider customer. */
+  saveSepaDebit(input: {
+    iban: string;
+    accountHolderName: string;
+    email: string | null;
+    providerCustomerId: string;
+    idempotencyKey: string;
+    mandateAcceptedAt: string;
+  }): Promise<SavedMethodDetails>;
+  /** Idempotent: detaching an already detached method succeeds. */
+  detach(providerMethodId: string): Promise<void>;
+}
+
 /** One interface for every payment provider; adapters live one folder per provider. */
 export interface PaymentProvider {
   readonly name: string;
+  /** 'sandbox' when talking to a local emulator or test keys, 'live' otherwise. */
+  readonly mode: 'live' | 'sandbox';
+  /** The emulator's address in sandbox mode, for GET /v1/admin/providers. */
+  readonly baseUrl: string | null;
+  readonly vault?: PaymentMethodVault;
   isConfigured(): boolean;
   /** Recognizes the provider's own payment id formats. */
   ownsId(providerPaymentId: string): boolean;

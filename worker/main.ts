@@ -1,3 +1,4 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../platform/config';
 import { connectDatabase } from '../platform/database';
 import { createLogger } from '../platform/logger';
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   ].filter(Boolean) as string[];
   if (problems.length) throw new ConfigError(problems);
 
+  const sdkLevels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+  Runtime.install({ logger: new DefaultLogger(sdkLevels[config.logLevel]) });
   const db = connectDatabase(config.database.url!);
   const temporal = await connectTemporal(config.temporal.address!, config.temporal.namespace);
   await ensureSearchAttributes(temporal.connection, config.temporal.namespace);

@@ -150,6 +150,10 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     const state = await provider.createProviderPayment({
       provider: input.payment.provider,
       paymentId: input.payment.id,
+      paymentMethodType: 'card',
+      providerCustomerId: null,
+      mandateId: null,
+      cancelUrl: input.returnUrl,
       amount: input.payment.amount,
       currency: input.payment.currency,
       captureMethod: input.payment.capture_method,

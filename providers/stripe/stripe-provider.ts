@@ -9,11 +9,17 @@ const WEBHOOK_TOLERANCE_SECONDS = 300;
 
 export class StripeProvider implements PaymentProvider {
   readonly name = 'stripe';
+  readonly mode: 'live' | 'sandbox';
+  readonly baseUrl: string | null;
 
   constructor(
     private readonly stripe: Stripe | null,
     private readonly webhookSecret: string | null,
-  ) {}
+    options: { mode?: 'live' | 'sandbox'; baseUrl?: string | null } = {},
+  ) {
+    this.mode = options.mode ?? 'sandbox';
+    this.baseUrl = options.baseUrl ?? null;
+  }
 
   isConfigured(): boolean {
     return this.stripe !== null && this.webhookSecret !== null;

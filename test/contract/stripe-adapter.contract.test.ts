@@ -17,7 +17,7 @@ describe('Stripe adapter against stripe-mock', () => {
 
   it('creates and confirms a PaymentIntent with accepted parameters', async () => {
     const state = await provider.createPayment({
-      paymentId: 'pay_contract1', amount: 2000, currency: 'eur', captureMethod: 'manual', paymentMethod: 'pm_card_visa',
+      paymentId: 'pay_contract1', paymentMethodType: 'card', providerCustomerId: null, mandateId: null, cancelUrl: 'https://merchant.example/cancel', amount: 2000, currency: 'eur', captureMethod: 'manual', paymentMethod: 'pm_card_visa',
       customerId: 'cus_merchant_1', description: 'Contract test', metadata: { order: '7' },
       returnUrl: 'https://merchant.example/return', idempotencyKey: 'pay_contract1:create',
     });
@@ -42,7 +42,7 @@ describe('Stripe adapter against stripe-mock', () => {
     // stripe-mock refuses a non-integer amount as Stripe does.
     await expect(
       invalid.createPayment({
-        paymentId: 'pay_contract2', amount: 'ten' as unknown as number, currency: 'eur', captureMethod: 'automatic',
+        paymentId: 'pay_contract2', paymentMethodType: 'card', providerCustomerId: null, mandateId: null, cancelUrl: 'https://merchant.example/cancel', amount: 'ten' as unknown as number, currency: 'eur', captureMethod: 'automatic',
         paymentMethod: 'pm_card_visa', customerId: null, description: null, metadata: {}, returnUrl: 'https://merchant.example/return',
         idempotencyKey: 'pay_contract2:create',
       }),
