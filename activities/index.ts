@@ -3,6 +3,7 @@ import type { ProviderRegistry } from '../providers/registry';
 import { createEmailActivities, type Mailer } from './email-activities';
 import { createPaymentActivities } from './payment-activities';
 import { createRefundActivities } from './refund-activities';
+import { createVaultActivities } from './vault-activities';
 
 export interface ActivityDependencies {
   db: Database;
@@ -16,6 +17,7 @@ export function createActivities({ db, providers, mailer, mailFrom }: ActivityDe
   return {
     ...createPaymentActivities({ db, providers }),
     ...createRefundActivities({ db, providers }),
+    ...createVaultActivities({ db, providers }),
     ...createEmailActivities({ db, mailer, from: mailFrom }),
   };
 }

@@ -11,6 +11,7 @@ function toPaymentRow(payment: Payment, version: number) {
     ...columns,
     next_action: payment.next_action ? JSON.stringify(payment.next_action) : null,
     failure_details: payment.failure_details ? JSON.stringify(payment.failure_details) : null,
+    instructions: payment.instructions ? JSON.stringify(payment.instructions) : null,
     metadata: JSON.stringify(payment.metadata),
     state_version: version,
   };

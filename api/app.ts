@@ -5,17 +5,19 @@ import Koa from 'koa';
 import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import type { ProviderRegistry } from '../providers/registry';
-import type { RefundSettings } from '../platform/config';
+import type { DurapayConfig, RefundSettings } from '../platform/config';
 import type { PaymentTiming } from '../workflows/definitions';
 import type { RefundEngine } from './refund-commands';
 import { addCustomerRoutes } from './routes/customer-routes';
 import { addRefundRoutes } from './routes/refund-routes';
+import { addVaultRoutes } from './routes/vault-routes';
 import { errorHandler } from './errors';
 import { authenticate } from './middleware/auth';
 import { readBody, rejectRawCardData } from './middleware/body';
 import { idempotent } from './middleware/idempotency';
 import { RouteTable } from './route';
 import { addAdminRoutes } from './routes/admin-routes';
+import { addPayerReturnRoutes } from './routes/payer-return-routes';
 import { addPaymentRoutes } from './routes/payment-routes';
 import { addSystemRoutes } from './routes/system-routes';
 import { addWebhookRoutes } from './routes/webhook-routes';
@@ -34,6 +36,8 @@ export interface ApiDependencies {
   responseTimeoutMs?: number;
   refunds: RefundSettings;
   adminEmails: string[];
+  publicUrl: string;
+  offline: DurapayConfig['offline'];
 }
 
 export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: WebhookDispatcher; openapi: () => object } {
@@ -44,6 +48,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
     client: deps.client, db: deps.db, taskQueue: deps.taskQueue, timing: deps.timing,
     returnUrl: deps.returnUrl, responseTimeoutMs: deps.responseTimeoutMs ?? 30_000,
     refundSettings: deps.refunds, adminEmails: deps.adminEmails,
+    providers: deps.providers, publicUrl: deps.publicUrl, offline: deps.offline,
     refundTiming: {
       reviewReminderSeconds: deps.refunds.reviewReminderSeconds, reviewExpirySeconds: deps.refunds.reviewExpirySeconds,
       appealWindowSeconds: deps.refunds.appealWindowSeconds, pollInitialSeconds: deps.refunds.pollInitialSeconds,
@@ -55,8 +60,10 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   addPaymentRoutes(routes, engine);
   addRefundRoutes(routes, engine);
   addCustomerRoutes(routes, deps.db);
+  addVaultRoutes(routes, engine);
   addWebhookRoutes(routes, deps.db, Object.values(deps.providers).filter((p) => p.isConfigured()), dispatcher);
-  addAdminRoutes(routes, deps.db, dispatcher);
+  addAdminRoutes(routes, deps.db, dispatcher, Object.values(deps.providers));
+  addPayerReturnRoutes(routes, engine);
 
   let document: object | null = null;
   const openapi = () =>

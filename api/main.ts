@@ -31,6 +31,8 @@ async function main(): Promise<void> {
       keys: config.auth,
       refunds: config.refunds,
       adminEmails: config.mail.adminEmails,
+      publicUrl: config.publicUrl,
+      offline: config.offline,
     },
     { host: config.host, port: config.port, relayIntervalMs: config.webhookRelayIntervalSeconds * 1000 },
   );

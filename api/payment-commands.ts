@@ -6,13 +6,18 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
-import type { Payment } from '../domain/payment';
+import type { BankTransferInstructions, Payment } from '../domain/payment';
+import type { ChosenMethod } from '../domain/payment-method-choice';
+import { structuredReference } from '../domain/structured-reference';
+import type { DurapayConfig } from '../platform/config';
+import type { ProviderRegistry } from '../providers/registry';
 import type { Database } from '../platform/database';
 import {
   API_ERROR_FAILURE,
   type ApiErrorDetails,
   cancelUpdate,
   captureUpdate,
+  markReceivedUpdate,
   type PaymentTiming,
   providerStateKnownUpdate,
 } from '../workflows/definitions';
@@ -24,6 +29,9 @@ import type { CreatePaymentBody } from './schemas/payment-schemas';
 
 export interface PaymentEngine {
   client: Client;
+  providers: ProviderRegistry;
+  publicUrl: string;
+  offline: DurapayConfig['offline'];
   db: Database;
   taskQueue: string;
   timing: PaymentTiming;
@@ -66,13 +74,31 @@ async function translate<T>(engine: PaymentEngine, paymentId: string, action: ()
   }
 }
 
-export async function startPayment(engine: PaymentEngine, request: { paymentId: string; body: CreatePaymentBody; actor: string }): Promise<Payment> {
-  const { paymentId, body } = request;
-  const now = new Date().toISOString();
+/** Where a cash or bank-transfer payer sends the money, with a reference that matches it to this payment. */
+function offlineInstructions(engine: PaymentEngine, paymentId: string, type: 'cash' | 'bank_transfer', now: Date): BankTransferInstructions {
+  const expires = new Date(now.getTime() + engine.offline.expiryDays * 24 * 3600 * 1000).toISOString();
+  const bank = type === 'bank_transfer';
+  return {
+    type, iban: bank ? (engine.offline.iban ?? null) : null, bic: bank ? (engine.offline.bic ?? null) : null,
+    beneficiary: engine.offline.beneficiary, reference: structuredReference(paymentId), expires_at: expires,
+  };
+}
+
+export async function startPayment(
+  engine: PaymentEngine,
+  request: { paymentId: string; body: CreatePaymentBody; method: ChosenMethod; actor: string },
+): Promise<Payment> {
+  const { paymentId, body, method } = request;
+  const createdAt = new Date();
+  const now = createdAt.toISOString();
+  const offline = method.type === 'cash' || method.type === 'bank_transfer';
   const payment: Payment = {
     id: paymentId, object: 'payment', status: 'pending', amount: body.amount, currency: body.currency,
-    capture_method: body.capture_method, amount_captured: 0, amount_refunded: 0, provider: 'stripe',
-    provider_payment_id: null, payment_method: body.payment_method, client_secret: null, next_action: null,
+    capture_method: offline ? 'automatic' : body.capture_method, amount_captured: 0, amount_refunded: 0, provider: method.provider,
+    provider_payment_id: null, payment_method: method.providerMethodId ?? body.payment_method ?? null,
+    payment_method_type: method.type, saved_payment_method_id: method.savedMethodId,
+    instructions: offline ? offlineInstructions(engine, paymentId, method.type as 'cash' | 'bank_transfer', createdAt) : null,
+    client_secret: null, next_action: null,
     failure_code: null, failure_message: null, failure_details: null, customer_id: body.customer_id ?? null,
     receipt_email: body.receipt_email ?? null,
     description: body.description ?? null, metadata: body.metadata ?? {}, created_at: now, updated_at: now,
@@ -80,7 +106,14 @@ export async function startPayment(engine: PaymentEngine, request: { paymentId: 
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof takePayment>('takePayment', {
     workflowId: paymentId,
     taskQueue: engine.taskQueue,
-    args: [{ payment, actor: request.actor, returnUrl: body.return_url ?? engine.returnUrl, timing: engine.timing }],
+    args: [{
+      payment, actor: request.actor, timing: engine.timing,
+      // PayPal sends the payer back through the engine, which then asks PayPal what happened.
+      returnUrl: method.provider === 'paypal' ? `${engine.publicUrl}/return/paypal?payment_id=${paymentId}` : (body.return_url ?? engine.returnUrl),
+      cancelUrl: `${engine.publicUrl}/cancel/paypal?payment_id=${paymentId}`,
+      method: { providerCustomerId: method.providerCustomerId, mandateId: method.mandateId },
+      offlineExpirySeconds: engine.offline.expiryDays * 24 * 3600,
+    }],
     // A retried request joins the running workflow; a finished one is never started again.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -128,3 +161,12 @@ export async function cancelPayment(engine: PaymentEngine, paymentId: string, in
   );
 }
 
+
+export async function markPaymentReceived(engine: PaymentEngine, paymentId: string, input: { receivedAmount?: number; reference?: string; actor: string; updateId: string }): Promise<Payment> {
+  return translate(engine, paymentId, () =>
+    engine.client.workflow.getHandle(paymentId).executeUpdate(markReceivedUpdate, {
+      args: [{ actor: input.actor, receivedAmount: input.receivedAmount, reference: input.reference }],
+      updateId: input.updateId,
+    }),
+  );
+}

@@ -8,6 +8,7 @@ import { currencyExponent } from './money';
 export type EmailTemplateName =
   | 'payment_receipt'
   | 'payment_failed'
+  | 'payment_expired'
   | 'refund_requested'
   | 'refund_review_reminder'
   | 'refund_approved'
@@ -18,6 +19,7 @@ export type EmailTemplateName =
 export const EMAIL_TEMPLATE_NAMES: readonly EmailTemplateName[] = [
   'payment_receipt',
   'payment_failed',
+  'payment_expired',
   'refund_requested',
   'refund_review_reminder',
   'refund_approved',
@@ -235,6 +237,33 @@ const TEMPLATES: Record<EmailTemplateName, TemplateCopy> = {
   payment_failed: {
     en: (d) => failedPayment(d, 'en'),
     fr: (d) => failedPayment(d, 'fr'),
+  },
+
+  payment_expired: {
+    en: (d) => {
+      const amount = d.money();
+      return {
+        subject: `Your payment of ${amount} was canceled`,
+        heading: 'Payment canceled',
+        blocks: [
+          p(`We did not receive your payment of ${amount} in time, so it has been canceled. No money was taken.`),
+          details(['Payment reference', d.text('payment_id')]),
+          p('If you still want to pay, start a new payment. If you already sent the money, reply to this email with your transfer reference.'),
+        ],
+      };
+    },
+    fr: (d) => {
+      const amount = d.money();
+      return {
+        subject: `Votre paiement de ${amount} a été annulé`,
+        heading: 'Paiement annulé',
+        blocks: [
+          p(`Nous n’avons pas reçu votre paiement de ${amount} à temps : il a donc été annulé. Aucun montant n’a été prélevé.`),
+          details(['Référence du paiement', d.text('payment_id')]),
+          p('Pour payer malgré tout, lancez un nouveau paiement. Si vous avez déjà effectué le virement, répondez à cet e-mail avec sa référence.'),
+        ],
+      };
+    },
   },
 
   refund_requested: {

@@ -17,6 +17,11 @@ export interface Payment {
   provider: string;
   provider_payment_id: string | null;
   payment_method: string | null;
+  payment_method_type: 'card' | 'sepa_debit' | 'paypal' | 'cash' | 'bank_transfer';
+  /** The vault method (dpm_...) the payment used, if any. */
+  saved_payment_method_id: string | null;
+  /** Bank-transfer instructions for the payer; null for other methods. */
+  instructions: BankTransferInstructions | null;
   client_secret: string | null;
   next_action: NextAction | null;
   failure_code: string | null;
@@ -28,6 +33,16 @@ export interface Payment {
   metadata: Record<string, string>;
   created_at: string;
   updated_at: string;
+}
+
+export interface BankTransferInstructions {
+  type: 'bank_transfer' | 'cash';
+  iban: string | null;
+  bic: string | null;
+  beneficiary: string | null;
+  /** Belgian structured communication the payer quotes, so the transfer matches this payment. */
+  reference: string;
+  expires_at: string;
 }
 
 /** One line of a payment's history. */

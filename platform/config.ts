@@ -48,7 +48,8 @@ const environmentSchema = z.object({
   BANK_TRANSFER_IBAN: optionalString,
   BANK_TRANSFER_BENEFICIARY: z.string().default('Durapay Merchant'),
   BANK_TRANSFER_BIC: optionalString,
-  OFFLINE_PAYMENT_EXPIRY_DAYS: durationSeconds(14),
+  /** Fractions allowed, so a demo or a test can let a payment lapse in seconds. */
+  OFFLINE_PAYMENT_EXPIRY_DAYS: z.coerce.number().positive().default(14),
 
   ADMIN_API_KEY: optionalString.pipe(z.string().min(16).optional()),
   MERCHANT_API_KEY: optionalString.pipe(z.string().min(16).optional()),

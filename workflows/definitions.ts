@@ -17,6 +17,22 @@ export interface TakePaymentInput {
   actor: string;
   returnUrl: string;
   timing: PaymentTiming;
+  /** Absent in histories recorded before other methods than cards existed. */
+  method?: { providerCustomerId: string | null; mandateId: string | null };
+  cancelUrl?: string;
+  /** Unpaid cash and bank-transfer payments are canceled after this. */
+  offlineExpirySeconds?: number;
+}
+
+/** The payer came back from a redirect (PayPal): approved, or canceled at the provider. */
+export interface PayerReturn {
+  outcome: 'approved' | 'canceled';
+}
+
+export interface MarkReceivedRequest {
+  actor: string;
+  receivedAmount?: number;
+  reference?: string;
 }
 
 export interface ProviderEventSignal {
@@ -50,4 +66,6 @@ export const providerEventSignal = defineSignal<[ProviderEventSignal]>('provider
 export const providerStateKnownUpdate = defineUpdate<Payment>('providerStateKnown');
 export const captureUpdate = defineUpdate<Payment, [CaptureRequest]>('capture');
 export const cancelUpdate = defineUpdate<Payment, [CancelRequest]>('cancel');
+export const markReceivedUpdate = defineUpdate<Payment, [MarkReceivedRequest]>('markReceived');
+export const payerReturnSignal = defineSignal<[PayerReturn]>('payerReturn');
 export const paymentQuery = defineQuery<Payment>('payment');

@@ -2,3 +2,6 @@
 export { takePayment } from './take-payment';
 export { recordLateProviderEvent } from './record-late-provider-event';
 export { refundPayment } from './refund-payment';
+export { savePaymentMethod } from './save-payment-method';
+export { detachPaymentMethod } from './detach-payment-method';
+export { eraseCustomer } from './erase-customer';

@@ -1,20 +1,12 @@
-import {
-  ActivityFailure,
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  patched,
-  proxyActivities,
-  setHandler,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { allHandlersFinished, type ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { mergeProviderState, type EventSource, type Payment } from '../domain/payment';
 import { canCancel, canCapture, isTerminal, judgeTransition } from '../domain/payment-status';
 import type { ProviderPaymentState } from '../domain/provider-types';
 import {
-  API_ERROR_FAILURE,
-  type ApiErrorDetails,
   cancelUpdate,
+  markReceivedUpdate,
+  payerReturnSignal,
+  type PayerReturn,
   captureUpdate,
   paymentQuery,
   providerEventSignal,
@@ -23,56 +15,17 @@ import {
   type TakePaymentInput,
 } from './definitions';
 import { type EventDraft, PaymentRecorder } from './payment-recorder';
-
-// Provider calls carry idempotency keys derived from the payment id, so retrying them forever is safe.
-const provider = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ProviderRequestError'] },
-});
-
-// Longer than the mailer's own connect and socket timeouts.
-const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+import { apiError, emailOutcome, invalidState, provider, providerRefusal } from './payment-workflow-helpers';
 
 interface Command {
-  kind: 'capture' | 'cancel';
+  kind: 'capture' | 'cancel' | 'mark_received';
   amount?: number;
   actor: string;
   source: EventSource;
   reason?: string;
+  reference?: string;
   done: boolean;
   error?: ApplicationFailure;
-}
-
-function apiError(message: string, details: ApiErrorDetails): ApplicationFailure {
-  return ApplicationFailure.create({ type: API_ERROR_FAILURE, message, nonRetryable: true, details: [details] });
-}
-
-function providerRefusal(error: unknown): { message: string; code: string; param: string | null } | null {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure && cause.type === 'ProviderRequestError') {
-    const details = (cause.details?.[0] ?? {}) as { code?: string; param?: string | null };
-    return { message: cause.message, code: details.code ?? 'provider_request_error', param: details.param ?? null };
-  }
-  return null;
-}
-
-/** A receipt on success, the reason and next step on failure; once per payment and address. */
-async function emailOutcome(payment: Payment): Promise<void> {
-  if (payment.status !== 'succeeded' && payment.status !== 'failed') return;
-  const contact = await provider.findCustomerContact({ paymentId: payment.id });
-  if (!contact) return;
-  const succeeded = payment.status === 'succeeded';
-  await mail.sendEmail({
-    dedupeKey: `${payment.id}:${succeeded ? 'receipt' : 'failed'}:${contact.email}`,
-    to: contact.email,
-    template: succeeded ? 'payment_receipt' : 'payment_failed',
-    locale: contact.locale,
-    data: {
-      payment_id: payment.id, amount: succeeded ? payment.amount_captured : payment.amount, currency: payment.currency,
-      description: payment.description, customer_name: contact.name, paid_at: payment.updated_at,
-      failure_code: payment.failure_code, failure_message: payment.failure_message,
-    },
-  });
 }
 
 /** One payment, from creation at the provider to a final status; the workflow id is the payment id. */
@@ -85,9 +38,13 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
   let providerStateKnown = false;
   let creationError: ApplicationFailure | undefined;
   let authorizedAt: number | null = null;
+  const payerReturns: PayerReturn[] = [];
+  let autoCaptureRequested = false;
+  const offline = input.payment.provider === 'offline';
 
   setHandler(paymentQuery, () => recorder.payment);
   setHandler(providerEventSignal, (signal) => void inbox.push(signal));
+  setHandler(payerReturnSignal, (payerReturn) => void payerReturns.push(payerReturn));
   setHandler(providerStateKnownUpdate, async () => {
     await condition(() => providerStateKnown);
     if (creationError) throw creationError;
@@ -104,11 +61,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     (request) => enqueue({ kind: 'capture', amount: request.amountToCapture, actor: request.actor, source: 'api', done: false }),
     {
       validator: (request) => {
-        if (!canCapture(recorder.payment.status)) {
-          throw apiError(`This payment can't be captured: its status is ${recorder.payment.status}.`, {
-            status: 409, type: 'invalid_request_error', code: 'payment_unexpected_state',
-          });
-        }
+        if (!canCapture(recorder.payment.status) || offline) throw invalidState(recorder.payment, 'captured');
         if (request.amountToCapture !== undefined && request.amountToCapture > recorder.payment.amount) {
           throw apiError(`amount_to_capture can't exceed the authorized ${recorder.payment.amount}.`, {
             status: 400, type: 'invalid_request_error', code: 'amount_too_large', param: 'amount_to_capture',
@@ -122,9 +75,19 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     (request) => enqueue({ kind: 'cancel', actor: request.actor, reason: request.reason, source: 'api', done: false }),
     {
       validator: (_request) => {
-        if (!canCancel(recorder.payment.status)) {
-          throw apiError(`This payment can't be canceled: its status is ${recorder.payment.status}.`, {
-            status: 409, type: 'invalid_request_error', code: 'payment_unexpected_state',
+        if (!canCancel(recorder.payment.status)) throw invalidState(recorder.payment, 'canceled');
+      },
+    },
+  );
+  setHandler(
+    markReceivedUpdate,
+    (request) => enqueue({ kind: 'mark_received', amount: request.receivedAmount, reference: request.reference, actor: request.actor, source: 'api', done: false }),
+    {
+      validator: (request) => {
+        if (!offline || recorder.payment.status !== 'pending') throw invalidState(recorder.payment, 'marked paid');
+        if (request.receivedAmount !== undefined && request.receivedAmount < recorder.payment.amount) {
+          throw apiError(`Received ${request.receivedAmount} but the payment is for ${recorder.payment.amount}: an under-payment can't settle it.`, {
+            status: 400, type: 'invalid_request_error', code: 'amount_insufficient', param: 'received_amount',
           });
         }
       },
@@ -146,14 +109,15 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
 
   await recorder.save([{ type: 'payment.created', source: 'api', actor: input.actor, data: { amount: input.payment.amount, currency: input.payment.currency } }]);
 
-  try {
+  // Cash and bank transfers have no provider: they wait for an admin to mark them received.
+  if (!offline) try {
     const state = await provider.createProviderPayment({
       provider: input.payment.provider,
       paymentId: input.payment.id,
-      paymentMethodType: 'card',
-      providerCustomerId: null,
-      mandateId: null,
-      cancelUrl: input.returnUrl,
+      paymentMethodType: input.payment.payment_method_type === 'sepa_debit' || input.payment.payment_method_type === 'paypal' ? input.payment.payment_method_type : 'card',
+      providerCustomerId: input.method?.providerCustomerId ?? null,
+      mandateId: input.method?.mandateId ?? null,
+      cancelUrl: input.cancelUrl ?? input.returnUrl,
       amount: input.payment.amount,
       currency: input.payment.currency,
       captureMethod: input.payment.capture_method,
@@ -212,28 +176,42 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     if (draft.type !== 'provider_state.ignored') await recorder.save([draft]);
   };
 
+  /** Cash and bank transfers settle by an admin's word or lapse: no provider to ask. */
+  const executeOffline = async (command: Command, requested: EventDraft): Promise<void> => {
+    const now = new Date().toISOString();
+    const next: Payment =
+      command.kind === 'mark_received'
+        ? { ...recorder.payment, status: 'succeeded', amount_captured: recorder.payment.amount, updated_at: now }
+        : { ...recorder.payment, status: 'canceled', updated_at: now };
+    const data = { step: command.kind, received_amount: command.amount ?? null, reference: command.reference ?? null, reason: command.reason ?? null };
+    await recorder.save([requested, recorder.transition(next, { type: 'status_changed', source: command.source, actor: command.actor, data })]);
+  };
+
   const execute = async (command: Command): Promise<void> => {
     const payment = recorder.payment;
-    const allowed = command.kind === 'capture' ? canCapture(payment.status) : canCancel(payment.status);
-    if (!allowed || !payment.provider_payment_id) {
-      command.error = apiError(`This payment can't be ${command.kind === 'capture' ? 'captured' : 'canceled'}: its status is ${payment.status}.`, {
-        status: 409, type: 'invalid_request_error', code: 'payment_unexpected_state',
-      });
+    const allowed =
+      command.kind === 'capture' ? canCapture(payment.status) && !offline
+        : command.kind === 'cancel' ? canCancel(payment.status)
+          : offline && payment.status === 'pending';
+    if (!allowed || (!offline && !payment.provider_payment_id)) {
+      command.error = invalidState(payment, command.kind === 'capture' ? 'captured' : command.kind === 'cancel' ? 'canceled' : 'marked paid');
       return;
     }
     const requested: EventDraft = {
       type: `${command.kind}.requested`, source: command.source, actor: command.actor,
       data: { amount_to_capture: command.amount ?? null, reason: command.reason ?? null },
     };
+    if (offline) return executeOffline(command, requested);
+    const providerPaymentId = payment.provider_payment_id!;
     try {
       const state =
         command.kind === 'capture'
           ? await provider.captureProviderPayment({
-              provider: payment.provider, providerPaymentId: payment.provider_payment_id,
+              provider: payment.provider, providerPaymentId,
               amount: command.amount, idempotencyKey: `${payment.id}:capture`,
             })
           : await provider.cancelProviderPayment({
-              provider: payment.provider, providerPaymentId: payment.provider_payment_id, idempotencyKey: `${payment.id}:cancel`,
+              provider: payment.provider, providerPaymentId, idempotencyKey: `${payment.id}:cancel`,
             });
       await recorder.save([requested, observe(state, { source: command.source, actor: command.actor, data: { step: command.kind } })]);
     } catch (error) {
@@ -245,18 +223,43 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     }
   };
 
+  /** Back from PayPal: ask the provider what happened; a payer who canceled and never approved has failed. */
+  const handlePayerReturn = async ({ outcome }: PayerReturn): Promise<void> => {
+    await refreshFromProvider(`payer_${outcome}`, 'api');
+    if (outcome !== 'canceled' || recorder.payment.status !== 'requires_action') return;
+    const failed: Payment = {
+      ...recorder.payment, status: 'failed', next_action: null, failure_code: 'payer_canceled',
+      failure_message: 'The payer canceled at the payment provider. Offer to try again or to choose another way to pay.',
+      failure_details: { provider_code: 'payer_canceled', provider_decline_code: null, provider_message: null },
+      updated_at: new Date().toISOString(),
+    };
+    await recorder.save([recorder.transition(failed, { type: 'status_changed', source: 'api', actor: 'payer', data: { step: 'payer_canceled' } })]);
+  };
+
+  const offlineExpiresAt = Date.parse(input.payment.created_at) + (input.offlineExpirySeconds ?? 14 * 24 * 3600) * 1000;
   let pollDelayMs = timing.pollInitialSeconds * 1000;
   while (!isTerminal(recorder.payment.status)) {
-    let waitMs = pollDelayMs;
+    // PayPal approvals arrive as authorizations: an automatic-capture payment captures them itself.
+    if (recorder.payment.status === 'requires_capture' && recorder.payment.capture_method === 'automatic' && !autoCaptureRequested && !offline) {
+      autoCaptureRequested = true;
+      commands.push({ kind: 'capture', actor: 'workflow:auto_capture', source: 'workflow', done: false });
+    }
+    let waitMs = offline ? Math.max(1, offlineExpiresAt - Date.now()) : pollDelayMs;
     const expiresAt = authorizedAt === null ? null : authorizedAt + timing.authorizationExpirySeconds * 1000;
     if (recorder.payment.status === 'requires_capture' && expiresAt !== null) waitMs = Math.max(1, Math.min(waitMs, expiresAt - Date.now()));
-    const woken = await condition(() => inbox.length > 0 || commands.length > 0, waitMs);
+    await condition(() => inbox.length > 0 || commands.length > 0 || payerReturns.length > 0, waitMs);
     if (commands.length > 0) {
       const command = commands.shift()!;
       await execute(command);
       command.done = true;
-    } else if (woken) {
+    } else if (inbox.length > 0) {
       await applyInbox();
+    } else if (payerReturns.length > 0) {
+      await handlePayerReturn(payerReturns.shift()!);
+    } else if (offline) {
+      const command: Command = { kind: 'cancel', actor: 'workflow:offline_expiry', source: 'workflow', reason: 'unpaid', done: false };
+      await execute(command);
+      command.done = true;
     } else if (recorder.payment.status === 'requires_capture' && expiresAt !== null && Date.now() >= expiresAt) {
       const command: Command = { kind: 'cancel', actor: 'workflow:authorization_expiry', source: 'workflow', reason: 'authorization_expired', done: false };
       await execute(command);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../../platform/database';
+import type { PaymentProvider } from '../../providers/types';
 import type { RouteTable } from '../route';
 import type { WebhookDispatcher } from '../webhook-inbox';
 
@@ -21,7 +22,24 @@ const WebhookEventSchema = z
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null ? null : String(value));
 
 /** Operators' views of the webhook inbox; admin key only. */
-export function addAdminRoutes(routes: RouteTable, db: Database, dispatcher: WebhookDispatcher): void {
+const ProviderSchema = z
+  .object({ name: z.string(), mode: z.enum(['live', 'sandbox']), configured: z.boolean(), base_url: z.string().nullable().optional() })
+  .meta({ id: 'Provider' });
+
+export function addAdminRoutes(routes: RouteTable, db: Database, dispatcher: WebhookDispatcher, providers: PaymentProvider[]): void {
+  routes.add({
+    method: 'get', path: '/v1/admin/providers', tag: 'Admin', roles: ['admin'],
+    summary: 'Each payment provider, its mode and whether it is configured',
+    response: { status: 200, description: 'The providers', schema: z.object({ object: z.literal('list'), data: z.array(ProviderSchema) }) },
+    handler: async () => ({
+      object: 'list',
+      data: providers.map((provider) => ({
+        name: provider.name, mode: provider.mode, configured: provider.isConfigured(),
+        ...(provider.mode === 'sandbox' ? { base_url: provider.baseUrl } : {}),
+      })),
+    }),
+  });
+
   routes.add({
     method: 'get', path: '/v1/admin/webhook-events', tag: 'Admin', roles: ['admin'],
     summary: 'Stored webhook events; status=pending lists those not yet applied',

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import { cancelPayment, capturePayment, type PaymentEngine, startPayment } from '../payment-commands';
+import { chooseMethod, SAVED_METHOD_PREFIX } from '../../domain/payment-method-choice';
+import { cancelPayment, capturePayment, markPaymentReceived, type PaymentEngine, startPayment } from '../payment-commands';
+import { findDefaultMethod, findSavedMethod } from '../vault-reads';
 import { findPayment, listPaymentEvents, listPayments } from '../payment-reads';
 import type { RouteTable } from '../route';
 import {
@@ -8,6 +10,7 @@ import {
   CapturePaymentBody,
   CreatePaymentBody,
   ListPaymentsQuery,
+  MarkSucceededBody,
   PaymentEventListSchema,
   PaymentListSchema,
   PaymentSchema,
@@ -37,8 +40,20 @@ export function addPaymentRoutes(routes: RouteTable, engine: PaymentEngine): voi
     body: CreatePaymentBody,
     response: { status: 201, description: 'The payment, as soon as the provider has answered', schema: PaymentSchema },
     handler: async (ctx, { body }) => {
+      const saved = body.payment_method?.startsWith(SAVED_METHOD_PREFIX)
+        ? await findSavedMethod(engine.db, body.payment_method)
+        : body.use_default_payment_method && body.customer_id ? await findDefaultMethod(engine.db, body.customer_id) : null;
+      if (body.use_default_payment_method && !saved) {
+        throw ApiError.invalid('no_default_payment_method', 'This customer has no active default payment method.', 'use_default_payment_method');
+      }
+      const choice = chooseMethod(body, saved);
+      if (!choice.ok) throw choice.code === 'resource_missing' ? new ApiError(404, 'invalid_request_error', choice.code, choice.message, choice.param) : ApiError.invalid(choice.code, choice.message, choice.param);
+      const provider = engine.providers[choice.method.provider];
+      if (choice.method.provider !== 'offline' && !provider?.isConfigured()) {
+        throw ApiError.invalid('provider_not_configured', `The ${choice.method.provider} provider is not configured on this engine.`, 'provider');
+      }
       const paymentId = await ctx.state.idempotency!.resourceId('pay');
-      return startPayment(engine, { paymentId, body, actor: actorOf(ctx) });
+      return startPayment(engine, { paymentId, body, method: choice.method, actor: actorOf(ctx) });
     },
   });
 
@@ -79,6 +94,17 @@ export function addPaymentRoutes(routes: RouteTable, engine: PaymentEngine): voi
     handler: async (ctx, { body, params }) => {
       await requirePayment(engine, params.id);
       return capturePayment(engine, params.id, { amountToCapture: body.amount_to_capture, actor: actorOf(ctx), updateId: updateIdFor(ctx, 'capture') });
+    },
+  });
+
+  routes.add({
+    method: 'put', path: '/v1/payments/:id/succeeded', tag: 'Payments', roles: ['admin'], idempotent: true,
+    summary: 'Mark a cash or bank-transfer payment received (admin)',
+    body: MarkSucceededBody,
+    response: { status: 200, description: 'The succeeded payment', schema: PaymentSchema },
+    handler: async (ctx, { body, params }) => {
+      await requirePayment(engine, params.id);
+      return markPaymentReceived(engine, params.id, { receivedAmount: body.received_amount, reference: body.reference, actor: actorOf(ctx), updateId: updateIdFor(ctx, 'received') });
     },
   });
 

@@ -18,7 +18,7 @@ export function addWebhookRoutes(routes: RouteTable, db: Database, providers: Pa
       handler: async (ctx) => {
         let event;
         try {
-          event = provider.parseWebhook(ctx.state.rawBody ?? Buffer.alloc(0), ctx.headers);
+          event = await provider.parseWebhook(ctx.state.rawBody ?? Buffer.alloc(0), ctx.headers);
         } catch (error) {
           if (error instanceof WebhookVerificationError) {
             throw ApiError.invalid('webhook_signature_invalid', `Webhook rejected: ${error.message}`);

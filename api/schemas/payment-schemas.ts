@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isKnownCurrency, MAX_AMOUNT_MINOR } from '../../domain/money';
 import { PAYMENT_STATUSES } from '../../domain/payment-status';
+import { PAYMENT_METHOD_TYPES } from '../../domain/payment-method-choice';
 
 const metadata = z
   .record(z.string().min(1).max(40), z.string().max(500))
@@ -16,8 +17,13 @@ export const CreatePaymentBody = z
       .refine(isKnownCurrency, 'is not an ISO 4217 currency'),
     payment_method: z
       .string()
-      .regex(/^(pm|tok|card|src)_[A-Za-z0-9_]+$/, 'must be a provider token such as pm_card_visa')
-      .max(255),
+      .regex(/^(pm|tok|card|src|dpm)_[A-Za-z0-9_]+$/, 'must be a provider token such as pm_card_visa, or a saved method dpm_...')
+      .max(255)
+      .optional()
+      .describe('A card token (pm_card_visa) or a saved method (dpm_...). Not needed for PayPal, cash or bank transfer.'),
+    payment_method_type: z.enum(PAYMENT_METHOD_TYPES).optional(),
+    provider: z.enum(['stripe', 'paypal']).optional(),
+    use_default_payment_method: z.boolean().optional().describe("Pay with the customer's default saved method (needs customer_id)."),
     capture_method: z.enum(['automatic', 'manual']).default('automatic'),
     customer_id: z.string().min(1).max(255).optional(),
     receipt_email: z.email().optional().describe('Where the receipt goes when the customer has no email on file.'),
@@ -25,6 +31,7 @@ export const CreatePaymentBody = z
     metadata: metadata.optional(),
     return_url: z.url().optional().describe('Where the customer lands after 3-D Secure.'),
   })
+  .refine((body) => !body.use_default_payment_method || body.customer_id, { message: 'use_default_payment_method needs customer_id', path: ['customer_id'] })
   .meta({ id: 'CreatePaymentRequest' });
 export type CreatePaymentBody = z.infer<typeof CreatePaymentBody>;
 
@@ -35,6 +42,13 @@ export const CapturePaymentBody = z
 export const CancelPaymentBody = z
   .strictObject({ cancellation_reason: z.enum(['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned']).optional() })
   .meta({ id: 'CancelPaymentRequest' });
+
+export const MarkSucceededBody = z
+  .strictObject({
+    received_amount: z.number().int().positive().max(MAX_AMOUNT_MINOR).optional(),
+    reference: z.string().max(140).optional(),
+  })
+  .meta({ id: 'MarkPaymentSucceededRequest' });
 
 export const ListPaymentsQuery = z.strictObject({
   customer_id: z.string().optional(),
@@ -62,6 +76,14 @@ export const PaymentSchema = z
     provider: z.string(),
     provider_payment_id: z.string().nullable(),
     payment_method: z.string().nullable(),
+    payment_method_type: z.enum(PAYMENT_METHOD_TYPES),
+    saved_payment_method_id: z.string().nullable(),
+    instructions: z
+      .object({
+        type: z.enum(['bank_transfer', 'cash']), iban: z.string().nullable(), bic: z.string().nullable(),
+        beneficiary: z.string().nullable(), reference: z.string(), expires_at: z.string(),
+      })
+      .nullable(),
     client_secret: z.string().nullable(),
     next_action: NextActionSchema.nullable(),
     failure_code: z.string().nullable(),

@@ -10,4 +10,8 @@ export interface SandboxCore {
   log(line: string): void;
   /** Starts the "a moment later" timer that fails a pm_card_refundFail refund. */
   scheduleRefundFailure(refundId: string): void;
+  /** Starts the timer that settles a processing SEPA payment at store.sepaSettlements' due time. */
+  scheduleSepaSettlement(paymentIntentId: string): void;
+  /** How long a SEPA debit stays processing. */
+  sepaDelayMs: number;
 }

@@ -10,6 +10,9 @@ function lookup(core: SandboxCore, id: string): unknown {
   if (id.startsWith('ch_')) return store.charges.get(id);
   if (id.startsWith('re_')) return store.refunds.get(id);
   if (id.startsWith('pm_')) return store.paymentMethods.get(id);
+  if (id.startsWith('cus_')) return store.customers.get(id);
+  if (id.startsWith('seti_')) return store.setupIntents.get(id);
+  if (id.startsWith('mandate_')) return store.mandates.get(id);
   return undefined;
 }
 

@@ -1,5 +1,17 @@
 import { readStateFile, writeStateFileAtomically } from './state-file';
-import type { Charge, IdempotencyRecord, PaymentIntent, PaymentMethod, PersistedState, Refund, StripeEvent } from './types';
+import type {
+  Charge,
+  Customer,
+  IdempotencyRecord,
+  Mandate,
+  PaymentIntent,
+  PaymentMethod,
+  PersistedState,
+  Refund,
+  SepaOutcome,
+  SetupIntent,
+  StripeEvent,
+} from './types';
 
 const SAVE_DEBOUNCE_MS = 20;
 /** Stripe forgets idempotency keys after 24 hours. */
@@ -18,6 +30,12 @@ export class SandboxStore {
   readonly events = new Map<string, StripeEvent>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
   readonly refundsAwaitingFailure = new Set<string>();
+  readonly customers = new Map<string, Customer>();
+  readonly setupIntents = new Map<string, SetupIntent>();
+  readonly mandates = new Map<string, Mandate>();
+  readonly sepaOutcomes = new Map<string, SepaOutcome>();
+  /** Processing SEPA payments -> when they settle (ms since the epoch). */
+  readonly sepaSettlements = new Map<string, number>();
 
   private saveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> = Promise.resolve();
@@ -39,6 +57,11 @@ export class SandboxStore {
     for (const [id, token] of Object.entries(state.paymentMethodTokens)) this.paymentMethodTokens.set(id, token);
     for (const record of state.idempotency) this.idempotency.set(record.scope, record);
     for (const id of state.refundsAwaitingFailure) this.refundsAwaitingFailure.add(id);
+    fill(this.customers, state.customers ?? []);
+    fill(this.setupIntents, state.setupIntents ?? []);
+    fill(this.mandates, state.mandates ?? []);
+    for (const [id, outcome] of Object.entries(state.sepaOutcomes ?? {})) this.sepaOutcomes.set(id, outcome);
+    for (const { paymentIntentId, dueAt } of state.sepaSettlements ?? []) this.sepaSettlements.set(paymentIntentId, dueAt);
   }
 
   /** Call after every mutation; writes are debounced and serialized. */
@@ -82,6 +105,11 @@ export class SandboxStore {
       events: [...this.events.values()],
       idempotency: [...this.idempotency.values()],
       refundsAwaitingFailure: [...this.refundsAwaitingFailure],
+      customers: [...this.customers.values()],
+      setupIntents: [...this.setupIntents.values()],
+      mandates: [...this.mandates.values()],
+      sepaOutcomes: Object.fromEntries(this.sepaOutcomes),
+      sepaSettlements: [...this.sepaSettlements].map(([paymentIntentId, dueAt]) => ({ paymentIntentId, dueAt })),
     };
   }
 }

@@ -22,16 +22,95 @@ export interface CardDetails {
   funding: 'credit' | 'debit';
 }
 
-export interface PaymentMethod {
+export interface BillingDetails {
+  address: null;
+  email: string | null;
+  name: string | null;
+  phone: null;
+}
+
+/** What Stripe shows of an IBAN: never the full number. */
+export interface SepaDebitDetails {
+  bank_code: string;
+  branch_code: string;
+  country: string;
+  fingerprint: string;
+  last4: string;
+  generated_from: null;
+}
+
+interface PaymentMethodBase {
   id: string;
   object: 'payment_method';
-  type: 'card';
-  card: CardDetails;
-  billing_details: { address: null; email: null; name: null; phone: null };
+  billing_details: BillingDetails;
   created: number;
   customer: string | null;
   livemode: false;
   metadata: Metadata;
+}
+
+export interface CardPaymentMethod extends PaymentMethodBase {
+  type: 'card';
+  card: CardDetails;
+}
+
+export interface SepaDebitPaymentMethod extends PaymentMethodBase {
+  type: 'sepa_debit';
+  sepa_debit: SepaDebitDetails;
+}
+
+export type PaymentMethod = CardPaymentMethod | SepaDebitPaymentMethod;
+
+export interface Customer {
+  id: string;
+  object: 'customer';
+  created: number;
+  description: string | null;
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  metadata: Metadata;
+  invoice_settings: { default_payment_method: string | null };
+  livemode: false;
+}
+
+export interface CustomerAcceptance {
+  type: 'offline' | 'online';
+  accepted_at: number;
+  offline?: Record<string, never>;
+  online?: { ip_address: string; user_agent: string };
+}
+
+export interface Mandate {
+  id: string;
+  object: 'mandate';
+  customer_acceptance: CustomerAcceptance;
+  livemode: false;
+  multi_use?: Record<string, never>;
+  single_use?: { amount: number; currency: string };
+  payment_method: string;
+  payment_method_details: { type: 'sepa_debit'; sepa_debit: { reference: string; url: string } };
+  status: 'active' | 'inactive' | 'pending';
+  type: 'multi_use' | 'single_use';
+}
+
+export interface SetupIntent {
+  id: string;
+  object: 'setup_intent';
+  client_secret: string;
+  created: number;
+  customer: string | null;
+  description: string | null;
+  last_setup_error: null;
+  latest_attempt: null;
+  mandate: string | null;
+  metadata: Metadata;
+  next_action: null;
+  payment_method: string | null;
+  payment_method_types: string[];
+  status: 'requires_payment_method' | 'requires_confirmation' | 'succeeded' | 'canceled';
+  usage: 'off_session' | 'on_session';
+  livemode: false;
 }
 
 export interface PaymentError {
@@ -93,7 +172,7 @@ export interface Charge {
   captured: boolean;
   paid: boolean;
   refunded: boolean;
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'pending' | 'failed';
   currency: string;
   customer: string | null;
   description: string | null;
@@ -101,10 +180,12 @@ export interface Charge {
   metadata: Metadata;
   failure_code: string | null;
   failure_message: string | null;
-  outcome: ChargeOutcome;
+  outcome: ChargeOutcome | null;
   created: number;
   payment_method: string;
-  payment_method_details: { type: 'card'; card: Omit<CardDetails, 'funding'> & { funding: string } };
+  payment_method_details:
+    | { type: 'card'; card: Omit<CardDetails, 'funding'> & { funding: string } }
+    | { type: 'sepa_debit'; sepa_debit: Omit<SepaDebitDetails, 'generated_from'> & { mandate: string | null } };
   receipt_email: string | null;
   disputed: false;
   livemode: false;
@@ -126,7 +207,7 @@ export interface Refund {
   failure_reason: string | null;
 }
 
-export type StripeObject = PaymentIntent | Charge | Refund | PaymentMethod;
+export type StripeObject = PaymentIntent | Charge | Refund | PaymentMethod | Customer | SetupIntent | Mandate;
 
 export interface StripeEvent {
   id: string;
@@ -163,4 +244,20 @@ export interface PersistedState {
   idempotency: IdempotencyRecord[];
   /** Refunds of pm_card_refundFail payments still waiting to turn failed. */
   refundsAwaitingFailure: string[];
+  /** Added with SEPA Direct Debit; absent in older state files. */
+  customers?: Customer[];
+  setupIntents?: SetupIntent[];
+  mandates?: Mandate[];
+  /** sepa_debit pm_ id -> how its test IBAN settles (the IBAN itself is never kept). */
+  sepaOutcomes?: Record<string, SepaOutcome>;
+  /** SEPA payments still processing, with when they settle (ms since the epoch). */
+  sepaSettlements?: SepaSettlement[];
+}
+
+/** How a SEPA debit from a given test IBAN ends; see sepa-test-ibans.ts. */
+export type SepaOutcome = 'succeeds' | 'insufficient_funds' | 'charge_exceeds_source_limit' | 'charge_exceeds_weekly_limit';
+
+export interface SepaSettlement {
+  paymentIntentId: string;
+  dueAt: number;
 }

@@ -101,7 +101,7 @@ describe('Stripe webhooks', () => {
         db: stack.db, client: new Client({ connection: deadConnection }), connection: deadConnection, log: createLogger('api', 'silent'),
         providers: createProviders({ stripe: { secretKey: 'sk_test_x', webhookSecret: stack.webhookSecret, apiBase: stack.sandbox.url } }),
         taskQueue: stack.taskQueue, timing: stack.timing, returnUrl: 'http://127.0.0.1/return', keys: {},
-        refunds: stack.refunds, adminEmails: [],
+        refunds: stack.refunds, adminEmails: [], publicUrl: 'http://127.0.0.1:1', offline: stack.offline,
       },
       { host: '127.0.0.1', port: 0, relayIntervalMs: 3_600_000 },
     );

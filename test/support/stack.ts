@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
@@ -13,7 +14,8 @@ import { createProviders } from '../../providers/registry';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe';
 import { createDurapayWorker } from '../../worker/create-worker';
 import type { PaymentTiming } from '../../workflows/definitions';
-import type { RefundSettings } from '../../platform/config';
+import type { DurapayConfig, RefundSettings } from '../../platform/config';
+import { findFreePort } from '../../platform/child-process';
 import { createMailer } from '../../platform/mailer';
 import { type SmtpCapture, startSmtpCapture } from './smtp-capture';
 import { testEnv } from './test-env';
@@ -23,6 +25,7 @@ const projectRoot = path.resolve(__dirname, '..', '..');
 
 export interface StackOptions {
   timing?: Partial<PaymentTiming>;
+  offlineExpiryDays?: number;
   refunds?: Partial<RefundSettings>;
   /** 'process' runs the worker as `worker/main.ts` in a child process, so a test can SIGKILL it. */
   worker?: 'inline' | 'process' | 'none';
@@ -40,10 +43,13 @@ export class TestStack {
   readonly adminKey = `dp_admin_${randomBytes(12).toString('hex')}`;
   readonly webhookSecret = `whsec_${randomBytes(16).toString('hex')}`;
   readonly taskQueue = `durapay-test-${randomBytes(4).toString('hex')}`;
+  /** Lets a test stop and restart the sandbox without losing its PaymentIntents. */
+  private readonly sandboxStateFile = path.join(os.tmpdir(), `durapay-stripe-sandbox-${randomBytes(6).toString('hex')}.json`);
   readonly db: Database;
   readonly timing: PaymentTiming;
   readonly refunds: RefundSettings;
   readonly adminEmails = ['ops@merchant.test'];
+  readonly offline: DurapayConfig['offline'];
   mail!: SmtpCapture;
   private mailer?: ReturnType<typeof createMailer>;
   sandbox!: StripeSandbox;
@@ -57,6 +63,7 @@ export class TestStack {
   private constructor(private readonly options: StackOptions) {
     this.db = connectDatabase(this.env.databaseUrl, { poolMax: 5 });
     this.timing = { pollInitialSeconds: 30, pollMaxSeconds: 60, authorizationExpirySeconds: 3600, ...options.timing };
+    this.offline = { iban: 'BE68539007547034', bic: 'GEBABEBB', beneficiary: 'Durapay Test Merchant', expiryDays: options.offlineExpiryDays ?? 14 };
     this.refunds = {
       windowDays: 30, reviewReminderSeconds: 3600, reviewExpirySeconds: 7200, appealWindowSeconds: 3600, pollInitialSeconds: 2,
       alternativeMethodWaitSeconds: 3600, autoApproveMaxAmount: 0, autoApproveWithinHours: 24, ...options.refunds,
@@ -80,19 +87,20 @@ export class TestStack {
   private async boot(): Promise<void> {
     this.mail = await startSmtpCapture();
     this.mailer = createMailer(this.mail.url);
-    this.sandbox = await startStripeSandbox({ webhookSecret: this.webhookSecret, webhookUrl: null, port: 0, log: () => undefined });
+    this.sandbox = await startStripeSandbox({ webhookSecret: this.webhookSecret, webhookUrl: null, port: 0, stateFile: this.sandboxStateFile, log: () => undefined });
     ({ client: this.client, connection: this.connection } = await connectTemporal(this.env.temporalAddress, 'default'));
     const worker = this.options.worker ?? 'inline';
     if (worker === 'inline') await this.startInlineWorker();
     if (worker === 'process') this.startWorkerProcess();
+    const apiPort = await findFreePort();
     this.api = await startApiServer(
       {
         db: this.db, client: this.client, connection: this.connection, log: createLogger('api', 'silent'),
         providers: createProviders({ stripe: this.stripeSettings }), taskQueue: this.taskQueue, timing: this.timing,
         returnUrl: 'http://127.0.0.1/return', keys: { adminKey: this.adminKey, merchantKey: this.merchantKey },
-        refunds: this.refunds, adminEmails: this.adminEmails,
+        refunds: this.refunds, adminEmails: this.adminEmails, publicUrl: `http://127.0.0.1:${apiPort}`, offline: this.offline,
       },
-      { host: '127.0.0.1', port: 0, relayIntervalMs: 500 },
+      { host: '127.0.0.1', port: apiPort, relayIntervalMs: 500 },
     );
     this.sandbox.setWebhookUrl(`${this.api.url}/webhooks/stripe`);
   }
@@ -121,6 +129,13 @@ export class TestStack {
     });
     this.workerProcess = child;
     return child;
+  }
+
+  /** Brings the Stripe sandbox back on the same port with the same state, after a test stopped it. */
+  async restartSandbox(port: number): Promise<void> {
+    this.sandbox = await startStripeSandbox({
+      webhookSecret: this.webhookSecret, webhookUrl: `${this.api.url}/webhooks/stripe`, port, stateFile: this.sandboxStateFile, log: () => undefined,
+    });
   }
 
   async killWorkerProcess(): Promise<void> {

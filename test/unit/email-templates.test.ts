@@ -10,6 +10,7 @@ const render = (template: EmailTemplateName, locale: string, data: Record<string
 const SAMPLE_DATA: Record<EmailTemplateName, Record<string, unknown>> = {
   payment_receipt: { payment_id: 'pay_1', amount: 1050, currency: 'eur', description: 'Blue mug', customer_name: 'Ada', paid_at: '2026-11-22T10:15:00Z' },
   payment_failed: { payment_id: 'pay_1', amount: 1050, currency: 'eur', failure_code: 'insufficient_funds' },
+  payment_expired: { payment_id: 'pay_1', amount: 1050, currency: 'eur' },
   refund_requested: { refund_id: 're_1', payment_id: 'pay_1', amount: 1050, currency: 'eur', reason: 'duplicate', requested_at: '2026-11-22T10:15:00Z' },
   refund_review_reminder: { refund_id: 're_1', payment_id: 'pay_1', amount: 1050, currency: 'eur', reason: 'duplicate', requested_at: '2026-11-22T10:15:00Z' },
   refund_approved: { refund_id: 're_1', amount: 1050, currency: 'eur' },

@@ -69,6 +69,7 @@ function input(paymentId: string, timing: Partial<TakePaymentInput['timing']> = 
   const payment: Payment = {
     id: paymentId, object: 'payment', status: 'pending', amount: 1000, currency: 'eur', capture_method: capture,
     amount_captured: 0, amount_refunded: 0, provider: 'stripe', provider_payment_id: null, payment_method: 'pm_card_visa',
+    payment_method_type: 'card', saved_payment_method_id: null, instructions: null,
     client_secret: null, next_action: null, failure_code: null, failure_message: null, failure_details: null,
     customer_id: null, receipt_email: null, description: null, metadata: {}, created_at: now, updated_at: now,
   };

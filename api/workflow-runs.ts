@@ -1,0 +1,32 @@
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { ApiError } from './errors';
+
+/**
+ * Runs a short workflow to its end and returns its result. A retried request finds the same workflow (the id
+ * derives from the resource id) and gets the same result; a provider's refusal becomes a 400.
+ */
+export async function runWorkflowToEnd<T>(client: Client, options: { workflowType: string; workflowId: string; taskQueue: string; args: unknown[] }): Promise<T> {
+  try {
+    await client.workflow.start(options.workflowType, {
+      workflowId: options.workflowId,
+      taskQueue: options.taskQueue,
+      args: options.args,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  try {
+    return (await client.workflow.getHandle(options.workflowId).result()) as T;
+  } catch (error) {
+    const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
+    const failure = cause instanceof ActivityFailure ? cause.cause : cause;
+    if (failure instanceof ApplicationFailure && failure.type === 'ProviderRequestError') {
+      const details = (failure.details?.[0] ?? {}) as { code?: string; param?: string | null };
+      throw ApiError.invalid(details.code ?? 'provider_request_error', failure.message, details.param ?? undefined);
+    }
+    throw error;
+  }
+}

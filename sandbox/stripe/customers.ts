@@ -1,0 +1,37 @@
+import type { SandboxCore } from './core';
+import { invalidRequest, resourceMissing } from './errors';
+import type { Operation } from './events';
+import { newId, nowSeconds } from './ids';
+import { mergeMetadata, optionalString, rejectUnknownParams, type Params } from './params';
+import type { Customer } from './types';
+
+/** Params Stripe accepts on customers that the sandbox stores nothing for. */
+const TOLERATED = ['address', 'preferred_locales', 'shipping', 'tax_exempt'];
+
+export function getCustomer(core: SandboxCore, id: string, param = 'id'): Customer {
+  const customer = core.store.customers.get(id);
+  if (!customer) throw resourceMissing('customer', id, param);
+  return customer;
+}
+
+export function createCustomer(core: SandboxCore, op: Operation, params: Params): Customer {
+  rejectUnknownParams(params, ['email', 'name', 'description', 'phone', 'metadata', ...TOLERATED]);
+  const email = optionalString(params, 'email') || null;
+  if (email && !/^[^@\s]+@[^@\s]+$/.test(email)) throw invalidRequest(`Invalid email address: ${email}`, 'email_invalid', 'email');
+  const customer: Customer = {
+    id: newId('cus'),
+    object: 'customer',
+    created: nowSeconds(),
+    description: optionalString(params, 'description') || null,
+    email,
+    name: optionalString(params, 'name') || null,
+    phone: optionalString(params, 'phone') || null,
+    metadata: mergeMetadata({}, params),
+    invoice_settings: { default_payment_method: null },
+    livemode: false,
+  };
+  core.store.customers.set(customer.id, customer);
+  op.emit('customer.created', customer);
+  core.store.changed();
+  return customer;
+}

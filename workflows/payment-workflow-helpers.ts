@@ -1,0 +1,52 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { Payment } from '../domain/payment';
+import { API_ERROR_FAILURE, type ApiErrorDetails } from './definitions';
+
+// Provider calls carry idempotency keys derived from the payment id, so retrying them forever is safe.
+export const provider = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ProviderRequestError'] },
+});
+
+// Longer than the mailer's own connect and socket timeouts.
+const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+
+export function apiError(message: string, details: ApiErrorDetails): ApplicationFailure {
+  return ApplicationFailure.create({ type: API_ERROR_FAILURE, message, nonRetryable: true, details: [details] });
+}
+
+export const invalidState = (payment: Payment, action: string) =>
+  apiError(`This payment can't be ${action}: its status is ${payment.status}.`, { status: 409, type: 'invalid_request_error', code: 'payment_unexpected_state' });
+
+export function providerRefusal(error: unknown): { message: string; code: string; param: string | null } | null {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure && cause.type === 'ProviderRequestError') {
+    const details = (cause.details?.[0] ?? {}) as { code?: string; param?: string | null };
+    return { message: cause.message, code: details.code ?? 'provider_request_error', param: details.param ?? null };
+  }
+  return null;
+}
+
+/** A receipt on success, the reason on failure, a notice when an unpaid offline payment lapses; once per payment and address. */
+export async function emailOutcome(payment: Payment): Promise<void> {
+  const template =
+    payment.status === 'succeeded' ? 'payment_receipt'
+      : payment.status === 'failed' ? 'payment_failed'
+        : payment.status === 'canceled' && payment.instructions ? 'payment_expired' : null;
+  if (!template) return;
+  const contact = await provider.findCustomerContact({ paymentId: payment.id });
+  if (!contact) return;
+  const occasion = template === 'payment_receipt' ? 'receipt' : template === 'payment_failed' ? 'failed' : 'expired';
+  await mail.sendEmail({
+    dedupeKey: `${payment.id}:${occasion}:${contact.email}`,
+    to: contact.email,
+    template,
+    locale: contact.locale,
+    data: {
+      payment_id: payment.id, amount: payment.status === 'succeeded' ? payment.amount_captured : payment.amount, currency: payment.currency,
+      description: payment.description, customer_name: contact.name, paid_at: payment.updated_at,
+      failure_code: payment.failure_code, failure_message: payment.failure_message,
+    },
+  });
+}
