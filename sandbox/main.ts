@@ -15,6 +15,12 @@ async function main(): Promise<void> {
     console.error(`[stripe-sandbox] STRIPE_SANDBOX_PORT must be a port number, got ${JSON.stringify(portText)}`);
     process.exit(1);
   }
+  const delayText = process.env.STRIPE_SANDBOX_SEPA_DELAY_SECONDS?.trim() || '3';
+  const sepaDelaySeconds = Number(delayText);
+  if (!Number.isFinite(sepaDelaySeconds) || sepaDelaySeconds < 0) {
+    console.error(`[stripe-sandbox] STRIPE_SANDBOX_SEPA_DELAY_SECONDS must be a non-negative number, got ${JSON.stringify(delayText)}`);
+    process.exit(1);
+  }
   const dataDir = process.env.DATA_DIR?.trim() || '.data';
   const stateFile = path.resolve(dataDir, 'stripe-sandbox.json');
   const webhookUrl = process.env.STRIPE_SANDBOX_WEBHOOK_URL?.trim() || null;
@@ -26,6 +32,7 @@ async function main(): Promise<void> {
     webhookUrl,
     stateFile,
     log,
+    sepaDelayMs: sepaDelaySeconds * 1000,
   });
   log(`[stripe-sandbox] ready at ${sandbox.url}; webhooks -> ${webhookUrl ?? '(none)'}; state -> ${stateFile}`);
 

@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   ].filter(Boolean) as string[];
   if (problems.length) throw new ConfigError(problems);
 
-  const sdkLevels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+  // The SDK's INFO level prints webpack build stats: show it only when asked for debug output.
+  const sdkLevels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'INFO', info: 'WARN', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
   Runtime.install({ logger: new DefaultLogger(sdkLevels[config.logLevel]) });
   const db = connectDatabase(config.database.url!);
   const temporal = await connectTemporal(config.temporal.address!, config.temporal.namespace);

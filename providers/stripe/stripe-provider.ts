@@ -1,8 +1,10 @@
 import Stripe from 'stripe';
 import { describeFailure } from '../../domain/failure';
 import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentState, ProviderRefundState } from '../../domain/provider-types';
-import { type PaymentProvider, ProviderRequestError, WebhookVerificationError } from '../types';
+import { type PaymentMethodVault, type PaymentProvider, ProviderRequestError, WebhookVerificationError } from '../types';
+import { callStripe, translateError } from './stripe-errors';
 import { fromCharge, fromPaymentIntent, fromRefund, PAYMENT_ID_METADATA_KEY, toPaymentIntentCreateParams, toRefundCreateParams } from './stripe-transformers';
+import { StripeVault } from './stripe-vault';
 
 /** Stripe's documented tolerance for webhook timestamps. */
 const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -11,6 +13,7 @@ export class StripeProvider implements PaymentProvider {
   readonly name = 'stripe';
   readonly mode: 'live' | 'sandbox';
   readonly baseUrl: string | null;
+  readonly vault: PaymentMethodVault;
 
   constructor(
     private readonly stripe: Stripe | null,
@@ -19,6 +22,7 @@ export class StripeProvider implements PaymentProvider {
   ) {
     this.mode = options.mode ?? 'sandbox';
     this.baseUrl = options.baseUrl ?? null;
+    this.vault = new StripeVault(() => this.client());
   }
 
   isConfigured(): boolean {
@@ -127,23 +131,7 @@ export class StripeProvider implements PaymentProvider {
     throw translateError(error);
   }
 
-  private async call<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw translateError(error);
-    }
+  private call<T>(operation: () => Promise<T>): Promise<T> {
+    return callStripe(operation);
   }
-}
-
-/** Invalid requests will fail the same way every time; anything else (network, 5xx, 429) is worth retrying. */
-function translateError(error: unknown): unknown {
-  if (
-    error instanceof Stripe.errors.StripeInvalidRequestError ||
-    error instanceof Stripe.errors.StripeIdempotencyError ||
-    error instanceof Stripe.errors.StripeCardError
-  ) {
-    return new ProviderRequestError(error.message, error.code ?? error.type, error.param ?? null);
-  }
-  return error;
 }

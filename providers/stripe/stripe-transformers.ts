@@ -8,7 +8,13 @@ export const PAYMENT_ID_METADATA_KEY = 'durapay_payment_id';
 export const CUSTOMER_ID_METADATA_KEY = 'durapay_customer_id';
 export const REFUND_ID_METADATA_KEY = 'durapay_refund_id';
 
+/**
+ * Cards and SEPA debits alike name their PaymentMethod; Stripe takes the kind from it. No payment_method_types:
+ * the API version stripe-node 23 pins (2026-10-28.endive) refuses it (payment_method_types_no_longer_supported)
+ * and stripe-mock's spec (2025-09-30.clover) refuses its replacement, allowed_payment_method_types.
+ */
 export function toPaymentIntentCreateParams(request: CreatePaymentRequest): Stripe.PaymentIntentCreateParams {
+  const sepa = request.paymentMethodType === 'sepa_debit';
   return {
     amount: request.amount,
     currency: request.currency,
@@ -16,6 +22,9 @@ export function toPaymentIntentCreateParams(request: CreatePaymentRequest): Stri
     confirm: true,
     capture_method: request.captureMethod,
     return_url: request.returnUrl,
+    // A saved method is attached to its provider customer, and Stripe only charges it for that customer.
+    ...(request.providerCustomerId ? { customer: request.providerCustomerId } : {}),
+    ...(sepa && request.mandateId ? { mandate: request.mandateId } : {}),
     ...(request.description ? { description: request.description } : {}),
     metadata: {
       ...request.metadata,

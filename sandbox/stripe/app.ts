@@ -4,9 +4,12 @@ import type { RequestState } from './http-state';
 import { idempotency } from './idempotency';
 import { operationScope, parseParams, requireTestKey, sandboxHeaders, stripeErrors } from './middleware';
 import { chargeAndRefundRoutes } from './routes/charges-refunds';
+import { customerRoutes } from './routes/customers';
 import { eventRoutes } from './routes/events';
 import { paymentIntentRoutes } from './routes/payment-intents';
+import { paymentMethodRoutes } from './routes/payment-methods';
 import { sandboxControlRoutes } from './routes/sandbox-controls';
+import { setupIntentRoutes } from './routes/setup-intents';
 import { threeDSecureRoutes } from './routes/three-d-secure';
 
 type Middleware = Koa.Middleware<RequestState>;
@@ -41,7 +44,8 @@ export function buildApp(core: SandboxCore): Koa<RequestState> {
   app.use(stripeErrors(core));
   app.use(operationScope(core));
   app.use(unknownApiRoute);
-  for (const router of [paymentIntentRoutes, chargeAndRefundRoutes, eventRoutes, threeDSecureRoutes, sandboxControlRoutes]) {
+  const routers = [paymentIntentRoutes, chargeAndRefundRoutes, customerRoutes, paymentMethodRoutes, setupIntentRoutes, eventRoutes, threeDSecureRoutes, sandboxControlRoutes];
+  for (const router of routers) {
     const routes = router(core);
     app.use(routes.routes());
     app.use(routes.allowedMethods());

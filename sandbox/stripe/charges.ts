@@ -1,8 +1,8 @@
 import { newId, nowSeconds } from './ids';
 import type { Decline } from './test-cards';
-import type { Charge, ChargeOutcome, PaymentIntent, PaymentMethod } from './types';
+import type { CardPaymentMethod, Charge, ChargeOutcome, PaymentIntent, SepaDebitPaymentMethod } from './types';
 
-const APPROVED: ChargeOutcome = {
+export const APPROVED: ChargeOutcome = {
   type: 'authorized',
   reason: null,
   network_status: 'approved_by_network',
@@ -21,7 +21,7 @@ function declinedOutcome(decline: Decline): ChargeOutcome {
 }
 
 /** A Charge for one confirm attempt: approved (captured or just authorized) or declined. */
-export function buildCharge(pi: PaymentIntent, pm: PaymentMethod, result: { captured: boolean } | { decline: Decline }): Charge {
+export function buildCharge(pi: PaymentIntent, pm: CardPaymentMethod, result: { captured: boolean } | { decline: Decline }): Charge {
   const declined = 'decline' in result ? result.decline : null;
   const captured = !declined && 'captured' in result && result.captured;
   const { funding, ...card } = pm.card;
@@ -46,6 +46,36 @@ export function buildCharge(pi: PaymentIntent, pm: PaymentMethod, result: { capt
     created: nowSeconds(),
     payment_method: pm.id,
     payment_method_details: { type: 'card', card: { ...card, funding } },
+    receipt_email: pi.receipt_email,
+    disputed: false,
+    livemode: false,
+  };
+}
+
+/** A SEPA debit is pending until the bank settles it; captured from the start, paid only once it settles. */
+export function buildPendingSepaCharge(pi: PaymentIntent, pm: SepaDebitPaymentMethod, mandateId: string): Charge {
+  const { generated_from: _generatedFrom, ...account } = pm.sepa_debit;
+  return {
+    id: newId('ch'),
+    object: 'charge',
+    amount: pi.amount,
+    amount_captured: pi.amount,
+    amount_refunded: 0,
+    captured: true,
+    paid: false,
+    refunded: false,
+    status: 'pending',
+    currency: pi.currency,
+    customer: pi.customer,
+    description: pi.description,
+    payment_intent: pi.id,
+    metadata: { ...pi.metadata },
+    failure_code: null,
+    failure_message: null,
+    outcome: null,
+    created: nowSeconds(),
+    payment_method: pm.id,
+    payment_method_details: { type: 'sepa_debit', sepa_debit: { ...account, mandate: mandateId } },
     receipt_email: pi.receipt_email,
     disputed: false,
     livemode: false,

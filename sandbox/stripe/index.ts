@@ -4,6 +4,7 @@ import { buildApp } from './app';
 import type { SandboxCore } from './core';
 import { startOperation } from './events';
 import { failRefund } from './refunds';
+import { settleSepaDebit } from './sepa-debit-flow';
 import { SandboxStore } from './store';
 import { WebhookDelivery } from './webhook-delivery';
 
@@ -14,6 +15,7 @@ export interface StripeSandboxOptions {
   webhookSecret: string; // 'whsec_...' used to sign deliveries
   stateFile?: string | null; // JSON file to persist all objects+events; load on start if exists
   log?: (line: string) => void; // default console.log
+  sepaDelayMs?: number; // how long SEPA debits stay processing; default 3000
 }
 
 export interface StripeSandbox {
@@ -25,6 +27,8 @@ export interface StripeSandbox {
 
 /** How long a pm_card_refundFail refund looks fine before it fails ("a moment later"). */
 const REFUND_FAILURE_DELAY_MS = 1000;
+/** Stripe's test IBANs settle "after a few seconds"; short enough to watch, long enough to see processing. */
+const DEFAULT_SEPA_DELAY_MS = 3000;
 
 /** Starts a local HTTP server that answers the Stripe SDK like Stripe test mode does. */
 export async function startStripeSandbox(options: StripeSandboxOptions): Promise<StripeSandbox> {
@@ -36,7 +40,22 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
   const store = new SandboxStore(options.stateFile ?? null, (error) => log(`could not save state: ${String(error)}`));
   await store.load();
   const delivery = new WebhookDelivery(options.webhookSecret, options.webhookUrl ?? null, log);
-  const refundTimers = new Set<NodeJS.Timeout>();
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, run: () => void): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  };
+  /** Timers change state outside any request; their events go out like a request's. */
+  const asOperation = (change: (operation: ReturnType<typeof startOperation>) => void): void => {
+    const operation = startOperation(store, delivery, { id: null, idempotency_key: null });
+    change(operation);
+    operation.finish();
+  };
+  const sepaDelayMs = options.sepaDelayMs ?? DEFAULT_SEPA_DELAY_MS;
+  if (!Number.isFinite(sepaDelayMs) || sepaDelayMs < 0) throw new Error('Stripe sandbox: sepaDelayMs must be a non-negative number');
   let baseUrl = '';
 
   const core: SandboxCore = {
@@ -44,18 +63,18 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
     delivery,
     baseUrl: () => baseUrl,
     log,
+    sepaDelayMs,
     scheduleRefundFailure(refundId) {
-      const timer = setTimeout(() => {
-        refundTimers.delete(timer);
-        const operation = startOperation(store, delivery, { id: null, idempotency_key: null });
-        failRefund(core, operation, refundId);
-        operation.finish();
-      }, REFUND_FAILURE_DELAY_MS);
-      refundTimers.add(timer);
+      later(REFUND_FAILURE_DELAY_MS, () => asOperation((operation) => failRefund(core, operation, refundId)));
+    },
+    scheduleSepaSettlement(paymentIntentId) {
+      const dueAt = store.sepaSettlements.get(paymentIntentId) ?? Date.now();
+      later(Math.max(0, dueAt - Date.now()), () => asOperation((operation) => settleSepaDebit(core, operation, paymentIntentId)));
     },
   };
-  // Refunds that were waiting to fail when the sandbox last stopped still fail.
+  // Refunds waiting to fail and SEPA debits still processing when the sandbox last stopped carry on.
   for (const refundId of store.refundsAwaitingFailure) core.scheduleRefundFailure(refundId);
+  for (const paymentIntentId of store.sepaSettlements.keys()) core.scheduleSepaSettlement(paymentIntentId);
 
   const server = http.createServer(buildApp(core).callback());
   await new Promise<void>((resolve, reject) => {
@@ -78,8 +97,8 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
     },
     close() {
       closing ??= (async () => {
-        for (const timer of refundTimers) clearTimeout(timer);
-        refundTimers.clear();
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
         delivery.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

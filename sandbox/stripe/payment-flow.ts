@@ -4,10 +4,10 @@ import { cardError } from './errors';
 import type { Operation } from './events';
 import { nowSeconds } from './ids';
 import { AUTHENTICATION_FAILURE_MESSAGE, OFF_SESSION_AUTHENTICATION_DECLINE, type Decline } from './test-cards';
-import type { PaymentIntent, PaymentMethod } from './types';
+import type { CardPaymentMethod, PaymentIntent } from './types';
 
 /** Card approved: a charge is created and the intent succeeds or waits for capture. */
-export function authorize(core: SandboxCore, op: Operation, pi: PaymentIntent, pm: PaymentMethod): void {
+export function authorize(core: SandboxCore, op: Operation, pi: PaymentIntent, pm: CardPaymentMethod): void {
   const manual = pi.capture_method === 'manual';
   const charge = buildCharge(pi, pm, { captured: !manual });
   core.store.charges.set(charge.id, charge);
@@ -31,7 +31,7 @@ export function authorize(core: SandboxCore, op: Operation, pi: PaymentIntent, p
  * Card declined: a failed charge is recorded, the intent goes back to requires_payment_method,
  * and the request answers 402 with the intent attached (what the SDK's StripeCardError carries).
  */
-export function decline(core: SandboxCore, op: Operation, pi: PaymentIntent, pm: PaymentMethod, reason: Decline): never {
+export function decline(core: SandboxCore, op: Operation, pi: PaymentIntent, pm: CardPaymentMethod, reason: Decline): never {
   const charge = buildCharge(pi, pm, { decline: reason });
   core.store.charges.set(charge.id, charge);
   pi.status = 'requires_payment_method';
@@ -66,7 +66,7 @@ export function requireAction(
   core: SandboxCore,
   op: Operation,
   pi: PaymentIntent,
-  pm: PaymentMethod,
+  pm: CardPaymentMethod,
   opts: { offSession: boolean; useStripeSdk: boolean | undefined },
 ): void {
   if (opts.offSession) decline(core, op, pi, pm, OFF_SESSION_AUTHENTICATION_DECLINE);
@@ -85,7 +85,7 @@ export function requireAction(
 /** The customer's answer on the 3DS page. */
 export function completeAuthentication(core: SandboxCore, op: Operation, pi: PaymentIntent, approved: boolean): void {
   const pm = pi.payment_method ? core.store.paymentMethods.get(pi.payment_method) : undefined;
-  if (!pm) throw new Error(`PaymentIntent ${pi.id} is awaiting authentication without a payment method`);
+  if (pm?.type !== 'card') throw new Error(`PaymentIntent ${pi.id} is awaiting authentication without a payment method`);
   if (approved) {
     authorize(core, op, pi, pm);
     return;

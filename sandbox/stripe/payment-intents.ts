@@ -14,13 +14,16 @@ import {
   type Params,
 } from './params';
 import { authorize, decline, releaseAuthorization, requireAction } from './payment-flow';
-import { resolvePaymentMethod } from './payment-methods';
+import { resolvePaymentMethod, type ResolvedPaymentMethod } from './payment-methods';
+import { chooseSepaMandate, startSepaDebit, type SepaMandateChoice } from './sepa-debit-flow';
 import type { CaptureMethod, PaymentIntent, PaymentIntentStatus } from './types';
 
 /** Params Stripe accepts that the sandbox takes but has no behaviour for. */
-const TOLERATED = ['automatic_payment_methods', 'statement_descriptor', 'statement_descriptor_suffix', 'setup_future_usage', 'payment_method_options', 'error_on_requires_action', 'mandate_data', 'shipping', 'confirmation_method'];
-const CONFIRM_PARAMS = ['payment_method', 'return_url', 'use_stripe_sdk', 'off_session', 'receipt_email'];
-const CREATE_PARAMS = ['amount', 'currency', 'confirm', 'capture_method', 'metadata', 'description', 'customer', 'payment_method_types', ...CONFIRM_PARAMS, ...TOLERATED];
+const TOLERATED = ['automatic_payment_methods', 'statement_descriptor', 'statement_descriptor_suffix', 'setup_future_usage', 'payment_method_options', 'error_on_requires_action', 'shipping', 'confirmation_method'];
+// mandate and mandate_data only matter for sepa_debit (see sepa-debit-flow.ts).
+const CONFIRM_PARAMS = ['payment_method', 'return_url', 'use_stripe_sdk', 'off_session', 'receipt_email', 'mandate', 'mandate_data'];
+// allowed_payment_method_types is what API versions from 2026-07 (stripe-node 23) send instead of payment_method_types.
+const CREATE_PARAMS = ['amount', 'currency', 'confirm', 'capture_method', 'metadata', 'description', 'customer', 'payment_method_types', 'allowed_payment_method_types', ...CONFIRM_PARAMS, ...TOLERATED];
 const CAPTURE_METHODS: readonly CaptureMethod[] = ['automatic', 'automatic_async', 'manual'];
 const CANCELABLE: readonly PaymentIntentStatus[] = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action'];
 const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
@@ -45,11 +48,13 @@ export function createPaymentIntent(core: SandboxCore, op: Operation, params: Pa
   const useStripeSdk = optionalBoolean(params, 'use_stripe_sdk');
   const customer = optionalString(params, 'customer') ?? null;
   const description = optionalString(params, 'description') ?? null;
-  const paymentMethodTypes = optionalStringArray(params, 'payment_method_types') ?? ['card'];
   const receiptEmail = optionalString(params, 'receipt_email') ?? null;
   const returnUrl = optionalString(params, 'return_url') ?? null;
   const resolved = paymentMethod ? resolvePaymentMethod(core, paymentMethod) : undefined;
   if (confirm && !resolved) throw parameterMissing('payment_method');
+  const paymentMethodTypes = paymentMethodTypesFrom(params, currency, resolved);
+  if (resolved) checkMethodFits(resolved, { currency, capture_method: captureMethod, customer, payment_method_types: paymentMethodTypes });
+  const sepa = confirm && resolved?.type === 'sepa_debit' ? chooseSepaMandate(core, resolved.paymentMethod, params) : undefined;
   const id = newId('pi');
   const pi: PaymentIntent = {
     id,
@@ -80,7 +85,7 @@ export function createPaymentIntent(core: SandboxCore, op: Operation, params: Pa
   core.store.paymentIntents.set(id, pi);
   op.emit('payment_intent.created', pi);
   core.store.changed();
-  if (confirm) runConfirmation(core, op, pi, { offSession, useStripeSdk });
+  if (confirm && resolved) runConfirmation(core, op, pi, resolved, { offSession, useStripeSdk, sepa });
   return pi;
 }
 
@@ -108,23 +113,87 @@ export function confirmPaymentIntent(core: SandboxCore, op: Operation, pi: Payme
   const offSession = optionalBoolean(params, 'off_session') ?? false;
   const useStripeSdk = optionalBoolean(params, 'use_stripe_sdk');
   const receiptEmail = optionalString(params, 'receipt_email');
-  if (paymentMethod) pi.payment_method = resolvePaymentMethod(core, paymentMethod).paymentMethod.id;
-  if (!pi.payment_method) {
+  const chosen = paymentMethod ?? pi.payment_method;
+  if (!chosen) {
     throw invalidRequest(
       "You cannot confirm this PaymentIntent because it's missing a payment method. Update the PaymentIntent with a payment method and then confirm it again.",
       'payment_intent_unexpected_state',
       'payment_method',
     );
   }
+  const resolved = resolvePaymentMethod(core, chosen);
+  checkMethodFits(resolved, pi);
+  const sepa = resolved.type === 'sepa_debit' ? chooseSepaMandate(core, resolved.paymentMethod, params) : undefined;
+  pi.payment_method = resolved.paymentMethod.id;
   if (returnUrl !== undefined) pi.return_url = returnUrl;
   if (receiptEmail !== undefined) pi.receipt_email = receiptEmail;
-  runConfirmation(core, op, pi, { offSession, useStripeSdk });
+  runConfirmation(core, op, pi, resolved, { offSession, useStripeSdk, sepa });
   return pi;
 }
 
-/** Applies the test card's behaviour to an intent that has a payment method. */
-function runConfirmation(core: SandboxCore, op: Operation, pi: PaymentIntent, opts: { offSession: boolean; useStripeSdk: boolean | undefined }): void {
-  const { paymentMethod, card } = resolvePaymentMethod(core, pi.payment_method as string);
+/**
+ * payment_method_types (older API versions), allowed_payment_method_types (newer: incompatible types are
+ * dropped), or, with neither, the method's own type as dynamic payment methods would pick it.
+ */
+function paymentMethodTypesFrom(params: Params, currency: string, resolved: ResolvedPaymentMethod | undefined): string[] {
+  const explicit = optionalStringArray(params, 'payment_method_types');
+  const allowed = optionalStringArray(params, 'allowed_payment_method_types');
+  if (explicit && allowed) {
+    throw invalidRequest('You may only specify one of these parameters: payment_method_types, allowed_payment_method_types.', 'parameters_exclusive', 'allowed_payment_method_types');
+  }
+  if (explicit?.includes('sepa_debit') && currency !== 'eur') throw sepaCurrencyRefused(currency);
+  return explicit ?? allowed?.filter((type) => type !== 'sepa_debit' || currency === 'eur') ?? [resolved?.type ?? 'card'];
+}
+
+function sepaCurrencyRefused(currency: string) {
+  return invalidRequest(
+    `The currency provided (${currency}) is invalid. Payments with sepa_debit support the following currencies: eur.`,
+    'payment_intent_invalid_parameter',
+    'currency',
+  );
+}
+
+/** Stripe's checks of a method against the intent it pays: allowed type, SEPA rules, and the customer it's attached to. */
+function checkMethodFits(
+  resolved: ResolvedPaymentMethod,
+  pi: Pick<PaymentIntent, 'currency' | 'capture_method' | 'customer' | 'payment_method_types'>,
+): void {
+  const { paymentMethod } = resolved;
+  if (!pi.payment_method_types.includes(paymentMethod.type)) {
+    throw invalidRequest(
+      `The PaymentMethod provided (${paymentMethod.type}) is not allowed for this PaymentIntent. Please attach a PaymentMethod of one of the following types: ${pi.payment_method_types.join(', ')}.`,
+      'payment_intent_incompatible_payment_method',
+      'payment_method',
+    );
+  }
+  if (paymentMethod.type === 'sepa_debit') {
+    if (pi.currency !== 'eur') throw sepaCurrencyRefused(pi.currency);
+    if (pi.capture_method === 'manual') {
+      throw invalidRequest('sepa_debit does not support capture_method=manual.', 'payment_intent_invalid_parameter', 'capture_method');
+    }
+  }
+  if (paymentMethod.customer && paymentMethod.customer !== pi.customer) {
+    throw invalidRequest(
+      `The PaymentMethod ${paymentMethod.id} belongs to customer ${paymentMethod.customer}: pass customer=${paymentMethod.customer} to use it.`,
+      'payment_intent_invalid_parameter',
+      'customer',
+    );
+  }
+}
+
+/** Applies the method's behaviour: the test card's outcome, or a processing SEPA debit. */
+function runConfirmation(
+  core: SandboxCore,
+  op: Operation,
+  pi: PaymentIntent,
+  resolved: ResolvedPaymentMethod,
+  opts: { offSession: boolean; useStripeSdk: boolean | undefined; sepa: SepaMandateChoice | undefined },
+): void {
+  if (resolved.type === 'sepa_debit') {
+    startSepaDebit(core, op, pi, resolved.paymentMethod, opts.sepa as SepaMandateChoice);
+    return;
+  }
+  const { paymentMethod, card } = resolved;
   switch (card.behaviour.kind) {
     case 'success':
     case 'refund_fails':

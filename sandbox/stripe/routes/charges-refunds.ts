@@ -50,11 +50,5 @@ export function chargeAndRefundRoutes(core: SandboxCore): Router<RequestState> {
     ctx.body = render(core, getRefund(core, ctx.params.id), ctx.state.params);
   });
 
-  router.get('/v1/payment_methods/:id', (ctx) => {
-    const paymentMethod = store.paymentMethods.get(ctx.params.id);
-    if (!paymentMethod) throw resourceMissing('payment_method', ctx.params.id);
-    ctx.body = render(core, paymentMethod, ctx.state.params);
-  });
-
   return router;
 }
