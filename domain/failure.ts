@@ -30,7 +30,7 @@ const CODE_ALIASES: Record<string, string> = {
 
 const MESSAGES: Record<string, string> = {
   card_declined: 'The card was declined. Ask the customer to use another card or payment method.',
-  insufficient_funds: 'The card has insufficient funds. Ask the customer to use another card or a smaller amount.',
+  insufficient_funds: 'The card or account has insufficient funds. Ask the customer to use another payment method or a smaller amount.',
   expired_card: 'The card has expired. Ask the customer for an up-to-date card.',
   lost_card: 'The card was reported lost. Ask the customer to use another card.',
   stolen_card: 'The card was reported stolen. Ask the customer to use another card.',

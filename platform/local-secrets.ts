@@ -6,6 +6,13 @@ import { z } from 'zod';
 /** The API key the local Stripe sandbox accepts; not a secret, the sandbox moves no money. */
 export const STRIPE_SANDBOX_API_KEY = 'sk_test_durapay_sandbox';
 
+/** The local PayPal sandbox's client credentials and webhook id; not secrets either, for the same reason. */
+export const PAYPAL_SANDBOX_CREDENTIALS = {
+  clientId: 'durapay-paypal-sandbox-client',
+  clientSecret: 'durapay-paypal-sandbox-secret',
+  webhookId: 'DURAPAYSANDBOXWH1',
+} as const;
+
 const storedSecretsSchema = z.object({
   adminKey: z.string().min(16).optional(),
   merchantKey: z.string().min(16).optional(),

@@ -1,15 +1,39 @@
 import type { DurapayConfig } from '../platform/config';
+import { createPayPalApi, createPayPalClient } from './paypal/paypal-client';
+import { PayPalProvider } from './paypal/paypal-provider';
 import { createStripeClient } from './stripe/stripe-client';
 import { StripeProvider } from './stripe/stripe-provider';
 import type { PaymentProvider } from './types';
 
 export type ProviderRegistry = Readonly<Record<string, PaymentProvider>>;
 
-export function createProviders(config: { stripe: Pick<DurapayConfig['stripe'], 'secretKey' | 'webhookSecret' | 'apiBase'> }): ProviderRegistry {
+type PayPalSettings = Pick<DurapayConfig['paypal'], 'clientId' | 'clientSecret' | 'webhookId' | 'mode' | 'apiBase' | 'certHosts'>;
+
+export function createProviders(config: {
+  stripe: Pick<DurapayConfig['stripe'], 'secretKey' | 'webhookSecret' | 'apiBase'>;
+  /** Without PayPal settings (or credentials) the PayPal provider exists but is disabled. */
+  paypal?: PayPalSettings;
+}): ProviderRegistry {
   const { secretKey, webhookSecret, apiBase } = config.stripe;
   const stripe = secretKey ? createStripeClient({ secretKey, apiBase }) : null;
   const stripeMode = !apiBase && secretKey?.includes('_live_') ? 'live' : 'sandbox';
-  return { stripe: new StripeProvider(stripe, webhookSecret ?? null, { mode: stripeMode, baseUrl: apiBase ?? null }) };
+  return {
+    stripe: new StripeProvider(stripe, webhookSecret ?? null, { mode: stripeMode, baseUrl: apiBase ?? null }),
+    paypal: createPayPalProvider(config.paypal),
+  };
+}
+
+/** An apiBase means the local sandbox: sandbox mode, a URL-rewriting client, and the sandbox may serve certificates. */
+export function createPayPalProvider(settings: PayPalSettings | undefined): PayPalProvider {
+  const { clientId, clientSecret, webhookId, apiBase, certHosts = [] } = settings ?? { certHosts: [] };
+  const mode = apiBase ? 'sandbox' : (settings?.mode ?? 'sandbox');
+  const api = clientId && clientSecret ? createPayPalApi(createPayPalClient({ clientId, clientSecret, mode, apiBase })) : null;
+  return new PayPalProvider(api, {
+    mode,
+    baseUrl: apiBase ?? null,
+    webhookId: webhookId ?? null,
+    certHosts: apiBase ? [...certHosts, new URL(apiBase).host] : certHosts,
+  });
 }
 
 export function providerNamed(providers: ProviderRegistry, name: string): PaymentProvider {

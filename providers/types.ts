@@ -70,6 +70,9 @@ export interface PaymentProvider {
   cancel(providerPaymentId: string, options: { idempotencyKey: string }): Promise<ProviderPaymentState>;
   refund(request: CreateRefundRequest): Promise<ProviderRefundState>;
   getRefund(providerRefundId: string): Promise<ProviderRefundState>;
-  /** Verifies and translates a webhook; throws WebhookVerificationError when it can't be trusted. */
-  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): ProviderEvent;
+  /**
+   * Verifies and translates a webhook; throws (or rejects with) WebhookVerificationError when it can't be trusted.
+   * May be async: PayPal's signature check downloads the signing certificate. Callers await it.
+   */
+  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): ProviderEvent | Promise<ProviderEvent>;
 }

@@ -5,20 +5,25 @@ import { migrateToLatest } from '../db/migrate';
 import { ConfigError, loadConfig, type DurapayConfig } from '../platform/config';
 import { describeExit, killAllServicesNow, superviseChild, waitForHttpOk, type ExitInfo, type SupervisedChild } from '../platform/child-process';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
-import { resolveLocalSecrets, STRIPE_SANDBOX_API_KEY, type LocalSecrets } from '../platform/local-secrets';
+import { PAYPAL_SANDBOX_CREDENTIALS, resolveLocalSecrets, STRIPE_SANDBOX_API_KEY, type LocalSecrets } from '../platform/local-secrets';
 import { startSmtpSink } from '../platform/smtp-sink';
 import { findTemporalCli } from '../platform/temporal-cli';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
 
 /*
  * `npm start`: one supervisor that brings up a working payment engine. Anything configured through the
- * environment (DATABASE_URL, TEMPORAL_ADDRESS, STRIPE_SECRET_KEY) is used as is; the rest runs embedded,
+ * environment (DATABASE_URL, TEMPORAL_ADDRESS, STRIPE_SECRET_KEY, PAYPAL_CLIENT_ID) is used as is; the rest runs embedded,
  * with its data under DATA_DIR so a restart carries on where it stopped.
  */
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
-type ChildName = 'sandbox' | 'worker' | 'api';
-const CHILD_ENTRIES: Record<ChildName, string> = { sandbox: 'sandbox/main.ts', worker: 'worker/main.ts', api: 'api/main.ts' };
+type ChildName = 'sandbox' | 'paypal-sandbox' | 'worker' | 'api';
+const CHILD_ENTRIES: Record<ChildName, string> = {
+  sandbox: 'sandbox/main.ts',
+  'paypal-sandbox': 'sandbox/paypal-main.ts',
+  worker: 'worker/main.ts',
+  api: 'api/main.ts',
+};
 
 export interface SupervisorOptions {
   env?: NodeJS.ProcessEnv;
@@ -44,6 +49,8 @@ export interface Resolved {
   temporalAddress: string;
   temporalUiUrl: string | null;
   sandboxUrl: string | null;
+  /** The local PayPal sandbox, run when PAYPAL_CLIENT_ID is unset; null or absent otherwise. */
+  paypalSandboxUrl?: string | null;
   secrets: LocalSecrets;
   /** Set when the local SMTP sink catches the mail (no SMTP_URL). */
   mailSink?: { url: string; port: number; mailDir: string };
@@ -192,6 +199,7 @@ async function startServices(config: DurapayConfig, running: Running, fail: (mes
     temporalAddress: temporalServer.value.address,
     temporalUiUrl: temporalServer.value.uiUrl,
     sandboxUrl: usesSandbox ? `http://127.0.0.1:${config.stripe.sandboxPort}` : null,
+    paypalSandboxUrl: config.paypal.clientId ? null : `http://127.0.0.1:${config.paypal.sandboxPort}`,
     secrets,
     mailSink: mailSink.value,
   };
@@ -211,6 +219,7 @@ export function childEnvironment(config: DurapayConfig, resolved: Resolved, base
     DATA_DIR: config.dataDir,
     PORT: String(config.port),
     HOST: config.host,
+    ...payPalSettings(config, resolved),
     SMTP_URL: resolved.mailSink?.url ?? config.mail.smtpUrl,
     // admin@durapay.local only makes sense while the mail stays in the local sink.
     ADMIN_EMAILS: config.mail.adminEmails.length ? config.mail.adminEmails.join(',') : resolved.mailSink ? LOCAL_ADMIN_EMAIL : undefined,
@@ -221,6 +230,16 @@ export function childEnvironment(config: DurapayConfig, resolved: Resolved, base
     else env[key] = value;
   }
   return env;
+}
+
+/** The local PayPal sandbox's credentials when it runs, else whatever the environment configured. */
+function payPalSettings(config: DurapayConfig, resolved: Resolved): Record<string, string | undefined> {
+  if (!resolved.paypalSandboxUrl) {
+    const { clientId, clientSecret, webhookId, apiBase } = config.paypal;
+    return { PAYPAL_CLIENT_ID: clientId, PAYPAL_CLIENT_SECRET: clientSecret, PAYPAL_WEBHOOK_ID: webhookId, PAYPAL_API_BASE: apiBase };
+  }
+  const { clientId, clientSecret, webhookId } = PAYPAL_SANDBOX_CREDENTIALS;
+  return { PAYPAL_CLIENT_ID: clientId, PAYPAL_CLIENT_SECRET: clientSecret, PAYPAL_WEBHOOK_ID: webhookId, PAYPAL_API_BASE: resolved.paypalSandboxUrl };
 }
 
 function startChildren(config: DurapayConfig, resolved: Resolved, baseEnv: NodeJS.ProcessEnv, options: SupervisorOptions): SupervisedChild[] {
@@ -246,6 +265,16 @@ function startChildren(config: DurapayConfig, resolved: Resolved, baseEnv: NodeJ
       }),
     );
   }
+  if (resolved.paypalSandboxUrl) {
+    children.push(
+      start('paypal-sandbox', {
+        ...env,
+        HOST: '127.0.0.1', // like the Stripe sandbox: for this machine only
+        PAYPAL_SANDBOX_PORT: String(config.paypal.sandboxPort),
+        PAYPAL_SANDBOX_WEBHOOK_URL: `${config.publicUrl}/webhooks/paypal`,
+      }),
+    );
+  }
   children.push(start('worker', env), start('api', env));
   return children;
 }
@@ -254,6 +283,7 @@ function startChildren(config: DurapayConfig, resolved: Resolved, baseEnv: NodeJ
 async function waitUntilReady(config: DurapayConfig, resolved: Resolved, signal: AbortSignal): Promise<boolean> {
   const checks = [`${localApiUrl(config)}/readyz`];
   if (resolved.sandboxUrl) checks.push(`${resolved.sandboxUrl}/healthz`);
+  if (resolved.paypalSandboxUrl) checks.push(`${resolved.paypalSandboxUrl}/healthz`);
   const reminder = setInterval(() => say(`still waiting for ${checks.join(' and ')} to answer 200…`), 30_000);
   try {
     const results = await Promise.all(checks.map((url) => waitForHttpOk(url, signal)));
@@ -295,6 +325,7 @@ export function formatBanner(config: DurapayConfig, resolved: Resolved, readySec
     ['API', api],
     ['Temporal UI', resolved.temporalUiUrl ?? `external (${resolved.temporalAddress})`],
     ['Stripe sandbox', resolved.sandboxUrl ?? 'not used (real Stripe API)'],
+    ['PayPal sandbox', resolved.paypalSandboxUrl ?? (config.paypal.clientId ? 'not used (PayPal API, PAYPAL_CLIENT_ID)' : 'off')],
     ['PostgreSQL', resolved.embeddedPostgresPort === null ? 'external (DATABASE_URL)' : `embedded, port ${resolved.embeddedPostgresPort}`],
     ['Admin key', fromEnv('ADMIN_API_KEY', resolved.secrets.adminKey, config.auth.adminKey)],
     ['Merchant key', fromEnv('MERCHANT_API_KEY', resolved.secrets.merchantKey, config.auth.merchantKey)],

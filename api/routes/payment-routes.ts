@@ -48,6 +48,9 @@ export function addPaymentRoutes(routes: RouteTable, engine: PaymentEngine): voi
       }
       const choice = chooseMethod(body, saved);
       if (!choice.ok) throw choice.code === 'resource_missing' ? new ApiError(404, 'invalid_request_error', choice.code, choice.message, choice.param) : ApiError.invalid(choice.code, choice.message, choice.param);
+      if (choice.method.type === 'sepa_debit' && body.capture_method === 'manual') {
+        throw ApiError.invalid('capture_method_not_supported', 'SEPA Direct Debit payments are captured automatically.', 'capture_method');
+      }
       const provider = engine.providers[choice.method.provider];
       if (choice.method.provider !== 'offline' && !provider?.isConfigured()) {
         throw ApiError.invalid('provider_not_configured', `The ${choice.method.provider} provider is not configured on this engine.`, 'provider');

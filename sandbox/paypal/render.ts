@@ -42,7 +42,7 @@ export function fullOrder(core: PayPalSandboxCore, order: OrderRecord): Record<s
         ...structuredClone(order.purchase_unit),
         payee: MERCHANT,
         ...(captures.length
-          ? { payments: { captures: captures.map((c) => captureJson(core, c)), ...(refunds.length ? { refunds: refunds.map((r) => refundJson(core, r)) } : {}) } }
+          ? { payments: { captures: captures.map((c) => captureJson(core, c, { inOrder: true })), ...(refunds.length ? { refunds: refunds.map((r) => refundJson(core, r)) } : {}) } }
           : {}),
       },
     ],
@@ -53,7 +53,8 @@ export function fullOrder(core: PayPalSandboxCore, order: OrderRecord): Record<s
   };
 }
 
-export function captureJson(core: PayPalSandboxCore, capture: CaptureRecord): Record<string, unknown> {
+/** Inside an order a capture has no supplementary_data (the order is its parent); on its own it names the order there. */
+export function captureJson(core: PayPalSandboxCore, capture: CaptureRecord, { inOrder = false } = {}): Record<string, unknown> {
   const self = `${core.baseUrl()}/v2/payments/captures/${capture.id}`;
   const refundable = capture.status === 'COMPLETED' || capture.status === 'PARTIALLY_REFUNDED';
   return {
@@ -64,7 +65,7 @@ export function captureJson(core: PayPalSandboxCore, capture: CaptureRecord): Re
     seller_protection: { status: 'ELIGIBLE', dispute_categories: ['ITEM_NOT_RECEIVED', 'UNAUTHORIZED_TRANSACTION'] },
     ...(capture.custom_id !== undefined ? { custom_id: capture.custom_id } : {}),
     ...(capture.invoice_id !== undefined ? { invoice_id: capture.invoice_id } : {}),
-    supplementary_data: { related_ids: { order_id: capture.order_id } },
+    ...(inOrder ? {} : { supplementary_data: { related_ids: { order_id: capture.order_id } } }),
     links: [
       { href: self, rel: 'self', method: 'GET' },
       ...(refundable ? [{ href: `${self}/refund`, rel: 'refund', method: 'POST' }] : []),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Koa from 'koa';
 import type { SandboxCore } from './core';
 import { StripeApiError } from './errors';
@@ -26,7 +27,8 @@ export function idempotency(core: SandboxCore): Koa.Middleware<RequestState> {
     const key = ctx.get('Idempotency-Key');
     if (ctx.method !== 'POST' || !key) return next();
     const scope = `${ctx.state.apiKey}\n${key}`;
-    const fingerprint = `${ctx.method} ${ctx.path} ${canonical(ctx.state.params)}`;
+    // Hashed: params can carry an IBAN, and the state file must never hold one.
+    const fingerprint = createHash('sha256').update(`${ctx.method} ${ctx.path} ${canonical(ctx.state.params)}`).digest('hex');
     const stored = core.store.idempotency.get(scope);
     if (stored) {
       if (stored.fingerprint !== fingerprint) {

@@ -68,4 +68,46 @@ describe('Stripe sandbox: persistence', () => {
       await second.close();
     }
   });
+
+  test('a SEPA debit still processing at shutdown settles after a restart, at its original due time', async () => {
+    const stateFile = path.join(dir, 'sepa-pending.json');
+    // Long enough that the first sandbox is closed well before the debit is due.
+    const first = await startHarness({ stateFile, webhookUrl: null, sepaDelayMs: 3000 });
+    const customer = await first.stripe.customers.create({ email: 'persist@example.com' });
+    const pm = await first.stripe.paymentMethods.create({
+      type: 'sepa_debit',
+      sepa_debit: { iban: 'DE62370400440532013001' },
+      billing_details: { name: 'Persist', email: 'persist@example.com' },
+    });
+    const setup = await first.stripe.setupIntents.create({
+      customer: customer.id, payment_method: pm.id, confirm: true, mandate_data: { customer_acceptance: { type: 'offline' } },
+    });
+    const pi = await first.stripe.paymentIntents.create({
+      amount: 3000, currency: 'eur', customer: customer.id, payment_method: pm.id, mandate: setup.mandate as string, confirm: true,
+    });
+    expect(pi.status).toBe('processing');
+    await first.close();
+    const saved = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as {
+      paymentIntents: Array<{ id: string; status: string }>;
+      sepaSettlements: Array<{ paymentIntentId: string; dueAt: number }>;
+    };
+    expect(saved.paymentIntents.find((p) => p.id === pi.id)?.status).toBe('processing');
+    expect(saved.sepaSettlements.map((s) => s.paymentIntentId)).toEqual([pi.id]);
+    expect(JSON.stringify(saved)).not.toContain('0532013001');
+
+    // The second sandbox's own delay is far longer: only the persisted due time can settle the debit in time.
+    const second = await startHarness({ stateFile, sepaDelayMs: 600_000 });
+    try {
+      const failed = await waitFor(async () => {
+        const current = await second.stripe.paymentIntents.retrieve(pi.id);
+        return current.status !== 'processing' && current;
+      }, 'SEPA debit to settle after restart');
+      expect(failed.status).toBe('requires_payment_method');
+      expect(failed.last_payment_error?.code).toBe('insufficient_funds');
+      expect((await second.stripe.mandates.retrieve(setup.mandate as string)).status).toBe('active');
+      await waitFor(() => second.receiver.eventsFor(pi.id).some((e) => e.type === 'payment_intent.payment_failed'), 'payment_failed webhook');
+    } finally {
+      await second.close();
+    }
+  });
 });

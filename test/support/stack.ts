@@ -87,7 +87,7 @@ export class TestStack {
   private async boot(): Promise<void> {
     this.mail = await startSmtpCapture();
     this.mailer = createMailer(this.mail.url);
-    this.sandbox = await startStripeSandbox({ webhookSecret: this.webhookSecret, webhookUrl: null, port: 0, stateFile: this.sandboxStateFile, log: () => undefined });
+    this.sandbox = await startStripeSandbox({ webhookSecret: this.webhookSecret, webhookUrl: null, port: 0, stateFile: this.sandboxStateFile, sepaDelayMs: 500, log: () => undefined });
     ({ client: this.client, connection: this.connection } = await connectTemporal(this.env.temporalAddress, 'default'));
     const worker = this.options.worker ?? 'inline';
     if (worker === 'inline') await this.startInlineWorker();

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { PayPalSandboxCore } from '../core';
-import { resourceNotFound } from '../errors';
+import { invalidRequest, resourceNotFound } from '../errors';
 import type { RequestState } from '../http-state';
 import { refundCapture } from '../refunds';
 import { captureJson, minimalRefund, refundJson } from '../render';
@@ -21,7 +21,10 @@ export function paymentRoutes(core: PayPalSandboxCore): Router<RequestState> {
   router.post('/v2/payments/captures/:id/refund', (ctx) => {
     const capture = findCapture(ctx.params.id);
     const body = ctx.state.body ?? {};
-    const refund = refundCapture(core, capture, typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw invalidRequest({ issue: 'MALFORMED_REQUEST_JSON', description: 'The request body must be a JSON object.' });
+    }
+    const refund = refundCapture(core, capture, body as Record<string, unknown>);
     ctx.status = 201;
     ctx.body = /return=representation/i.test(ctx.get('Prefer')) ? refundJson(core, refund) : minimalRefund(core, refund);
   });
