@@ -109,40 +109,45 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
 
   await recorder.save([{ type: 'payment.created', source: 'api', actor: input.actor, data: { amount: input.payment.amount, currency: input.payment.currency } }]);
 
+  /** Creates and confirms the payment at the provider; a refusal fails the payment and the creating request. */
+  const createAtProvider = async (): Promise<void> => {
+    try {
+      const state = await provider.createProviderPayment({
+        provider: input.payment.provider,
+        paymentId: input.payment.id,
+        paymentMethodType: input.payment.payment_method_type === 'sepa_debit' || input.payment.payment_method_type === 'paypal' ? input.payment.payment_method_type : 'card',
+        providerCustomerId: input.method?.providerCustomerId ?? null,
+        mandateId: input.method?.mandateId ?? null,
+        cancelUrl: input.cancelUrl ?? input.returnUrl,
+        amount: input.payment.amount,
+        currency: input.payment.currency,
+        captureMethod: input.payment.capture_method,
+        paymentMethod: input.payment.payment_method ?? '',
+        customerId: input.payment.customer_id,
+        description: input.payment.description,
+        metadata: input.payment.metadata,
+        returnUrl: input.returnUrl,
+        idempotencyKey: `${input.payment.id}:create`,
+      });
+      await recorder.save([observe(state, { source: 'workflow', actor: 'workflow', data: { step: 'create' } })]);
+    } catch (error) {
+      const refusal = providerRefusal(error);
+      if (!refusal) throw error;
+      creationError = apiError(refusal.message, { status: 400, type: 'invalid_request_error', code: refusal.code, param: refusal.param ?? undefined });
+      const failed: Payment = {
+        ...recorder.payment,
+        status: 'failed',
+        failure_code: refusal.code,
+        failure_message: refusal.message,
+        failure_details: { provider_code: refusal.code, provider_decline_code: null, provider_message: refusal.message },
+        updated_at: new Date().toISOString(),
+      };
+      await recorder.save([recorder.transition(failed, { type: 'status_changed', source: 'workflow', actor: 'workflow', data: { step: 'create', refused: true } })]);
+    }
+  };
+
   // Cash and bank transfers have no provider: they wait for an admin to mark them received.
-  if (!offline) try {
-    const state = await provider.createProviderPayment({
-      provider: input.payment.provider,
-      paymentId: input.payment.id,
-      paymentMethodType: input.payment.payment_method_type === 'sepa_debit' || input.payment.payment_method_type === 'paypal' ? input.payment.payment_method_type : 'card',
-      providerCustomerId: input.method?.providerCustomerId ?? null,
-      mandateId: input.method?.mandateId ?? null,
-      cancelUrl: input.cancelUrl ?? input.returnUrl,
-      amount: input.payment.amount,
-      currency: input.payment.currency,
-      captureMethod: input.payment.capture_method,
-      paymentMethod: input.payment.payment_method ?? '',
-      customerId: input.payment.customer_id,
-      description: input.payment.description,
-      metadata: input.payment.metadata,
-      returnUrl: input.returnUrl,
-      idempotencyKey: `${input.payment.id}:create`,
-    });
-    await recorder.save([observe(state, { source: 'workflow', actor: 'workflow', data: { step: 'create' } })]);
-  } catch (error) {
-    const refusal = providerRefusal(error);
-    if (!refusal) throw error;
-    creationError = apiError(refusal.message, { status: 400, type: 'invalid_request_error', code: refusal.code, param: refusal.param ?? undefined });
-    const failed: Payment = {
-      ...recorder.payment,
-      status: 'failed',
-      failure_code: refusal.code,
-      failure_message: refusal.message,
-      failure_details: { provider_code: refusal.code, provider_decline_code: null, provider_message: refusal.message },
-      updated_at: new Date().toISOString(),
-    };
-    await recorder.save([recorder.transition(failed, { type: 'status_changed', source: 'workflow', actor: 'workflow', data: { step: 'create', refused: true } })]);
-  }
+  if (!offline) await createAtProvider();
   providerStateKnown = true;
 
   const applyInbox = async (): Promise<void> => {

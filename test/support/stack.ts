@@ -12,6 +12,7 @@ import { createLogger } from '../../platform/logger';
 import { connectTemporal } from '../../platform/temporal';
 import { createProviders } from '../../providers/registry';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe';
+import { type PayPalSandbox, startPayPalSandbox } from '../../sandbox/paypal';
 import { createDurapayWorker } from '../../worker/create-worker';
 import type { PaymentTiming } from '../../workflows/definitions';
 import type { DurapayConfig, RefundSettings } from '../../platform/config';
@@ -53,6 +54,8 @@ export class TestStack {
   mail!: SmtpCapture;
   private mailer?: ReturnType<typeof createMailer>;
   sandbox!: StripeSandbox;
+  paypal!: PayPalSandbox;
+  readonly paypalCredentials = { clientId: 'durapay-test-client', clientSecret: 'durapay-test-secret', webhookId: `WH-${randomBytes(6).toString('hex').toUpperCase()}` };
   client!: Client;
   private connection!: Connection;
   private api!: RunningApi;
@@ -84,9 +87,19 @@ export class TestStack {
     return { secretKey: 'sk_test_durapay_sandbox', webhookSecret: this.webhookSecret, apiBase: this.sandbox.url };
   }
 
+  private get paypalSettings() {
+    return { ...this.paypalCredentials, mode: 'sandbox' as const, apiBase: this.paypal.url, certHosts: [] };
+  }
+
+  /** Both providers, pointed at this stack's sandboxes. */
+  providers() {
+    return createProviders({ stripe: this.stripeSettings, paypal: this.paypalSettings });
+  }
+
   private async boot(): Promise<void> {
     this.mail = await startSmtpCapture();
     this.mailer = createMailer(this.mail.url);
+    this.paypal = await startPayPalSandbox({ ...this.paypalCredentials, port: 0, webhookUrl: null, log: () => undefined });
     this.sandbox = await startStripeSandbox({ webhookSecret: this.webhookSecret, webhookUrl: null, port: 0, stateFile: this.sandboxStateFile, sepaDelayMs: 500, log: () => undefined });
     ({ client: this.client, connection: this.connection } = await connectTemporal(this.env.temporalAddress, 'default'));
     const worker = this.options.worker ?? 'inline';
@@ -96,19 +109,20 @@ export class TestStack {
     this.api = await startApiServer(
       {
         db: this.db, client: this.client, connection: this.connection, log: createLogger('api', 'silent'),
-        providers: createProviders({ stripe: this.stripeSettings }), taskQueue: this.taskQueue, timing: this.timing,
+        providers: this.providers(), taskQueue: this.taskQueue, timing: this.timing,
         returnUrl: 'http://127.0.0.1/return', keys: { adminKey: this.adminKey, merchantKey: this.merchantKey },
         refunds: this.refunds, adminEmails: this.adminEmails, publicUrl: `http://127.0.0.1:${apiPort}`, offline: this.offline,
       },
       { host: '127.0.0.1', port: apiPort, relayIntervalMs: 500 },
     );
     this.sandbox.setWebhookUrl(`${this.api.url}/webhooks/stripe`);
+    this.paypal.setWebhookUrl(`${this.api.url}/webhooks/paypal`);
   }
 
   private async startInlineWorker(): Promise<void> {
     const { worker, connection } = await createDurapayWorker({
       temporalAddress: this.env.temporalAddress, namespace: 'default', taskQueue: this.taskQueue, db: this.db,
-      providers: createProviders({ stripe: this.stripeSettings }), workflowBundle: { codePath: this.env.workflowBundle },
+      providers: this.providers(), workflowBundle: { codePath: this.env.workflowBundle },
       mailer: this.mailer!, mailFrom: 'Durapay Test <payments@durapay.test>',
     });
     this.inlineWorker = { worker, connection, running: worker.run() };
@@ -124,6 +138,8 @@ export class TestStack {
         TEMPORAL_TASK_QUEUE: this.taskQueue, TEMPORAL_WORKFLOW_BUNDLE: this.env.workflowBundle,
         STRIPE_SECRET_KEY: this.stripeSettings.secretKey, STRIPE_WEBHOOK_SECRET: this.webhookSecret,
         STRIPE_API_BASE: this.sandbox.url, LOG_LEVEL: 'warn', SMTP_URL: this.mail.url,
+        PAYPAL_CLIENT_ID: this.paypalCredentials.clientId, PAYPAL_CLIENT_SECRET: this.paypalCredentials.clientSecret,
+        PAYPAL_WEBHOOK_ID: this.paypalCredentials.webhookId, PAYPAL_API_BASE: this.paypal.url,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -195,6 +211,7 @@ export class TestStack {
     }
     await this.killWorkerProcess();
     await this.sandbox?.close();
+    await this.paypal?.close();
     this.mailer?.close();
     await this.mail?.close();
     await this.connection?.close();
