@@ -68,8 +68,11 @@ export async function listPayments(db: Database, filters: PaymentFilters): Promi
   return { data: rows.slice(0, filters.limit).map(toPayment), has_more: rows.length > filters.limit };
 }
 
-export async function listPaymentEvents(db: Database, paymentId: string) {
-  const rows = await db('payment_events').where({ payment_id: paymentId }).orderBy([{ column: 'occurred_at' }, { column: 'id' }]);
+/** A payment's history, or just one refund's part of it. */
+export async function listPaymentEvents(db: Database, paymentId: string, options: { refundId?: string } = {}) {
+  const query = db('payment_events').where({ payment_id: paymentId }).orderBy([{ column: 'occurred_at' }, { column: 'id' }]);
+  if (options.refundId) query.whereRaw(`data->>'refund_id' = ?`, [options.refundId]);
+  const rows = await query;
   return rows.map((row: Row) => ({
     id: Number(row.id),
     payment_id: row.payment_id as string,

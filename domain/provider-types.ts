@@ -36,6 +36,13 @@ export interface ProviderRefundState {
   failureReason: string | null;
 }
 
+/** A page of a provider's payments, for sync: oldest cursor first, times in seconds since the epoch. */
+export interface ProviderPaymentPage {
+  items: ProviderPaymentState[];
+  /** Pass back to get the next page; null when there is none. */
+  nextCursor: string | null;
+}
+
 export interface CreateRefundRequest {
   refundId: string;
   providerPaymentId: string;

@@ -1,4 +1,4 @@
-import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentState, ProviderRefundState } from '../domain/provider-types';
+import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentPage, ProviderPaymentState, ProviderRefundState } from '../domain/provider-types';
 
 /** Raised when a webhook's signature or shape can't be trusted; the API answers 400. */
 export class WebhookVerificationError extends Error {
@@ -70,6 +70,8 @@ export interface PaymentProvider {
   cancel(providerPaymentId: string, options: { idempotencyKey: string }): Promise<ProviderPaymentState>;
   refund(request: CreateRefundRequest): Promise<ProviderRefundState>;
   getRefund(providerRefundId: string): Promise<ProviderRefundState>;
+  /** The provider's payments created in [from, to) (seconds), a page at a time; used by provider sync. */
+  listPayments(range: { from: number; to: number }, cursor: string | null): Promise<ProviderPaymentPage>;
   /**
    * Verifies and translates a webhook; throws (or rejects with) WebhookVerificationError when it can't be trusted.
    * May be async: PayPal's signature check downloads the signing certificate. Callers await it.

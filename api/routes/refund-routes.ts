@@ -1,7 +1,8 @@
 import type { Context } from 'koa';
 import { isValidIban } from '../../domain/iban';
 import { ApiError } from '../errors';
-import { findPayment } from '../payment-reads';
+import { findPayment, listPaymentEvents } from '../payment-reads';
+import { PaymentEventListSchema } from '../schemas/payment-schemas';
 import { type RefundEngine, requestRefund, signalRefund } from '../refund-commands';
 import { listRefunds, findRefundRow, toRefund } from '../refund-reads';
 import type { RouteTable } from '../route';
@@ -60,6 +61,17 @@ export function addRefundRoutes(routes: RouteTable, engine: RefundEngine): void 
       const row = await findRefundRow(engine.db, params.id);
       if (!row) throw ApiError.notFound('refund', params.id);
       return toRefund(row, { showIban: isAdmin(ctx) });
+    },
+  });
+
+  routes.add({
+    method: 'get', path: '/v1/refunds/:id/events', tag: 'Refunds', roles: ['merchant', 'admin'],
+    summary: "The refund's own history: every step with its actor and reason",
+    response: { status: 200, description: 'Oldest first', schema: PaymentEventListSchema },
+    handler: async (_ctx, { params }) => {
+      const row = await findRefundRow(engine.db, params.id);
+      if (!row) throw ApiError.notFound('refund', params.id);
+      return { object: 'list', data: await listPaymentEvents(engine.db, row.payment_id as string, { refundId: params.id }), has_more: false };
     },
   });
 

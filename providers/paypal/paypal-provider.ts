@@ -1,4 +1,4 @@
-import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentState, ProviderRefundState } from '../../domain/provider-types';
+import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentState, ProviderRefundState, ProviderPaymentPage } from '../../domain/provider-types';
 import { type PaymentProvider, ProviderRequestError, WebhookVerificationError } from '../types';
 import type { PayPalApi } from './paypal-client';
 import { issueOf, messageOf, translatePayPalError } from './paypal-errors';
@@ -128,6 +128,14 @@ export class PayPalProvider implements PaymentProvider {
 
   async getRefund(providerRefundId: string): Promise<ProviderRefundState> {
     return this.call(async () => fromRefund((await this.client().payments.getRefund({ refundId: providerRefundId })).result));
+  }
+
+  /**
+   * PayPal's Orders API has no search, so there is nothing to page through: sync verifies the orders the engine
+   * already knows (getPayment) instead.
+   */
+  async listPayments(_range: { from: number; to: number }, _cursor: string | null): Promise<ProviderPaymentPage> {
+    return { items: [], nextCursor: null };
   }
 
   async parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<ProviderEvent> {

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { describeFailure } from '../../domain/failure';
-import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentState, ProviderRefundState } from '../../domain/provider-types';
+import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentPage, ProviderPaymentState, ProviderRefundState } from '../../domain/provider-types';
 import { type PaymentMethodVault, type PaymentProvider, ProviderRequestError, WebhookVerificationError } from '../types';
 import { callStripe, translateError } from './stripe-errors';
 import { fromCharge, fromPaymentIntent, fromRefund, PAYMENT_ID_METADATA_KEY, toPaymentIntentCreateParams, toRefundCreateParams } from './stripe-transformers';
@@ -77,6 +77,19 @@ export class StripeProvider implements PaymentProvider {
 
   async getRefund(providerRefundId: string): Promise<ProviderRefundState> {
     return this.call(async () => fromRefund(await this.client().refunds.retrieve(providerRefundId)));
+  }
+
+  /** One page of Stripe's list API (newest first, as Stripe pages); the cursor is the last PaymentIntent id. */
+  async listPayments(range: { from: number; to: number }, cursor: string | null): Promise<ProviderPaymentPage> {
+    return this.call(async () => {
+      const page = await this.client().paymentIntents.list({
+        created: { gte: range.from, lt: range.to },
+        limit: 100,
+        ...(cursor ? { starting_after: cursor } : {}),
+      });
+      const items = page.data.map(fromPaymentIntent);
+      return { items, nextCursor: page.has_more && page.data.length > 0 ? page.data[page.data.length - 1].id : null };
+    });
   }
 
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): ProviderEvent {

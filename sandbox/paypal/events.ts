@@ -22,6 +22,6 @@ export function emitEvent(
   };
   core.store.events.set(event.id, event);
   core.store.changed();
-  core.delivery.enqueue(event);
+  core.delivery.enqueue([event]);
   return event;
 }

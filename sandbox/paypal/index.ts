@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './app';
 import type { PayPalSandboxCore } from './core';
 import { PayPalSandboxStore } from './store';
-import { PayPalWebhookDelivery } from './webhook-delivery';
+import { createPayPalWebhookDelivery } from './webhook-delivery';
 import { signedWebhookHeaders } from './webhook-signature';
 
 export interface PayPalSandboxOptions {
@@ -43,7 +43,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions): Promise
   await store.load();
   let baseUrl = '';
   const certUrl = () => `${baseUrl}${CERT_PATH}`;
-  const delivery = new PayPalWebhookDelivery(
+  const delivery = createPayPalWebhookDelivery(
     options.webhookUrl ?? null,
     (body) => signedWebhookHeaders({ body, webhookId: options.webhookId, certUrl: certUrl(), key: store.signingKey }),
     log,

@@ -1,5 +1,5 @@
-import { createPrivateKey, generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
-import { selfSignedCertificate } from './x509';
+import { createPrivateKey, sign, X509Certificate } from 'node:crypto';
+import selfsigned from 'selfsigned';
 
 /** The sandbox's webhook signing key and the certificate PAYPAL-CERT-URL serves; kept in the state file. */
 export interface SigningKeyMaterial {
@@ -9,18 +9,22 @@ export interface SigningKeyMaterial {
 
 const VALIDITY_DAYS = 3650;
 
-export function createSigningKey(): SigningKeyMaterial {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+/** A fresh RSA key and its self-signed certificate, made by the selfsigned package (Node can read certificates, not create them). */
+export async function createSigningKey(): Promise<SigningKeyMaterial> {
   const now = Date.now();
-  const certificatePem = selfSignedCertificate({
-    privateKey,
-    publicKey,
-    commonName: 'Durapay PayPal sandbox webhook signing',
-    organization: 'Durapay sandbox (not PayPal)',
-    notBefore: new Date(now - 24 * 3600 * 1000), // a day back, for clocks that differ a little
-    notAfter: new Date(now + VALIDITY_DAYS * 24 * 3600 * 1000),
-  });
-  return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), certificatePem };
+  const generated = await selfsigned.generate(
+    [
+      { name: 'commonName', value: 'Durapay PayPal sandbox webhook signing' },
+      { name: 'organizationName', value: 'Durapay sandbox (not PayPal)' },
+    ],
+    {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notBeforeDate: new Date(now - 24 * 3600 * 1000), // a day back, for clocks that differ a little
+      notAfterDate: new Date(now + VALIDITY_DAYS * 24 * 3600 * 1000),
+    },
+  );
+  return { privateKeyPem: generated.private, certificatePem: generated.cert };
 }
 
 /** A stored key is reused only if its certificate is still valid and belongs to it. */

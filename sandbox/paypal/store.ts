@@ -37,7 +37,7 @@ export class PayPalSandboxStore {
     if (isUsable(state?.signingKey)) {
       this.signingKey = state.signingKey;
     } else {
-      this.signingKey = createSigningKey();
+      this.signingKey = await createSigningKey();
       this.changed();
     }
   }

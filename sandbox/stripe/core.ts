@@ -1,10 +1,10 @@
 import type { SandboxStore } from './store';
-import type { WebhookDelivery } from './webhook-delivery';
+import type { StripeWebhookDelivery } from './webhook-delivery';
 
 /** What the domain code needs from the running sandbox. */
 export interface SandboxCore {
   store: SandboxStore;
-  delivery: WebhookDelivery;
+  delivery: StripeWebhookDelivery;
   /** e.g. http://127.0.0.1:12112, used to build 3-D Secure page links. */
   baseUrl(): string;
   log(line: string): void;

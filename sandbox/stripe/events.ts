@@ -1,7 +1,7 @@
 import { newId, nowSeconds } from './ids';
 import type { SandboxStore } from './store';
 import type { StripeEvent, StripeObject } from './types';
-import type { WebhookDelivery } from './webhook-delivery';
+import type { StripeWebhookDelivery } from './webhook-delivery';
 
 export const API_VERSION = '2025-01-27.acacia';
 
@@ -19,7 +19,7 @@ export class Operation {
 
   constructor(
     private readonly store: SandboxStore,
-    private readonly delivery: WebhookDelivery,
+    private readonly delivery: StripeWebhookDelivery,
     private readonly request: RequestInfo,
   ) {}
 
@@ -33,7 +33,7 @@ export class Operation {
       type,
       data: { object: structuredClone(object) },
       livemode: false,
-      pending_webhooks: this.delivery.pendingWebhooks(),
+      pending_webhooks: this.delivery.willDeliver() ? 1 : 0,
       request: { ...this.request },
     };
     this.store.events.set(event.id, event);
@@ -47,6 +47,6 @@ export class Operation {
   }
 }
 
-export function startOperation(store: SandboxStore, delivery: WebhookDelivery, request: RequestInfo): Operation {
+export function startOperation(store: SandboxStore, delivery: StripeWebhookDelivery, request: RequestInfo): Operation {
   return new Operation(store, delivery, request);
 }

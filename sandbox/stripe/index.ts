@@ -6,7 +6,7 @@ import { startOperation } from './events';
 import { failRefund } from './refunds';
 import { settleSepaDebit } from './sepa-debit-flow';
 import { SandboxStore } from './store';
-import { WebhookDelivery } from './webhook-delivery';
+import { createStripeWebhookDelivery } from './webhook-delivery';
 
 export interface StripeSandboxOptions {
   host?: string; // default '127.0.0.1'
@@ -39,7 +39,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
 
   const store = new SandboxStore(options.stateFile ?? null, (error) => log(`could not save state: ${String(error)}`));
   await store.load();
-  const delivery = new WebhookDelivery(options.webhookSecret, options.webhookUrl ?? null, log);
+  const delivery = createStripeWebhookDelivery(options.webhookSecret, options.webhookUrl ?? null, log);
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, run: () => void): void => {
     const timer = setTimeout(() => {

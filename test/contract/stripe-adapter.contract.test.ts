@@ -36,6 +36,14 @@ describe('Stripe adapter against stripe-mock', () => {
     expect(canceled.providerPaymentId).toMatch(/^pi_/);
   });
 
+  it('lists PaymentIntents in a created range, page by page', async () => {
+    const page = await provider.listPayments({ from: 1_700_000_000, to: 1_900_000_000 }, null);
+    expect(Array.isArray(page.items)).toBe(true);
+    for (const item of page.items) expect(item.providerPaymentId).toMatch(/^pi_/);
+    const next = await provider.listPayments({ from: 1_700_000_000, to: 1_900_000_000 }, 'pi_123');
+    expect(Array.isArray(next.items)).toBe(true);
+  });
+
   it('turns a request Stripe refuses into a ProviderRequestError', async () => {
     const stripe = createStripeClient({ secretKey: 'sk_test_123', apiBase: testEnv().stripeMockUrl });
     const invalid = new StripeProvider(stripe, webhookSecret);

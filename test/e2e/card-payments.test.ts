@@ -58,6 +58,17 @@ describe('card payments over HTTP', () => {
     if (failureCode === 'insufficient_funds') await recordHistory(stack.client, created.body.id, 'take-payment-declined');
   });
 
+  it('emails the customer the specific reason a payment failed, once', async () => {
+    const customerId = `cus_fail_${Date.now()}`;
+    await stack.request('POST', '/v1/customers', { body: { id: customerId, email: `${customerId}@customer.test`, locale: 'fr' } });
+    const created = await stack.createPayment({ payment_method: 'pm_card_chargeDeclinedExpiredCard', customer_id: customerId });
+    expect(created.body.status).toBe('failed');
+    const mail = await stack.mail.waitFor((m) => m.to.includes(`${customerId}@customer.test`) && m.headers['x-durapay-template'] === 'payment_failed');
+    expect(mail.text).toMatch(/expir/i);
+    expect(mail.text).toContain('25,00');
+    expect(stack.mail.count((m) => m.to.includes(`${customerId}@customer.test`))).toBe(1);
+  });
+
   it('sends 3-D Secure to requires_action, then succeeds when the customer approves', async () => {
     const created = await stack.createPayment({ payment_method: 'pm_card_authenticationRequired' });
     expect(created.body.status).toBe('requires_action');

@@ -68,6 +68,9 @@ describe('refunds approved by admins', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'refund.requested', source: 'api' }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'refund.approved', actor: approved.body.decided_by, data: expect.objectContaining({ reason: 'Course canceled by the venue' }) }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'refund.succeeded', from_status: 'succeeded', to_status: 'refunded' }));
+    const own = await stack.request('GET', `/v1/refunds/${requested.body.id}/events`);
+    expect(own.body.data.map((e: { type: string }) => e.type)).toEqual(['refund.requested', 'refund.approved', 'refund.processing', 'refund.succeeded']);
+    expect(own.body.data[1]).toMatchObject({ actor: approved.body.decided_by, data: expect.objectContaining({ reason: 'Course canceled by the venue' }) });
     const listed = await stack.request('GET', `/v1/payments/${payment.id}/refunds`);
     expect(listed.body.data).toHaveLength(1);
     await recordHistory(stack.client, requested.body.id, 'refund-payment-approved');

@@ -62,7 +62,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 
 export async function startStripeMock(binary: string): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(binary, ['-http-addr', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // stripe-mock also opens HTTPS (on :12112 unless told): a system-chosen loopback port keeps runs apart.
+  const child = spawn(binary, ['-http-addr', `127.0.0.1:${port}`, '-https-addr', '127.0.0.1:'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);

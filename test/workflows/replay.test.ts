@@ -25,6 +25,10 @@ describe('replaying recorded workflow histories', () => {
       'refund-payment-denied-appealed.json',
       'refund-payment-alternative-method.json',
       'refund-payment-expired.json',
+      'take-payment-paypal-approved.json',
+      'take-payment-sepa-succeeded.json',
+      'take-payment-bank-transfer-paid.json',
+      'take-payment-bank-transfer-expired.json',
     ]));
   });
 
