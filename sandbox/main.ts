@@ -1,5 +1,8 @@
 import path from 'node:path';
+import { closeOnSignals, portFromEnv, runStandalone } from './shared/standalone';
 import { startStripeSandbox } from './stripe';
+
+const TAG = 'stripe-sandbox';
 
 /** Standalone sandbox for `npm run sandbox` and the `npm start` supervisor; configured from env. */
 async function main(): Promise<void> {
@@ -9,12 +12,7 @@ async function main(): Promise<void> {
     console.error('[stripe-sandbox] STRIPE_WEBHOOK_SECRET is required and must start with whsec_');
     process.exit(1);
   }
-  const portText = process.env.STRIPE_SANDBOX_PORT?.trim() || '12112';
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`[stripe-sandbox] STRIPE_SANDBOX_PORT must be a port number, got ${JSON.stringify(portText)}`);
-    process.exit(1);
-  }
+  const port = portFromEnv(TAG, 'STRIPE_SANDBOX_PORT', '12112');
   const delayText = process.env.STRIPE_SANDBOX_SEPA_DELAY_SECONDS?.trim() || '3';
   const sepaDelaySeconds = Number(delayText);
   if (!Number.isFinite(sepaDelaySeconds) || sepaDelaySeconds < 0) {
@@ -35,25 +33,7 @@ async function main(): Promise<void> {
     sepaDelayMs: sepaDelaySeconds * 1000,
   });
   log(`[stripe-sandbox] ready at ${sandbox.url}; webhooks -> ${webhookUrl ?? '(none)'}; state -> ${stateFile}`);
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log(`[stripe-sandbox] ${signal} received, shutting down`);
-    sandbox.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('[stripe-sandbox] error while closing', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignals(TAG, sandbox, log);
 }
 
-main().catch((error: unknown) => {
-  console.error('[stripe-sandbox] failed to start', error);
-  process.exit(1);
-});
+runStandalone(TAG, main);

@@ -1,17 +1,15 @@
 import path from 'node:path';
 import { PAYPAL_SANDBOX_CREDENTIALS } from '../platform/local-secrets';
 import { startPayPalSandbox } from './paypal';
+import { closeOnSignals, portFromEnv, runStandalone } from './shared/standalone';
+
+const TAG = 'paypal-sandbox';
 
 /** Standalone PayPal sandbox for the `npm start` supervisor (or `tsx sandbox/paypal-main.ts`); configured from env. */
 async function main(): Promise<void> {
   const log = (line: string): void => console.log(line);
   const env = (name: string): string | undefined => process.env[name]?.trim() || undefined;
-  const portText = env('PAYPAL_SANDBOX_PORT') ?? '12113';
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`[paypal-sandbox] PAYPAL_SANDBOX_PORT must be a port number, got ${JSON.stringify(portText)}`);
-    process.exit(1);
-  }
+  const port = portFromEnv(TAG, 'PAYPAL_SANDBOX_PORT', '12113');
   const stateFile = path.resolve(env('DATA_DIR') ?? '.data', 'paypal-sandbox.json');
   const webhookUrl = env('PAYPAL_SANDBOX_WEBHOOK_URL') ?? null;
 
@@ -26,25 +24,7 @@ async function main(): Promise<void> {
     log,
   });
   log(`[paypal-sandbox] ready at ${sandbox.url}; webhooks -> ${webhookUrl ?? '(none)'}; state -> ${stateFile}`);
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log(`[paypal-sandbox] ${signal} received, shutting down`);
-    sandbox.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('[paypal-sandbox] error while closing', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignals(TAG, sandbox, log);
 }
 
-main().catch((error: unknown) => {
-  console.error('[paypal-sandbox] failed to start', error);
-  process.exit(1);
-});
+runStandalone(TAG, main);

@@ -1,27 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { randomChars } from '../shared/random-chars';
 
 const UPPER_ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-function randomFrom(alphabet: string, length: number): string {
-  const bytes = randomBytes(length);
-  let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[bytes[i] % alphabet.length];
-  return out;
-}
-
 /** Orders, captures and refunds: 17 uppercase alphanumerics, like 5O190127TN364715T. */
 export function newPayPalId(): string {
-  return randomFrom(UPPER_ALPHANUMERIC, 17);
+  return randomChars(UPPER_ALPHANUMERIC, 17);
 }
 
 /** PayPal's payer ids are 13 uppercase alphanumerics. */
 export function newPayerId(): string {
-  return randomFrom(UPPER_ALPHANUMERIC, 13);
+  return randomChars(UPPER_ALPHANUMERIC, 13);
 }
 
 /** Webhook event ids look like WH-2WR32451HC0233532-67976317FL4543714. */
 export function newEventId(): string {
-  return `WH-${randomFrom(UPPER_ALPHANUMERIC, 17)}-${randomFrom(UPPER_ALPHANUMERIC, 17)}`;
+  return `WH-${randomChars(UPPER_ALPHANUMERIC, 17)}-${randomChars(UPPER_ALPHANUMERIC, 17)}`;
 }
 
 /** The correlation id PayPal puts in every error answer and Paypal-Debug-Id header. */

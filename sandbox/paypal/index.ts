@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../shared/http-server';
 import { buildApp } from './app';
 import type { PayPalSandboxCore } from './core';
 import { PayPalSandboxStore } from './store';
@@ -57,22 +56,14 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions): Promise
     log,
   };
 
-  const server = http.createServer(buildApp(core).callback());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const server = await listen(buildApp(core).callback(), host, options.port ?? 0);
+  baseUrl = server.url;
   log(`Durapay PayPal sandbox listening on ${baseUrl} (not PayPal; no real money moves)`);
 
   let closing: Promise<void> | null = null;
   return {
     url: baseUrl,
-    port,
+    port: server.port,
     certUrl: certUrl(),
     setWebhookUrl(url) {
       delivery.setUrl(url);
@@ -80,10 +71,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions): Promise
     close() {
       closing ??= (async () => {
         delivery.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await server.close();
         await store.flush();
       })();
       return closing;

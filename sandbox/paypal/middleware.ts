@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import getRawBody from 'raw-body';
+import { errorAnswers, sandboxHeaders as sharedSandboxHeaders } from '../shared/middleware';
 import { isValidAccessToken } from './access-tokens';
 import type { PayPalSandboxCore } from './core';
 import { authenticationFailure, invalidRequest, PayPalApiError } from './errors';
@@ -10,41 +11,16 @@ type Middleware = Koa.Middleware<RequestState>;
 
 /** Labels every answer as coming from the sandbox and logs one line per request. */
 export function sandboxHeaders(core: PayPalSandboxCore): Middleware {
-  return async (ctx, next) => {
-    ctx.set('Durapay-Sandbox', 'paypal');
-    ctx.set('Paypal-Debug-Id', newDebugId());
-    try {
-      await next();
-    } finally {
-      core.log(`${ctx.method} ${ctx.path} -> ${ctx.status}`);
-    }
-  };
+  return sharedSandboxHeaders<RequestState>('paypal', core.log, (ctx) => ctx.set('Paypal-Debug-Id', newDebugId()));
 }
 
 /** Renders PayPalApiError in PayPal's error shape; anything else is a sandbox bug (500). */
 export function paypalErrors(core: PayPalSandboxCore): Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-    } catch (error) {
-      if (error instanceof PayPalApiError) {
-        ctx.status = error.status;
-        ctx.body = structuredClone(error.body);
-        return;
-      }
-      // http-errors from raw-body (413 too large, 400 aborted) are the caller's fault.
-      const status = (error as { status?: unknown }).status;
-      if (typeof status === 'number' && status >= 400 && status < 500) {
-        const answer = invalidRequest({ issue: 'MALFORMED_REQUEST', description: (error as Error).message });
-        ctx.status = status;
-        ctx.body = answer.body;
-        return;
-      }
-      core.log(`internal error on ${ctx.method} ${ctx.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      ctx.status = 500;
-      ctx.body = new PayPalApiError(500, 'INTERNAL_SERVER_ERROR', 'The PayPal sandbox hit an internal error; see its log.').body;
-    }
-  };
+  return errorAnswers<RequestState>(core.log, {
+    apiError: (error) => (error instanceof PayPalApiError ? { status: error.status, body: structuredClone(error.body) } : null),
+    clientError: (description) => invalidRequest({ issue: 'MALFORMED_REQUEST', description }).body,
+    internalError: () => new PayPalApiError(500, 'INTERNAL_SERVER_ERROR', 'The PayPal sandbox hit an internal error; see its log.').body,
+  });
 }
 
 /** JSON bodies for the API and the switches; form bodies for the token endpoint and the checkout page. */

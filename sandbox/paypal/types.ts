@@ -1,3 +1,4 @@
+import type { StoredAnswer } from '../shared/idempotency';
 import type { SigningKeyMaterial } from './signing-key';
 
 /** PayPal's amount: a currency code and a decimal string. */
@@ -91,13 +92,7 @@ export interface WebhookEvent {
 }
 
 /** A stored answer to a POST with a PayPal-Request-Id. */
-export interface IdempotencyRecord {
-  scope: string;
-  fingerprint: string;
-  status: number;
-  body: unknown;
-  createdAt: number;
-}
+export type IdempotencyRecord = StoredAnswer;
 
 export interface PersistedState {
   version: 1;

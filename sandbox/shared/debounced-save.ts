@@ -34,7 +34,7 @@ export class DebouncedSave {
 
   private save(): Promise<void> {
     // The write reads the state when it starts, so a queued write saves the newest state.
-    this.saving = this.saving.then(this.write).catch(this.onError);
+    this.saving = this.saving.then(() => this.write()).catch((error: unknown) => this.onError(error));
     return this.saving;
   }
 }

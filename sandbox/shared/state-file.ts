@@ -16,9 +16,9 @@ export async function readStateFile<State extends { version: number }>(file: str
 }
 
 /** Write tmp + rename, so a crash mid-write never leaves a half-written file behind. */
-export async function writeStateFileAtomically(file: string, state: unknown, options: { mode?: number } = {}): Promise<void> {
+export async function writeStateFileAtomically(file: string, state: unknown, mode = 0o666): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(state), options);
+  await fs.writeFile(tmp, JSON.stringify(state), { mode });
   await fs.rename(tmp, file);
 }

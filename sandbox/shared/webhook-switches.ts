@@ -18,10 +18,10 @@ export interface WebhookSwitches {
  */
 export function applySwitchPatch<S extends WebhookSwitches>(current: S, patch: unknown, unknownHint?: string): S | string {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return 'body must be a JSON object';
-  const known: Record<string, unknown> = current;
-  const next: Record<string, unknown> = { ...current };
+  const next = { ...current } as Record<string, unknown>;
   for (const [key, value] of Object.entries(patch)) {
-    const kind = Object.hasOwn(known, key) ? typeof known[key] : 'unknown';
+    // An object's keys are unique, so next[key] still holds the current value here.
+    const kind = Object.hasOwn(current, key) ? typeof next[key] : 'unknown';
     if (kind === 'boolean') {
       if (typeof value !== 'boolean') return `${key} must be a boolean`;
     } else if (kind === 'number') {

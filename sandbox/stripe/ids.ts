@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomChars } from '../shared/random-chars';
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Random alphanumerics, like the tail of a Stripe id. */
 export function randomAlphanumeric(length: number): string {
-  const bytes = randomBytes(length);
-  let out = '';
-  for (let i = 0; i < length; i++) out += ALPHANUMERIC[bytes[i] % ALPHANUMERIC.length];
-  return out;
+  return randomChars(ALPHANUMERIC, length);
 }
 
 /** Stripe-style id: prefix + '_' + 24 alphanumerics (e.g. pi_3Nx...). */

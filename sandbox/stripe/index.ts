@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../shared/http-server';
 import { buildApp } from './app';
 import type { SandboxCore } from './core';
 import { startOperation } from './events';
@@ -76,22 +75,14 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
   for (const refundId of store.refundsAwaitingFailure) core.scheduleRefundFailure(refundId);
   for (const paymentIntentId of store.sepaSettlements.keys()) core.scheduleSepaSettlement(paymentIntentId);
 
-  const server = http.createServer(buildApp(core).callback());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const server = await listen(buildApp(core).callback(), host, options.port ?? 0);
+  baseUrl = server.url;
   log(`Durapay Stripe sandbox listening on ${baseUrl} (test mode only, no real money moves)`);
 
   let closing: Promise<void> | null = null;
   return {
     url: baseUrl,
-    port,
+    port: server.port,
     setWebhookUrl(url) {
       delivery.setUrl(url);
     },
@@ -100,10 +91,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         delivery.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await server.close();
         await store.flush();
       })();
       return closing;

@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import getRawBody from 'raw-body';
 import qs from 'qs';
+import { errorAnswers, sandboxHeaders as sharedSandboxHeaders } from '../shared/middleware';
 import type { SandboxCore } from './core';
 import { StripeApiError } from './errors';
 import { API_VERSION, startOperation } from './events';
@@ -14,42 +15,20 @@ const QS_OPTIONS = { depth: 20, arrayLimit: 1000, parameterLimit: 10_000 };
 
 /** Labels every answer as coming from the sandbox and logs one line per request. */
 export function sandboxHeaders(core: SandboxCore): Middleware {
-  return async (ctx, next) => {
+  return sharedSandboxHeaders<RequestState>('stripe', core.log, (ctx) => {
     ctx.state.requestId = newId('req');
-    ctx.set('Durapay-Sandbox', 'stripe');
     ctx.set('Request-Id', ctx.state.requestId);
     ctx.set('Stripe-Version', API_VERSION);
-    try {
-      await next();
-    } finally {
-      core.log(`${ctx.method} ${ctx.path} -> ${ctx.status}`);
-    }
-  };
+  });
 }
 
 /** Renders StripeApiError as Stripe's error envelope; anything else is a sandbox bug (500). */
 export function stripeErrors(core: SandboxCore): Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-    } catch (error) {
-      if (error instanceof StripeApiError) {
-        ctx.status = error.status;
-        ctx.body = { error: structuredClone(error.body) };
-        return;
-      }
-      // http-errors from raw-body (413 too large, 400 aborted) are the caller's fault, not ours.
-      const status = (error as { status?: unknown }).status;
-      if (typeof status === 'number' && status >= 400 && status < 500) {
-        ctx.status = status;
-        ctx.body = { error: { type: 'invalid_request_error', message: (error as Error).message } };
-        return;
-      }
-      core.log(`internal error on ${ctx.method} ${ctx.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      ctx.status = 500;
-      ctx.body = { error: { type: 'api_error', message: 'The Stripe sandbox hit an internal error; see its log.' } };
-    }
-  };
+  return errorAnswers<RequestState>(core.log, {
+    apiError: (error) => (error instanceof StripeApiError ? { status: error.status, body: { error: structuredClone(error.body) } } : null),
+    clientError: (message) => ({ error: { type: 'invalid_request_error', message } }),
+    internalError: () => ({ error: { type: 'api_error', message: 'The Stripe sandbox hit an internal error; see its log.' } }),
+  });
 }
 
 /** Form bodies (what the Stripe SDK sends) or JSON (the /_sandbox switches); query string for GETs. */

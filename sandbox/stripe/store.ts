@@ -1,4 +1,5 @@
-import { readStateFile, writeStateFileAtomically } from './state-file';
+import { forgetExpiredAnswers } from '../shared/idempotency';
+import { PersistedStore } from '../shared/persisted-store';
 import type {
   Charge,
   Customer,
@@ -13,7 +14,6 @@ import type {
   StripeEvent,
 } from './types';
 
-const SAVE_DEBOUNCE_MS = 20;
 /** Stripe forgets idempotency keys after 24 hours. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
@@ -21,7 +21,7 @@ const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
  * All sandbox objects, in memory, in creation order (Maps keep insertion order,
  * which is what list endpoints page over). Persists to a JSON file when configured.
  */
-export class SandboxStore {
+export class SandboxStore extends PersistedStore<PersistedState> {
   readonly paymentIntents = new Map<string, PaymentIntent>();
   readonly charges = new Map<string, Charge>();
   readonly refunds = new Map<string, Refund>();
@@ -37,17 +37,12 @@ export class SandboxStore {
   /** Processing SEPA payments -> when they settle (ms since the epoch). */
   readonly sepaSettlements = new Map<string, number>();
 
-  private saveTimer: NodeJS.Timeout | null = null;
-  private saving: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly stateFile: string | null,
-    private readonly onSaveError: (error: unknown) => void,
-  ) {}
+  constructor(stateFile: string | null, onSaveError: (error: unknown) => void) {
+    super(stateFile, { what: 'state' }, onSaveError);
+  }
 
   async load(): Promise<void> {
-    if (!this.stateFile) return;
-    const state = await readStateFile(this.stateFile);
+    const state = await this.readSavedState();
     if (!state) return;
     fill(this.paymentIntents, state.paymentIntents);
     fill(this.charges, state.charges);
@@ -64,37 +59,8 @@ export class SandboxStore {
     for (const { paymentIntentId, dueAt } of state.sepaSettlements ?? []) this.sepaSettlements.set(paymentIntentId, dueAt);
   }
 
-  /** Call after every mutation; writes are debounced and serialized. */
-  changed(): void {
-    if (!this.stateFile || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      void this.save();
-    }, SAVE_DEBOUNCE_MS);
-  }
-
-  /** Writes any pending change now and waits for it (used by close()). */
-  async flush(): Promise<void> {
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = null;
-      await this.save();
-    }
-    await this.saving;
-  }
-
-  private save(): Promise<void> {
-    const file = this.stateFile;
-    if (!file) return Promise.resolve();
-    this.saving = this.saving
-      .then(() => writeStateFileAtomically(file, this.snapshot()))
-      .catch((error: unknown) => this.onSaveError(error));
-    return this.saving;
-  }
-
-  private snapshot(): PersistedState {
-    const oldest = Math.floor(Date.now() / 1000) - IDEMPOTENCY_TTL_SECONDS;
-    for (const [scope, record] of this.idempotency) if (record.createdAt < oldest) this.idempotency.delete(scope);
+  protected snapshot(): PersistedState {
+    forgetExpiredAnswers(this.idempotency, IDEMPOTENCY_TTL_SECONDS);
     return {
       version: 1,
       paymentIntents: [...this.paymentIntents.values()],

@@ -1,3 +1,5 @@
+import type { StoredAnswer } from '../shared/idempotency';
+
 /** Shapes of the Stripe objects the sandbox stores and returns (the subset Durapay reads). */
 
 export type Metadata = Record<string, string>;
@@ -222,13 +224,9 @@ export interface StripeEvent {
 }
 
 /** A stored answer to an idempotent POST, replayed verbatim for the same key. */
-export interface IdempotencyRecord {
-  scope: string;
-  fingerprint: string;
-  status: number;
-  body: unknown;
+export interface IdempotencyRecord extends StoredAnswer {
+  /** The request that first answered, sent back as Original-Request. */
   requestId: string;
-  createdAt: number;
 }
 
 /** Everything that survives a restart when a state file is configured. */
