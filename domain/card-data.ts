@@ -1,7 +1,11 @@
 /** Finds raw card numbers (PANs) in request payloads so they are refused before storage or logging. */
 
-/** A run of 13 to 19 digits, optionally separated by single spaces or dashes. */
-const CANDIDATE = /(?:\d[ -]?){12,18}\d/g;
+/**
+ * A run of 13 to 19 digits, optionally separated by single spaces or dashes, standing alone (not glued to letters
+ * or other digits) and starting like a card network's number (2 to 6). Millisecond timestamps and order numbers
+ * start with 1 or sit inside identifiers, so they are not mistaken for cards.
+ */
+const CANDIDATE = /(?<![A-Za-z0-9])[2-6](?:[ -]?\d){12,18}(?![A-Za-z0-9])/g;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;

@@ -62,7 +62,7 @@ describe('card payments over HTTP', () => {
     const customerId = `cus_fail_${Date.now()}`;
     await stack.request('POST', '/v1/customers', { body: { id: customerId, email: `${customerId}@customer.test`, locale: 'fr' } });
     const created = await stack.createPayment({ payment_method: 'pm_card_chargeDeclinedExpiredCard', customer_id: customerId });
-    expect(created.body.status).toBe('failed');
+    expect(created).toMatchObject({ status: 201, body: { status: 'failed' } });
     const mail = await stack.mail.waitFor((m) => m.to.includes(`${customerId}@customer.test`) && m.headers['x-durapay-template'] === 'payment_failed');
     expect(mail.text).toMatch(/expir/i);
     expect(mail.text).toContain('25,00');

@@ -19,6 +19,17 @@ describe('raw card data detection', () => {
     expect(containsCardNumber('pm_card_visa')).toBe(false);
   });
 
+  it('ignores Luhn-valid millisecond timestamps and digits inside identifiers', () => {
+    // Found, not assumed: the first Luhn-valid 13-digit timestamp from a fixed instant.
+    let timestamp = 1_763_798_312_345;
+    while (!luhnValid(String(timestamp))) timestamp += 1;
+    expect(containsCardNumber(String(timestamp))).toBe(false);
+    expect(containsCardNumber(`cus_fail_${timestamp}`)).toBe(false);
+    expect(findCardNumber({ customer_id: `cus_${timestamp}`, metadata: { order_ts: timestamp } })).toBeNull();
+    expect(containsCardNumber('ref4242424242424242')).toBe(false); // glued to letters: an identifier
+    expect(containsCardNumber('card_4242424242424242')).toBe(true); // an underscore is not camouflage
+  });
+
   it('names the field that holds one, nested or in arrays', () => {
     expect(findCardNumber({ amount: 100, metadata: { note: '4242424242424242' } })).toBe('metadata.note');
     expect(findCardNumber({ items: ['a', '4111 1111 1111 1111'] })).toBe('items[1]');
