@@ -110,14 +110,20 @@ export async function runSupervisor(options: SupervisorOptions = {}): Promise<nu
   return exitCode;
 }
 
-/** First signal: orderly stop. Second: kill everything now. */
+/**
+ * First signal: orderly stop. A second one, a moment later: kill everything now. Ctrl-C reaches npm, tsx and this
+ * process at once and tsx relays it too, so copies arriving within a second are one press, not two.
+ */
 function handleSignals(shutdown: AbortController): () => void {
+  let firstAt = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!shutdown.signal.aborted) {
+      firstAt = Date.now();
       say(`${signal} received, stopping (press Ctrl-C again to force)`);
       shutdown.abort();
       return;
     }
+    if (Date.now() - firstAt < 1000) return;
     complain('forced stop: killing everything');
     killAllServicesNow();
     process.exit(130);
