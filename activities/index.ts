@@ -1,8 +1,11 @@
 import type { Database } from '../platform/database';
 import type { ProviderRegistry } from '../providers/registry';
+import { createAlertActivities } from './alert-activities';
+import { createDisputeActivities } from './dispute-activities';
 import { createEmailActivities, type Mailer } from './email-activities';
 import { createPaymentActivities } from './payment-activities';
 import { createRefundActivities } from './refund-activities';
+import { createSyncActivities } from './sync-activities';
 import { createVaultActivities } from './vault-activities';
 
 export interface ActivityDependencies {
@@ -10,15 +13,21 @@ export interface ActivityDependencies {
   providers: ProviderRegistry;
   mailer: Mailer;
   mailFrom: string;
+  /** Who gets operator alerts (ADMIN_EMAILS). */
+  adminEmails?: string[];
 }
 
 /** Every activity the worker registers, built from the clients it is given. */
-export function createActivities({ db, providers, mailer, mailFrom }: ActivityDependencies) {
+export function createActivities({ db, providers, mailer, mailFrom, adminEmails = [] }: ActivityDependencies) {
+  const email = createEmailActivities({ db, mailer, from: mailFrom });
   return {
     ...createPaymentActivities({ db, providers }),
     ...createRefundActivities({ db, providers }),
     ...createVaultActivities({ db, providers }),
-    ...createEmailActivities({ db, mailer, from: mailFrom }),
+    ...email,
+    ...createSyncActivities({ db, providers }),
+    ...createDisputeActivities({ db, providers }),
+    ...createAlertActivities({ db, adminEmails, sendEmail: email.sendEmail }),
   };
 }
 

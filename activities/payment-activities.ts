@@ -2,7 +2,7 @@ import type { Payment, PaymentEvent } from '../domain/payment';
 import type { CreatePaymentRequest, ProviderPaymentState } from '../domain/provider-types';
 import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
-import { savePaymentAndEvents, toEventRow } from './payment-store';
+import { claimPaymentAttempt, savePaymentAndEvents, toEventRow } from './payment-store';
 import { callProvider } from './provider-calls';
 
 export interface PaymentActivityDependencies {
@@ -15,6 +15,11 @@ export function createPaymentActivities({ db, providers }: PaymentActivityDepend
     /** Writes the payment's latest state and new history lines; retries insert nothing twice. */
     async savePayment(input: { payment: Payment; version: number; events: PaymentEvent[]; processedWebhookEventIds: number[] }): Promise<void> {
       await savePaymentAndEvents(db, input);
+    },
+
+    /** Starts a new attempt of a failed payment if nothing changed it since expectedVersion; false: refused. */
+    async claimPaymentAttempt(input: { payment: Payment; expectedVersion: number; version: number; events: PaymentEvent[] }): Promise<boolean> {
+      return claimPaymentAttempt(db, input);
     },
 
     async createProviderPayment(request: CreatePaymentRequest & { provider: string }): Promise<ProviderPaymentState> {

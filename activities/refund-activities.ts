@@ -100,7 +100,8 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
         const current = await trx('refunds').where({ id: input.refund.id }).forUpdate().first();
         if (current.status === 'succeeded') return { paymentStatus: payment.status };
         const refunded = Number(payment.amount_refunded) + input.refund.amount;
-        const status = paymentStatusAfterRefund(Number(payment.amount_captured), refunded);
+        // A payment disputed meanwhile stays disputed; a won dispute recomputes its status from the amounts.
+        const status = payment.status === 'disputed' ? 'disputed' : paymentStatusAfterRefund(Number(payment.amount_captured), refunded);
         await trx('payments').where({ id: payment.id }).update({ amount_refunded: refunded, status, updated_at: new Date() });
         await trx('refunds').where({ id: input.refund.id }).update(toRefundRow(input.refund, input.version));
         await appendHistory(trx, input.refund, input.version, input.line, { from: payment.status, to: status });

@@ -17,11 +17,14 @@ import { readBody, rejectRawCardData } from './middleware/body';
 import { idempotent } from './middleware/idempotency';
 import { RouteTable } from './route';
 import { addAdminRoutes } from './routes/admin-routes';
+import { addAlertRoutes } from './routes/alert-routes';
+import { addDisputeRoutes } from './routes/dispute-routes';
+import { addSyncRoutes } from './routes/sync-routes';
 import { addPayerReturnRoutes } from './routes/payer-return-routes';
 import { addPaymentRoutes } from './routes/payment-routes';
 import { addSystemRoutes } from './routes/system-routes';
 import { addWebhookRoutes } from './routes/webhook-routes';
-import { WebhookDispatcher } from './webhook-inbox';
+import { DEFAULT_DISPUTE_SETTINGS, WebhookDispatcher } from './webhook-inbox';
 
 export interface ApiDependencies {
   db: Database;
@@ -38,12 +41,16 @@ export interface ApiDependencies {
   adminEmails: string[];
   publicUrl: string;
   offline: DurapayConfig['offline'];
+  /** Dispute workflows' timing; absent: the documented defaults. */
+  disputes?: DurapayConfig['disputes'];
 }
 
 export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: WebhookDispatcher; openapi: () => object } {
   const app = new Koa();
   const router = new Router();
-  const dispatcher = new WebhookDispatcher(deps.db, deps.client, deps.taskQueue, deps.log);
+  const dispatcher = new WebhookDispatcher(deps.db, deps.client, deps.taskQueue, deps.log, {
+    timing: deps.disputes ?? DEFAULT_DISPUTE_SETTINGS.timing, adminEmails: deps.adminEmails, publicUrl: deps.publicUrl,
+  });
   const engine: RefundEngine = {
     client: deps.client, db: deps.db, taskQueue: deps.taskQueue, timing: deps.timing,
     returnUrl: deps.returnUrl, responseTimeoutMs: deps.responseTimeoutMs ?? 30_000,
@@ -64,6 +71,9 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   addWebhookRoutes(routes, deps.db, Object.values(deps.providers).filter((p) => p.isConfigured()), dispatcher);
   addAdminRoutes(routes, deps.db, dispatcher, Object.values(deps.providers));
   addPayerReturnRoutes(routes, engine);
+  addSyncRoutes(routes, { db: deps.db, client: deps.client, taskQueue: deps.taskQueue, providers: deps.providers });
+  addAlertRoutes(routes, deps.db);
+  addDisputeRoutes(routes, deps.db);
 
   let document: object | null = null;
   const openapi = () =>

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
       adminEmails: config.mail.adminEmails,
       publicUrl: config.publicUrl,
       offline: config.offline,
+      disputes: config.disputes,
     },
     { host: config.host, port: config.port, relayIntervalMs: config.webhookRelayIntervalSeconds * 1000 },
   );

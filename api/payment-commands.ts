@@ -20,6 +20,8 @@ import {
   markReceivedUpdate,
   type PaymentTiming,
   providerStateKnownUpdate,
+  type RetryRequest,
+  retryUpdate,
 } from '../workflows/definitions';
 import { AMOUNT, CURRENCY, CUSTOMER_ID, PAYMENT_ID, PAYMENT_STATUS, PROVIDER } from '../workflows/search-attributes';
 import type { takePayment } from '../workflows/take-payment';
@@ -84,6 +86,17 @@ function offlineInstructions(engine: PaymentEngine, paymentId: string, type: 'ca
   };
 }
 
+function searchAttributesOf(payment: Payment): TypedSearchAttributes {
+  return new TypedSearchAttributes([
+    { key: PAYMENT_ID, value: payment.id },
+    { key: PAYMENT_STATUS, value: payment.status },
+    { key: PROVIDER, value: payment.provider },
+    { key: AMOUNT, value: payment.amount },
+    { key: CURRENCY, value: payment.currency },
+    ...(payment.customer_id ? [{ key: CUSTOMER_ID, value: payment.customer_id }] : []),
+  ]);
+}
+
 export async function startPayment(
   engine: PaymentEngine,
   request: { paymentId: string; body: CreatePaymentBody; method: ChosenMethod; actor: string },
@@ -102,6 +115,7 @@ export async function startPayment(
     failure_code: null, failure_message: null, failure_details: null, customer_id: body.customer_id ?? null,
     receipt_email: body.receipt_email ?? null,
     description: body.description ?? null, metadata: body.metadata ?? {}, created_at: now, updated_at: now,
+    attempt_count: 1, previous_attempts: [], next_retry_at: null,
   };
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof takePayment>('takePayment', {
     workflowId: paymentId,
@@ -117,14 +131,7 @@ export async function startPayment(
     // A retried request joins the running workflow; a finished one is never started again.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    typedSearchAttributes: new TypedSearchAttributes([
-      { key: PAYMENT_ID, value: paymentId },
-      { key: PAYMENT_STATUS, value: 'pending' },
-      { key: PROVIDER, value: payment.provider },
-      { key: AMOUNT, value: payment.amount },
-      { key: CURRENCY, value: payment.currency },
-      ...(payment.customer_id ? [{ key: CUSTOMER_ID, value: payment.customer_id }] : []),
-    ]),
+    typedSearchAttributes: searchAttributesOf(payment),
   });
   return translate(engine, paymentId, async () => {
     try {
@@ -168,5 +175,32 @@ export async function markPaymentReceived(engine: PaymentEngine, paymentId: stri
       args: [{ actor: input.actor, receivedAmount: input.receivedAmount, reference: input.reference }],
       updateId: input.updateId,
     }),
+  );
+}
+
+/**
+ * A new attempt of a failed payment. Its earlier run has closed, unless it waits for an automatic retry: update-with-start
+ * starts a new run of the same workflow id from the stored payment (a closed run may be followed by another), or hands
+ * the request to the open run, which makes this attempt instead of its automatic one. Either way the workflow claims the
+ * attempt only if the payment is still failed at stateVersion, so a stale or concurrent retry never charges twice.
+ */
+export async function retryPayment(
+  engine: PaymentEngine,
+  request: { payment: Payment; stateVersion: number; retry: RetryRequest; cancelUrl: string },
+): Promise<Payment> {
+  const { payment, retry } = request;
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof takePayment>('takePayment', {
+    workflowId: payment.id,
+    taskQueue: engine.taskQueue,
+    args: [{
+      payment, actor: retry.actor, timing: engine.timing, returnUrl: retry.returnUrl, cancelUrl: request.cancelUrl,
+      method: retry.method, resume: { stateVersion: request.stateVersion },
+    }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    typedSearchAttributes: searchAttributesOf(payment),
+  });
+  return translate(engine, payment.id, () =>
+    engine.client.workflow.executeUpdateWithStart(retryUpdate, { updateId: retry.requestId ?? undefined, args: [retry], startWorkflowOperation }),
   );
 }

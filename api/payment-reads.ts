@@ -1,3 +1,4 @@
+import type { DisputeStatus } from '../domain/dispute';
 import type { Payment } from '../domain/payment';
 import type { Database } from '../platform/database';
 
@@ -32,7 +33,25 @@ export function toPayment(row: Row): Payment {
     metadata: (row.metadata as Record<string, string>) ?? {},
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
+    attempt_count: Number(row.attempt_count ?? 1),
+    previous_attempts: (row.previous_attempts as Payment['previous_attempts']) ?? [],
+    next_retry_at: row.next_retry_at ? iso(row.next_retry_at) : null,
+    dispute: row.dispute_id
+      ? { id: row.dispute_id as string, status: row.dispute_status as DisputeStatus, amount: Number(row.dispute_amount ?? 0), amount_lost: Number(row.dispute_amount_lost ?? 0) }
+      : null,
   };
+}
+
+/** The version the payment's workflow last wrote: a new attempt starts from it or not at all. */
+export async function findPaymentVersion(db: Database, id: string): Promise<number | null> {
+  const row = await db('payments').where({ id }).first('state_version');
+  return row ? Number(row.state_version) : null;
+}
+
+/** Whether a retry request (by its update id) already started an attempt of this payment. */
+export async function attemptStartedBy(db: Database, paymentId: string, requestId: string): Promise<boolean> {
+  const row = await db('payment_events').where({ payment_id: paymentId, type: 'attempt.started' }).whereRaw(`data->>'request_id' = ?`, [requestId]).first('id');
+  return Boolean(row);
 }
 
 export async function findPayment(db: Database, id: string): Promise<Payment | null> {

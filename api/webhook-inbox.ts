@@ -4,6 +4,8 @@ import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { providerEventSignal, type ProviderEventSignal } from '../workflows/definitions';
 import { providerRefundSignal } from '../workflows/refund-definitions';
+import { disputeWorkflowId } from '../domain/dispute';
+import { disputeEventSignal, type HandleDisputeInput } from '../workflows/dispute-definitions';
 import { findPaymentIdByProviderId } from './payment-reads';
 
 export interface StoredWebhook {
@@ -39,6 +41,8 @@ export class WebhookDispatcher {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly log: Logger,
+    /** What dispute workflows are started with (timing, admins to email, the API's address for links). */
+    private readonly disputes: Omit<HandleDisputeInput, 'provider' | 'providerDisputeId'> = DEFAULT_DISPUTE_SETTINGS,
   ) {}
 
   /** The webhook answers fast even when Temporal is away: the hand-off gets this long, then the relay takes over. */
@@ -53,6 +57,7 @@ export class WebhookDispatcher {
   }
 
   private async handOver(webhookEventId: number, event: ProviderEvent): Promise<'signaled' | 'recorded_late' | 'unmatched'> {
+    if (event.dispute) return this.handOverDispute(webhookEventId, event);
     if (event.refund?.refundId) return this.handOverRefund(webhookEventId, event, event.refund.refundId);
     const paymentId =
       event.paymentId ?? (event.providerPaymentId ? await findPaymentIdByProviderId(this.db, event.provider, event.providerPaymentId) : null);
@@ -94,6 +99,24 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * Dispute events go to their dispute's workflow, started by the first of them whichever it is (created, updated or
+   * closed): signal-with-start makes duplicates and reorderings meet in one workflow, which keeps what moves forward.
+   * After the workflow has finished, a late event starts a short run that finds the outcome recorded and ends.
+   */
+  private async handOverDispute(webhookEventId: number, event: ProviderEvent): Promise<'signaled'> {
+    const dispute = event.dispute!;
+    await this.client.workflow.signalWithStart('handleDispute', {
+      workflowId: disputeWorkflowId(dispute.provider, dispute.providerDisputeId),
+      taskQueue: this.taskQueue,
+      args: [{ ...this.disputes, provider: dispute.provider, providerDisputeId: dispute.providerDisputeId }],
+      signal: disputeEventSignal,
+      signalArgs: [{ event, webhookEventId }],
+    });
+    await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), error: null });
+    return 'signaled';
+  }
+
   /** Retries stored events that never reached their workflow (Temporal was down, or the API died mid-way). */
   async relayPending(olderThanSeconds = 2, batchSize = 100): Promise<number> {
     // Claim a batch by pushing its next attempt out, so several API processes don't relay the same rows.
@@ -118,3 +141,10 @@ export class WebhookDispatcher {
     await this.db('webhook_events').where({ id }).update(values);
   }
 }
+
+/** Defaults as documented for DISPUTE_* settings; the API passes the configured ones. */
+export const DEFAULT_DISPUTE_SETTINGS: Omit<HandleDisputeInput, 'provider' | 'providerDisputeId'> = {
+  timing: { reminderHoursBeforeDue: 48, pollInitialSeconds: 3600, pollMaxSeconds: 24 * 3600 },
+  adminEmails: [],
+  publicUrl: 'http://127.0.0.1:3000',
+};

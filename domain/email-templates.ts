@@ -14,7 +14,11 @@ export type EmailTemplateName =
   | 'refund_approved'
   | 'refund_denied'
   | 'refund_completed'
-  | 'refund_alternative_method_needed';
+  | 'refund_alternative_method_needed'
+  | 'admin_alert'
+  | 'dispute_opened'
+  | 'dispute_evidence_reminder'
+  | 'dispute_closed';
 
 export const EMAIL_TEMPLATE_NAMES: readonly EmailTemplateName[] = [
   'payment_receipt',
@@ -26,6 +30,10 @@ export const EMAIL_TEMPLATE_NAMES: readonly EmailTemplateName[] = [
   'refund_denied',
   'refund_completed',
   'refund_alternative_method_needed',
+  'admin_alert',
+  'dispute_opened',
+  'dispute_evidence_reminder',
+  'dispute_closed',
 ];
 
 export interface RenderedEmail {
@@ -202,7 +210,105 @@ function refundReview(d: TemplateData, language: Language, reminder: boolean): E
   };
 }
 
+/** An operator alert (provider sync repairs, webhook failures): what happened and how to acknowledge it. */
+function adminAlert(d: TemplateData, language: Language): EmailContent {
+  const id = d.text('alert_id');
+  const severity = d.text('severity');
+  const message = d.text('message');
+  const en = language === 'en';
+  return {
+    subject: `[Durapay ${severity}] ${message}`,
+    heading: en ? 'Durapay alert' : 'Alerte Durapay',
+    blocks: [
+      p(message),
+      details(
+        [en ? 'Alert' : 'Alerte', id],
+        [en ? 'Kind' : 'Type', d.text('kind')],
+        [en ? 'Severity' : 'Gravité', severity],
+        [en ? 'Details' : 'Détails', d.optionalText('details')],
+        [en ? 'Raised' : 'Levée le', d.date('raised_at')],
+      ),
+      p(en ? 'Acknowledge it with the admin API key (and an Idempotency-Key):' : 'Accusez-en réception avec la clé API d’administration (et une Idempotency-Key) :'),
+      code(`POST /v1/admin/alerts/${id}/ack`),
+    ],
+  };
+}
+
+/** What admins need to answer a dispute: amount, reason, when evidence is due, and where to look. */
+function disputeNotice(d: TemplateData, language: Language, occasion: 'opened' | 'reminder' | 'closed'): EmailContent {
+  const id = d.text('dispute_id');
+  const amount = d.money();
+  const en = language === 'en';
+  const dueBy = d.optionalText('evidence_due_by') ? d.date('evidence_due_by') : undefined;
+  const status = d.text('status');
+  const won = status === 'won';
+  const rows: [string, string | undefined][] = [
+    [en ? 'Dispute' : 'Litige', id],
+    [en ? 'Payment' : 'Paiement', d.optionalText('payment_id') ?? (en ? 'not a payment Durapay knows' : 'paiement inconnu de Durapay')],
+    [en ? 'Amount' : 'Montant', amount],
+    [en ? 'Reason' : 'Motif', d.text('reason')],
+    [en ? 'Status' : 'Statut', status],
+    [en ? 'Evidence due by' : 'Preuves attendues avant le', occasion === 'closed' ? undefined : dueBy],
+    [en ? 'Provider' : 'Prestataire', `${d.text('provider')} ${d.text('provider_dispute_id')}`],
+  ];
+  const links = [
+    p(en ? 'Links (the API ones need the admin or merchant key):' : 'Liens (ceux de l’API demandent la clé admin ou marchand) :'),
+    code(...[d.text('dispute_url'), d.optionalText('payment_url'), d.optionalText('provider_url')].filter((line): line is string => line !== undefined)),
+  ];
+  if (occasion === 'closed') {
+    return {
+      subject: en
+        ? `Dispute ${id} of ${amount} ${won ? 'won' : 'lost'}`
+        : `Litige ${id} de ${amount} ${won ? 'gagné' : 'perdu'}`,
+      heading: en ? (won ? 'A dispute was won' : 'A dispute was lost') : (won ? 'Un litige a été gagné' : 'Un litige a été perdu'),
+      blocks: [
+        p(en
+          ? (won ? `The payer's dispute of ${amount} was decided in your favour: the payment is back to its earlier status.` : `The payer's dispute of ${amount} was decided against you: ${amount} is recorded as lost, and the payment can no longer be refunded.`)
+          : (won ? `Le litige de ${amount} a été tranché en votre faveur : le paiement retrouve son statut antérieur.` : `Le litige de ${amount} a été tranché en faveur du payeur : ${amount} sont comptés comme perdus et le paiement ne peut plus être remboursé.`)),
+        details(...rows),
+        ...links,
+      ],
+    };
+  }
+  const reminder = occasion === 'reminder';
+  const ask = en
+    ? `Answer it with your evidence at the provider${dueBy ? ` before ${dueBy}` : ''}; without an answer the dispute is usually lost.`
+    : `Répondez-y avec vos preuves chez le prestataire${dueBy ? ` avant le ${dueBy}` : ''} ; sans réponse, le litige est généralement perdu.`;
+  return {
+    subject: en
+      ? (reminder ? `Reminder: evidence for dispute ${id} of ${amount} is due${dueBy ? ` by ${dueBy}` : ''}` : `Payment disputed: ${amount} (${d.text('reason')})`)
+      : (reminder ? `Rappel : les preuves du litige ${id} de ${amount} sont attendues${dueBy ? ` avant le ${dueBy}` : ''}` : `Paiement contesté : ${amount} (${d.text('reason')})`),
+    heading: en ? (reminder ? 'Evidence for a dispute is due soon' : 'A payment was disputed') : (reminder ? 'Les preuves d’un litige sont bientôt attendues' : 'Un paiement a été contesté'),
+    blocks: [
+      p(en
+        ? (reminder ? `The dispute of ${amount} below still waits for your evidence.` : `A payer disputed ${amount} with their bank or the provider. The payment is marked disputed and can't be refunded meanwhile.`)
+        : (reminder ? `Le litige de ${amount} ci-dessous attend toujours vos preuves.` : `Un payeur a contesté ${amount} auprès de sa banque ou du prestataire. Le paiement est marqué contesté et ne peut pas être remboursé entre-temps.`)),
+      details(...rows),
+      p(ask),
+      ...links,
+    ],
+  };
+}
+
 const TEMPLATES: Record<EmailTemplateName, TemplateCopy> = {
+  dispute_opened: {
+    en: (d) => disputeNotice(d, 'en', 'opened'),
+    fr: (d) => disputeNotice(d, 'fr', 'opened'),
+  },
+  dispute_evidence_reminder: {
+    en: (d) => disputeNotice(d, 'en', 'reminder'),
+    fr: (d) => disputeNotice(d, 'fr', 'reminder'),
+  },
+  dispute_closed: {
+    en: (d) => disputeNotice(d, 'en', 'closed'),
+    fr: (d) => disputeNotice(d, 'fr', 'closed'),
+  },
+
+  admin_alert: {
+    en: (d) => adminAlert(d, 'en'),
+    fr: (d) => adminAlert(d, 'fr'),
+  },
+
   payment_receipt: {
     en: (d) => {
       const amount = d.money();

@@ -9,12 +9,14 @@ export const PAYMENT_STATUSES = [
   'canceled',
   'partially_refunded',
   'refunded',
+  // A payer contests the payment; only the dispute workflow moves a payment in and out of it (domain/dispute.ts).
+  'disputed',
 ] as const;
 
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** Where the payment workflow ends; only refunds move a succeeded payment further. */
-export const TERMINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'canceled', 'partially_refunded', 'refunded'];
+export const TERMINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'canceled', 'partially_refunded', 'refunded', 'disputed'];
 
 const ALLOWED_TRANSITIONS: Record<PaymentStatus, readonly PaymentStatus[]> = {
   pending: ['requires_action', 'processing', 'requires_capture', 'succeeded', 'failed', 'canceled'],
@@ -24,6 +26,7 @@ const ALLOWED_TRANSITIONS: Record<PaymentStatus, readonly PaymentStatus[]> = {
   succeeded: ['partially_refunded', 'refunded'],
   partially_refunded: ['refunded'],
   refunded: [],
+  disputed: [],
   failed: [],
   canceled: [],
 };

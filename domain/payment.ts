@@ -1,3 +1,4 @@
+import type { PaymentDisputeReference } from './dispute';
 import type { PaymentStatus } from './payment-status';
 import type { NextAction, ProviderPaymentState } from './provider-types';
 
@@ -33,6 +34,28 @@ export interface Payment {
   metadata: Record<string, string>;
   created_at: string;
   updated_at: string;
+  /** Which attempt the payment is on (1 unless retried). Absent in payments recorded before retries existed. */
+  attempt_count?: number;
+  /** The failed attempts before the current one, oldest first. */
+  previous_attempts?: PaymentAttempt[];
+  /** When an automatic retry of this failed payment is due; null when none is scheduled. */
+  next_retry_at?: string | null;
+  /**
+   * The payment's dispute, if a payer contested it. Written only by the dispute workflow's activities (never by the
+   * payment workflow's saves), so the two never overwrite each other.
+   */
+  dispute?: PaymentDisputeReference | null;
+}
+
+/** One failed attempt of a retried payment, as it ended. */
+export interface PaymentAttempt {
+  attempt: number;
+  payment_method: string | null;
+  payment_method_type: Payment['payment_method_type'];
+  provider_payment_id: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  failed_at: string;
 }
 
 export interface BankTransferInstructions {

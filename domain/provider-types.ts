@@ -1,4 +1,5 @@
 import type { PaymentStatus } from './payment-status';
+import type { DisputeStatus } from './dispute';
 import type { PaymentFailure } from './failure';
 
 /** What Durapay knows of a payment at the provider, in provider-neutral terms. */
@@ -16,6 +17,11 @@ export interface ProviderPaymentState {
   failure: PaymentFailure | null;
   /** The engine's payment id when the provider echoes it (metadata), else null. */
   paymentId: string | null;
+  /** The provider's metadata, when it has some: kept when sync imports a payment made outside the engine. */
+  metadata?: Record<string, string>;
+  description?: string | null;
+  /** Seconds since the epoch at the provider. */
+  createdAt?: number;
 }
 
 export interface NextAction {
@@ -34,12 +40,21 @@ export interface ProviderRefundState {
   /** The engine's refund id when the provider echoes it (metadata), else null. */
   refundId: string | null;
   failureReason: string | null;
+  /** The refunded payment at the provider, when known (sync matches refunds made outside the engine by it). */
+  providerPaymentId?: string | null;
+  currency?: string;
 }
 
 /** A page of a provider's payments, for sync: oldest cursor first, times in seconds since the epoch. */
 export interface ProviderPaymentPage {
   items: ProviderPaymentState[];
   /** Pass back to get the next page; null when there is none. */
+  nextCursor: string | null;
+}
+
+/** A page of a provider's refunds, for sync. */
+export interface ProviderRefundPage {
+  items: ProviderRefundState[];
   nextCursor: string | null;
 }
 
@@ -65,6 +80,29 @@ export interface ProviderEvent {
   state: ProviderPaymentState | null;
   /** Present when the event carries a refund. */
   refund: ProviderRefundState | null;
+  /** Present when the event is about a dispute. Absent in events stored before disputes existed. */
+  dispute?: ProviderDisputeState | null;
+}
+
+/** A dispute (chargeback) at the provider, in provider-neutral terms; adapters translate their own shapes to it. */
+export interface ProviderDisputeState {
+  provider: string;
+  providerDisputeId: string;
+  /** The disputed payment as the engine stores it (Stripe PaymentIntent, PayPal order), when known. */
+  providerPaymentId: string | null;
+  /** The engine's payment id when the provider echoes it, else null (found by providerPaymentId). */
+  paymentId: string | null;
+  amount: number;
+  currency: string;
+  /** Stripe's reason words (fraudulent, product_not_received, duplicate, …); other providers' reasons map onto them. */
+  reason: string;
+  status: DisputeStatus;
+  /** The provider's own status word, kept for the record. */
+  providerStatus: string;
+  /** Seconds since the epoch; null when the provider gave none. */
+  evidenceDueBy: number | null;
+  /** Where an admin answers the dispute (dashboard, or the local sandbox), when known. */
+  providerUrl: string | null;
 }
 
 export type ProviderMethodType = 'card' | 'sepa_debit' | 'paypal';

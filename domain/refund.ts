@@ -53,7 +53,7 @@ export interface RefundPolicyInput {
 
 export type RefundPolicyVerdict =
   | { ok: true; amount: number }
-  | { ok: false; status: number; code: 'payment_not_refundable' | 'refund_window_expired' | 'amount_too_large'; message: string; param?: string };
+  | { ok: false; status: number; code: 'payment_not_refundable' | 'payment_disputed' | 'refund_window_expired' | 'amount_too_large'; message: string; param?: string };
 
 /** What the payment can still refund: captured, less refunded, less what pending refunds reserve. */
 export function refundableAmount(input: Pick<RefundPolicyInput, 'payment' | 'reservedByOthers'>): number {
@@ -62,6 +62,10 @@ export function refundableAmount(input: Pick<RefundPolicyInput, 'payment' | 'res
 
 export function checkRefundPolicy(input: RefundPolicyInput): RefundPolicyVerdict {
   const { payment } = input;
+  if (payment.status === 'disputed') {
+    // The payer's bank is taking the money back through the dispute: a refund on top would pay them twice.
+    return { ok: false, status: 409, code: 'payment_disputed', message: 'This payment is disputed: it cannot be refunded while the dispute is open, nor after it is lost. See GET /v1/disputes?payment_id=…' };
+  }
   if (payment.status !== 'succeeded' && payment.status !== 'partially_refunded') {
     return { ok: false, status: 409, code: 'payment_not_refundable', message: `Only succeeded or partially refunded payments can be refunded; this one is ${payment.status}.` };
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { type AutomaticRetryPolicy, parseRetrySchedule } from '../domain/payment-retry';
 
 /** Every setting Durapay reads from the environment, validated once at startup. */
 const durationSeconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -59,6 +60,12 @@ const environmentSchema = z.object({
   PAYMENT_POLL_MAX_SECONDS: durationSeconds(3600),
   AUTHORIZATION_EXPIRY_SECONDS: durationSeconds(7 * 24 * 3600),
   WEBHOOK_RELAY_INTERVAL_SECONDS: durationSeconds(5),
+  /** Soft declines (processing_error, try_again_later, insufficient_funds) are retried on their own only when true. */
+  AUTO_RETRY_ENABLED: z.enum(['true', 'false', '1', '0']).default('false').transform((value) => value === 'true' || value === '1'),
+  /** Delays before each automatic retry of processing_error and try_again_later: s, m, h or d, comma-separated. */
+  AUTO_RETRY_SCHEDULE: z.string().default('1h,6h,24h'),
+  /** The same for insufficient_funds: days, when money may have come in. */
+  AUTO_RETRY_INSUFFICIENT_FUNDS_SCHEDULE: z.string().default('3d,7d'),
 
   SMTP_URL: optionalString.pipe(z.url().optional()),
   SMTP_SINK_PORT: port(2525),
@@ -78,6 +85,19 @@ const environmentSchema = z.object({
   /** Auto-approval is off unless a threshold is set: refunds up to this amount, within the hours below, approve themselves. */
   REFUND_AUTO_APPROVE_MAX_AMOUNT: z.coerce.number().int().min(0).default(0),
   REFUND_AUTO_APPROVE_WITHIN_HOURS: durationSeconds(24),
+
+  /** How often each configured provider is reconciled by the Temporal Schedule the worker creates; 0: workers leave schedules alone. */
+  SYNC_INTERVAL_MINUTES: z.coerce.number().min(0).default(15),
+  /** Rejected plus unprocessable webhooks per sync interval above this raise an alert; 0 turns the alert off. */
+  WEBHOOK_FAILURE_ALERT_THRESHOLD: z.coerce.number().int().min(0).default(10),
+
+  /** Admins are reminded this many hours before a dispute's evidence is due (fractions allowed). */
+  DISPUTE_REMINDER_HOURS_BEFORE_DUE: z.coerce.number().positive().default(48),
+  /** An open dispute asks its provider after this long without news, doubling up to DISPUTE_POLL_MAX_SECONDS. */
+  DISPUTE_POLL_INITIAL_SECONDS: durationSeconds(3600),
+  DISPUTE_POLL_MAX_SECONDS: durationSeconds(24 * 3600),
+  /** How long after a pm_card_createDispute payment the local Stripe sandbox opens its dispute. */
+  STRIPE_SANDBOX_DISPUTE_DELAY_SECONDS: z.coerce.number().min(0).default(3),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -121,10 +141,27 @@ export interface DurapayConfig {
     pollInitialSeconds: number;
     pollMaxSeconds: number;
     authorizationExpirySeconds: number;
+    /** Null unless AUTO_RETRY_ENABLED. */
+    automaticRetries: AutomaticRetryPolicy | null;
   };
   webhookRelayIntervalSeconds: number;
   mail: { smtpUrl?: string; sinkPort: number; from: string; adminEmails: string[] };
   refunds: RefundSettings;
+  sync: SyncSettings;
+  disputes: DisputeSettings;
+  /** How long after a pm_card_createDispute payment the local Stripe sandbox opens its dispute. */
+  stripeSandboxDisputeDelaySeconds: number;
+}
+
+export interface DisputeSettings {
+  reminderHoursBeforeDue: number;
+  pollInitialSeconds: number;
+  pollMaxSeconds: number;
+}
+
+export interface SyncSettings {
+  intervalMinutes: number;
+  webhookFailureAlertThreshold: number;
 }
 
 export interface RefundSettings {
@@ -164,9 +201,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
   if (e.STRIPE_WEBHOOK_SECRET && !e.STRIPE_WEBHOOK_SECRET.startsWith('whsec_')) {
     problems.push('STRIPE_WEBHOOK_SECRET: must start with whsec_');
   }
+  if (e.DISPUTE_POLL_MAX_SECONDS < e.DISPUTE_POLL_INITIAL_SECONDS) {
+    problems.push('DISPUTE_POLL_MAX_SECONDS: must be at least DISPUTE_POLL_INITIAL_SECONDS');
+  }
   if (e.PAYMENT_POLL_MAX_SECONDS < e.PAYMENT_POLL_INITIAL_SECONDS) {
     problems.push('PAYMENT_POLL_MAX_SECONDS: must be at least PAYMENT_POLL_INITIAL_SECONDS');
   }
+  const soonSchedule = parseRetrySchedule(e.AUTO_RETRY_SCHEDULE);
+  if (!soonSchedule.ok) problems.push(`AUTO_RETRY_SCHEDULE: "${soonSchedule.bad}" is not a delay such as 30m, 6h or 2d`);
+  const afterDaysSchedule = parseRetrySchedule(e.AUTO_RETRY_INSUFFICIENT_FUNDS_SCHEDULE);
+  if (!afterDaysSchedule.ok) problems.push(`AUTO_RETRY_INSUFFICIENT_FUNDS_SCHEDULE: "${afterDaysSchedule.bad}" is not a delay such as 3d`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`;
@@ -209,6 +253,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
       pollInitialSeconds: e.PAYMENT_POLL_INITIAL_SECONDS,
       pollMaxSeconds: e.PAYMENT_POLL_MAX_SECONDS,
       authorizationExpirySeconds: e.AUTHORIZATION_EXPIRY_SECONDS,
+      automaticRetries: e.AUTO_RETRY_ENABLED && soonSchedule.ok && afterDaysSchedule.ok
+        ? { soonDelaysSeconds: soonSchedule.delaysSeconds, afterDaysDelaysSeconds: afterDaysSchedule.delaysSeconds }
+        : null,
     },
     webhookRelayIntervalSeconds: e.WEBHOOK_RELAY_INTERVAL_SECONDS,
     mail: { smtpUrl: e.SMTP_URL, sinkPort: e.SMTP_SINK_PORT, from: e.MAIL_FROM, adminEmails: e.ADMIN_EMAILS },
@@ -222,5 +269,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
       autoApproveMaxAmount: e.REFUND_AUTO_APPROVE_MAX_AMOUNT,
       autoApproveWithinHours: e.REFUND_AUTO_APPROVE_WITHIN_HOURS,
     },
+    sync: { intervalMinutes: e.SYNC_INTERVAL_MINUTES, webhookFailureAlertThreshold: e.WEBHOOK_FAILURE_ALERT_THRESHOLD },
+    disputes: {
+      reminderHoursBeforeDue: e.DISPUTE_REMINDER_HOURS_BEFORE_DUE,
+      pollInitialSeconds: e.DISPUTE_POLL_INITIAL_SECONDS,
+      pollMaxSeconds: e.DISPUTE_POLL_MAX_SECONDS,
+    },
+    stripeSandboxDisputeDelaySeconds: e.STRIPE_SANDBOX_DISPUTE_DELAY_SECONDS,
   };
 }

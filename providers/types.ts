@@ -1,4 +1,4 @@
-import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentPage, ProviderPaymentState, ProviderRefundState } from '../domain/provider-types';
+import type { CreatePaymentRequest, CreateRefundRequest, ProviderDisputeState, ProviderEvent, ProviderPaymentPage, ProviderPaymentState, ProviderRefundPage, ProviderRefundState } from '../domain/provider-types';
 
 /** Raised when a webhook's signature or shape can't be trusted; the API answers 400. */
 export class WebhookVerificationError extends Error {
@@ -17,6 +17,18 @@ export class ProviderRequestError extends Error {
   ) {
     super(message);
     this.name = 'ProviderRequestError';
+  }
+}
+
+/** The provider is rate-limiting us (HTTP 429): retry after its delay, never sooner. Adapters translate to this. */
+export class ProviderRateLimitError extends Error {
+  constructor(
+    message: string,
+    /** The provider's Retry-After, in seconds; null when it gave none. */
+    readonly retryAfterSeconds: number | null,
+  ) {
+    super(message);
+    this.name = 'ProviderRateLimitError';
   }
 }
 
@@ -60,6 +72,11 @@ export interface PaymentProvider {
   /** The emulator's address in sandbox mode, for GET /v1/admin/providers. */
   readonly baseUrl: string | null;
   readonly vault?: PaymentMethodVault;
+  /**
+   * True when the provider can list its payments and refunds by creation time (Stripe). False when it has no search
+   * (PayPal): sync then verifies the engine's own non-final payments and refunds one by one instead.
+   */
+  readonly listsPayments: boolean;
   isConfigured(): boolean;
   /** Recognizes the provider's own payment id formats. */
   ownsId(providerPaymentId: string): boolean;
@@ -72,6 +89,10 @@ export interface PaymentProvider {
   getRefund(providerRefundId: string): Promise<ProviderRefundState>;
   /** The provider's payments created in [from, to) (seconds), a page at a time; used by provider sync. */
   listPayments(range: { from: number; to: number }, cursor: string | null): Promise<ProviderPaymentPage>;
+  /** The provider's refunds created in [from, to) (seconds), a page at a time; used by provider sync. */
+  listRefunds(range: { from: number; to: number }, cursor: string | null): Promise<ProviderRefundPage>;
+  /** The dispute as the provider sees it now; dispute workflows poll it so a lost webhook can't leave one open. Optional: without it they wait for webhooks. */
+  getDispute?(providerDisputeId: string): Promise<ProviderDisputeState>;
   /**
    * Verifies and translates a webhook; throws (or rejects with) WebhookVerificationError when it can't be trusted.
    * May be async: PayPal's signature check downloads the signing certificate. Callers await it.

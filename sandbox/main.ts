@@ -19,6 +19,11 @@ async function main(): Promise<void> {
     console.error(`[stripe-sandbox] STRIPE_SANDBOX_SEPA_DELAY_SECONDS must be a non-negative number, got ${JSON.stringify(delayText)}`);
     process.exit(1);
   }
+  const disputeDelaySeconds = Number(process.env.STRIPE_SANDBOX_DISPUTE_DELAY_SECONDS?.trim() || '3');
+  if (!Number.isFinite(disputeDelaySeconds) || disputeDelaySeconds < 0) {
+    console.error('[stripe-sandbox] STRIPE_SANDBOX_DISPUTE_DELAY_SECONDS must be a non-negative number');
+    process.exit(1);
+  }
   const dataDir = process.env.DATA_DIR?.trim() || '.data';
   const stateFile = path.resolve(dataDir, 'stripe-sandbox.json');
   const webhookUrl = process.env.STRIPE_SANDBOX_WEBHOOK_URL?.trim() || null;
@@ -31,6 +36,7 @@ async function main(): Promise<void> {
     stateFile,
     log,
     sepaDelayMs: sepaDelaySeconds * 1000,
+    disputeDelayMs: disputeDelaySeconds * 1000,
   });
   log(`[stripe-sandbox] ready at ${sandbox.url}; webhooks -> ${webhookUrl ?? '(none)'}; state -> ${stateFile}`);
   closeOnSignals(TAG, sandbox, log);

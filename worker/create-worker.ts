@@ -12,6 +12,8 @@ export interface DurapayWorkerOptions {
   providers: ProviderRegistry;
   mailer: Mailer;
   mailFrom: string;
+  /** Who gets operator alerts (ADMIN_EMAILS). */
+  adminEmails?: string[];
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at startup. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -22,7 +24,7 @@ export async function createDurapayWorker(options: DurapayWorkerOptions): Promis
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom }),
+    activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom, adminEmails: options.adminEmails }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
   return { worker, connection };

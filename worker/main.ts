@@ -6,6 +6,7 @@ import { connectTemporal, ensureSearchAttributes } from '../platform/temporal';
 import { createProviders } from '../providers/registry';
 import { createDurapayWorker } from './create-worker';
 import { createMailer } from '../platform/mailer';
+import { ensureSyncSchedules } from './sync-schedules';
 
 /** `npm run worker`: one worker process; run as many as you like on the same task queue. */
 async function main(): Promise<void> {
@@ -24,16 +25,27 @@ async function main(): Promise<void> {
   const db = connectDatabase(config.database.url!);
   const temporal = await connectTemporal(config.temporal.address!, config.temporal.namespace);
   await ensureSearchAttributes(temporal.connection, config.temporal.namespace);
+  const providers = createProviders(config);
   const { worker, connection } = await createDurapayWorker({
     temporalAddress: config.temporal.address!,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     db,
-    providers: createProviders(config),
+    providers,
     mailer: createMailer(config.mail.smtpUrl!),
     mailFrom: config.mail.from,
+    adminEmails: config.mail.adminEmails,
     workflowBundle: config.temporal.workflowBundlePath ? { codePath: config.temporal.workflowBundlePath } : undefined,
   });
+  if (config.sync.intervalMinutes > 0) {
+    const schedules = await ensureSyncSchedules(temporal.client, {
+      providers: Object.values(providers).filter((provider) => provider.isConfigured()).map((provider) => provider.name),
+      intervalMinutes: config.sync.intervalMinutes,
+      taskQueue: config.temporal.taskQueue,
+      webhookFailureAlertThreshold: config.sync.webhookFailureAlertThreshold,
+    });
+    log.info({ schedules, intervalMinutes: config.sync.intervalMinutes }, 'provider sync schedules ready');
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
   try {

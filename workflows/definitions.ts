@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EventSource, Payment } from '../domain/payment';
+import type { AutomaticRetryPolicy } from '../domain/payment-retry';
 import type { ProviderEvent } from '../domain/provider-types';
 
 /** Shared by the API and the workflows: the messages a payment workflow understands. */
@@ -10,6 +11,8 @@ export interface PaymentTiming {
   pollMaxSeconds: number;
   /** A manual-capture payment not captured by then is canceled. */
   authorizationExpirySeconds: number;
+  /** Soft declines are retried on this schedule; absent or null: never automatically (and in older histories). */
+  automaticRetries?: AutomaticRetryPolicy | null;
 }
 
 export interface TakePaymentInput {
@@ -22,6 +25,24 @@ export interface TakePaymentInput {
   cancelUrl?: string;
   /** Unpaid cash and bank-transfer payments are canceled after this. */
   offlineExpirySeconds?: number;
+  /**
+   * Set when a run starts to retry a failed payment whose earlier run has closed: the payment is the stored one and
+   * the run waits for the retry request that started it. The recorder continues from the stored version.
+   */
+  resume?: { stateVersion: number };
+}
+
+/** A new attempt of a failed payment: by an API request, or by the workflow's own schedule. */
+export interface RetryRequest {
+  actor: string;
+  /** The update id (derived from the Idempotency-Key); null for automatic retries. */
+  requestId: string | null;
+  trigger: 'manual' | 'automatic';
+  paymentMethod: string | null;
+  paymentMethodType: Payment['payment_method_type'];
+  savedPaymentMethodId: string | null;
+  method: { providerCustomerId: string | null; mandateId: string | null };
+  returnUrl: string;
 }
 
 /** The payer came back from a redirect (PayPal): approved, or canceled at the provider. */
@@ -67,5 +88,7 @@ export const providerStateKnownUpdate = defineUpdate<Payment>('providerStateKnow
 export const captureUpdate = defineUpdate<Payment, [CaptureRequest]>('capture');
 export const cancelUpdate = defineUpdate<Payment, [CancelRequest]>('cancel');
 export const markReceivedUpdate = defineUpdate<Payment, [MarkReceivedRequest]>('markReceived');
+/** Starts a new attempt of a failed payment; answers like creation, once the provider has answered the attempt. */
+export const retryUpdate = defineUpdate<Payment, [RetryRequest]>('retry');
 export const payerReturnSignal = defineSignal<[PayerReturn]>('payerReturn');
 export const paymentQuery = defineQuery<Payment>('payment');

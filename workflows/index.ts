@@ -5,3 +5,5 @@ export { refundPayment } from './refund-payment';
 export { savePaymentMethod } from './save-payment-method';
 export { detachPaymentMethod } from './detach-payment-method';
 export { eraseCustomer } from './erase-customer';
+export { syncProviderPayments } from './sync-provider-payments';
+export { handleDispute } from './handle-dispute';

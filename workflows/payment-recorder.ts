@@ -4,7 +4,7 @@ import type { EventSource, Payment, PaymentEvent } from '../domain/payment';
 import type { PaymentStatus } from '../domain/payment-status';
 import { PAYMENT_STATUS } from './search-attributes';
 
-const { savePayment } = proxyActivities<Activities>({
+const { savePayment, claimPaymentAttempt } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -23,15 +23,45 @@ export interface EventDraft {
  * Each save carries a growing version: the database ignores older writes, and dedupe keys make retries harmless.
  */
 export class PaymentRecorder {
-  private version = 0;
-
-  constructor(public payment: Payment) {}
+  /** A run that retries a payment continues from the version its earlier run stored. */
+  constructor(
+    public payment: Payment,
+    private version = 0,
+  ) {}
 
   async save(drafts: EventDraft[], processedWebhookEventIds: number[] = []): Promise<void> {
     this.version += 1;
+    const events = this.eventsFor(drafts);
+    await savePayment({ payment: this.payment, version: this.version, events, processedWebhookEventIds });
+  }
+
+  /**
+   * Starts a new attempt (the caller built `next` with beginNewAttempt): stored only if the payment is still the failed
+   * one this workflow last saved. Refused: nothing changes here either.
+   */
+  async claimAttempt(next: Payment, draft: Omit<EventDraft, 'from_status' | 'to_status'>): Promise<boolean> {
+    const expectedVersion = this.version;
+    const previous = this.payment;
+    this.payment = next;
+    this.version += 1;
+    const events = this.eventsFor([{ ...draft, from_status: previous.status, to_status: next.status }]);
+    const claimed = await claimPaymentAttempt({ payment: next, expectedVersion, version: this.version, events });
+    if (!claimed) {
+      this.payment = previous;
+      this.version = expectedVersion;
+      return false;
+    }
+    upsertSearchAttributes([{ key: PAYMENT_STATUS, value: next.status }]);
+    return true;
+  }
+
+  private eventsFor(drafts: EventDraft[]): PaymentEvent[] {
     const now = new Date().toISOString();
-    const events: PaymentEvent[] = drafts.map((draft, index) => ({
-      dedupe_key: `${this.payment.id}:v${this.version}:${index}`,
+    // Attempt 1 keeps the keys payments always had; later attempts name theirs.
+    const attempt = this.payment.attempt_count ?? 1;
+    const prefix = attempt > 1 ? `${this.payment.id}:a${attempt}` : this.payment.id;
+    return drafts.map((draft, index) => ({
+      dedupe_key: `${prefix}:v${this.version}:${index}`,
       payment_id: this.payment.id,
       type: draft.type,
       from_status: draft.from_status ?? null,
@@ -41,7 +71,6 @@ export class PaymentRecorder {
       data: draft.data ?? {},
       occurred_at: now,
     }));
-    await savePayment({ payment: this.payment, version: this.version, events, processedWebhookEventIds });
   }
 
   /** Moves the payment to its next state; the caller has judged the transition allowed. */

@@ -28,7 +28,7 @@ export function providerRefusal(error: unknown): { message: string; code: string
   return null;
 }
 
-/** A receipt on success, the reason on failure, a notice when an unpaid offline payment lapses; once per payment and address. */
+/** A receipt on success, the reason on failure (per attempt), a notice when an unpaid offline payment lapses; once per payment and address. */
 export async function emailOutcome(payment: Payment): Promise<void> {
   const template =
     payment.status === 'succeeded' ? 'payment_receipt'
@@ -38,8 +38,11 @@ export async function emailOutcome(payment: Payment): Promise<void> {
   const contact = await provider.findCustomerContact({ paymentId: payment.id });
   if (!contact) return;
   const occasion = template === 'payment_receipt' ? 'receipt' : template === 'payment_failed' ? 'failed' : 'expired';
+  // A retried payment that fails again says so again; its first attempt keeps the key it always had.
+  const attempt = payment.attempt_count ?? 1;
+  const attemptSuffix = template === 'payment_failed' && attempt > 1 ? `:attempt-${attempt}` : '';
   await mail.sendEmail({
-    dedupeKey: `${payment.id}:${occasion}:${contact.email}`,
+    dedupeKey: `${payment.id}:${occasion}${attemptSuffix}:${contact.email}`,
     to: contact.email,
     template,
     locale: contact.locale,

@@ -1,5 +1,6 @@
 import { allHandlersFinished, type ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import { mergeProviderState, type EventSource, type Payment } from '../domain/payment';
+import { attemptNumber, beginNewAttempt, canStartNewAttempt, isEarlierAttempt, nextAutomaticRetryDelay, providerCreateKey } from '../domain/payment-retry';
 import { canCancel, canCapture, isTerminal, judgeTransition } from '../domain/payment-status';
 import type { ProviderPaymentState } from '../domain/provider-types';
 import {
@@ -12,6 +13,8 @@ import {
   providerEventSignal,
   type ProviderEventSignal,
   providerStateKnownUpdate,
+  type RetryRequest,
+  retryUpdate,
   type TakePaymentInput,
 } from './definitions';
 import { type EventDraft, PaymentRecorder } from './payment-recorder';
@@ -28,9 +31,22 @@ interface Command {
   error?: ApplicationFailure;
 }
 
+interface PendingRetry {
+  request: RetryRequest;
+  done: boolean;
+  error?: ApplicationFailure;
+}
+
+/** How one attempt reaches the provider; the first comes from the input, later ones from their retry request. */
+interface AttemptMethod {
+  number: number;
+  method?: TakePaymentInput['method'];
+  returnUrl: string;
+}
+
 /** One payment, from creation at the provider to a final status; the workflow id is the payment id. */
 export async function takePayment(input: TakePaymentInput): Promise<Payment> {
-  const recorder = new PaymentRecorder(input.payment);
+  const recorder = new PaymentRecorder(input.payment, input.resume?.stateVersion ?? 0);
   const { timing } = input;
   const inbox: ProviderEventSignal[] = [];
   const seenProviderEvents = new Set<string>();
@@ -39,8 +55,13 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
   let creationError: ApplicationFailure | undefined;
   let authorizedAt: number | null = null;
   const payerReturns: PayerReturn[] = [];
-  let autoCaptureRequested = false;
   const offline = input.payment.provider === 'offline';
+  // Retries: one at a time; a run started for a retry (input.resume) makes at least that attempt or nothing.
+  let pendingRetry: PendingRetry | null = null;
+  let attemptInProgress = false;
+  let attemptsInRun = 0;
+  let automaticRetriesMade = 0;
+  let currentAttempt: AttemptMethod = { number: attemptNumber(input.payment), method: input.method, returnUrl: input.returnUrl };
 
   setHandler(paymentQuery, () => recorder.payment);
   setHandler(providerEventSignal, (signal) => void inbox.push(signal));
@@ -56,6 +77,24 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     if (command.error) throw command.error;
     return recorder.payment;
   };
+  setHandler(
+    retryUpdate,
+    async (request) => {
+      const pending: PendingRetry = { request, done: false };
+      pendingRetry = pending;
+      await condition(() => pending.done);
+      if (pending.error) throw pending.error;
+      return recorder.payment;
+    },
+    {
+      validator: (_request) => {
+        if (pendingRetry !== null || attemptInProgress) {
+          throw apiError('A retry of this payment is already in progress.', { status: 409, type: 'invalid_request_error', code: 'payment_unexpected_state' });
+        }
+        if (!canStartNewAttempt(recorder.payment)) throw invalidState(recorder.payment, 'retried');
+      },
+    },
+  );
   setHandler(
     captureUpdate,
     (request) => enqueue({ kind: 'capture', amount: request.amountToCapture, actor: request.actor, source: 'api', done: false }),
@@ -107,29 +146,34 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     return recorder.transition(next, { ...draft, type: 'status_changed', data });
   };
 
-  await recorder.save([{ type: 'payment.created', source: 'api', actor: input.actor, data: { amount: input.payment.amount, currency: input.payment.currency } }]);
+  if (!input.resume) {
+    await recorder.save([{ type: 'payment.created', source: 'api', actor: input.actor, data: { amount: input.payment.amount, currency: input.payment.currency } }]);
+  }
 
-  /** Creates and confirms the payment at the provider; a refusal fails the payment and the creating request. */
-  const createAtProvider = async (): Promise<void> => {
+  /** Creates and confirms the payment (one attempt of it) at the provider; a refusal fails it and the creating request. */
+  const createAtProvider = async (attempt: AttemptMethod): Promise<void> => {
+    const payment = recorder.payment;
+    creationError = undefined;
     try {
       const state = await provider.createProviderPayment({
-        provider: input.payment.provider,
-        paymentId: input.payment.id,
-        paymentMethodType: input.payment.payment_method_type === 'sepa_debit' || input.payment.payment_method_type === 'paypal' ? input.payment.payment_method_type : 'card',
-        providerCustomerId: input.method?.providerCustomerId ?? null,
-        mandateId: input.method?.mandateId ?? null,
-        cancelUrl: input.cancelUrl ?? input.returnUrl,
-        amount: input.payment.amount,
-        currency: input.payment.currency,
-        captureMethod: input.payment.capture_method,
-        paymentMethod: input.payment.payment_method ?? '',
-        customerId: input.payment.customer_id,
-        description: input.payment.description,
-        metadata: input.payment.metadata,
-        returnUrl: input.returnUrl,
-        idempotencyKey: `${input.payment.id}:create`,
+        provider: payment.provider,
+        paymentId: payment.id,
+        paymentMethodType: payment.payment_method_type === 'sepa_debit' || payment.payment_method_type === 'paypal' ? payment.payment_method_type : 'card',
+        providerCustomerId: attempt.method?.providerCustomerId ?? null,
+        mandateId: attempt.method?.mandateId ?? null,
+        cancelUrl: input.cancelUrl ?? attempt.returnUrl,
+        amount: payment.amount,
+        currency: payment.currency,
+        captureMethod: payment.capture_method,
+        paymentMethod: payment.payment_method ?? '',
+        customerId: payment.customer_id,
+        description: payment.description,
+        metadata: payment.metadata,
+        returnUrl: attempt.returnUrl,
+        idempotencyKey: providerCreateKey(payment.id, attempt.number),
       });
-      await recorder.save([observe(state, { source: 'workflow', actor: 'workflow', data: { step: 'create' } })]);
+      const data = attempt.number > 1 ? { step: 'create', attempt: attempt.number } : { step: 'create' };
+      await recorder.save([observe(state, { source: 'workflow', actor: 'workflow', data })]);
     } catch (error) {
       const refusal = providerRefusal(error);
       if (!refusal) throw error;
@@ -147,7 +191,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
   };
 
   // Cash and bank transfers have no provider: they wait for an admin to mark them received.
-  if (!offline) await createAtProvider();
+  if (!offline && !input.resume) await createAtProvider(currentAttempt);
   providerStateKnown = true;
 
   const applyInbox = async (): Promise<void> => {
@@ -162,6 +206,10 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
         } else if (!event.state) {
           seenProviderEvents.add(event.eventId);
           drafts.push({ ...draft, type: 'provider_event.received' });
+        } else if (isEarlierAttempt(recorder.payment, event.state.providerPaymentId)) {
+          // A retried payment's earlier provider payment: its news (say, its decline) is not the current attempt's.
+          seenProviderEvents.add(event.eventId);
+          drafts.push({ ...draft, type: 'provider_event.ignored', data: { ...data, reason: 'earlier_attempt', provider_status: event.state.providerStatus } });
         } else {
           seenProviderEvents.add(event.eventId);
           drafts.push(observe(event.state, draft));
@@ -242,49 +290,147 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
   };
 
   const offlineExpiresAt = Date.parse(input.payment.created_at) + (input.offlineExpirySeconds ?? 14 * 24 * 3600) * 1000;
-  let pollDelayMs = timing.pollInitialSeconds * 1000;
-  while (!isTerminal(recorder.payment.status)) {
-    // PayPal approvals arrive as authorizations: an automatic-capture payment captures them itself.
-    if (recorder.payment.status === 'requires_capture' && recorder.payment.capture_method === 'automatic' && !autoCaptureRequested && !offline) {
-      autoCaptureRequested = true;
-      commands.push({ kind: 'capture', actor: 'workflow:auto_capture', source: 'workflow', done: false });
-    }
-    let waitMs = offline ? Math.max(1, offlineExpiresAt - Date.now()) : pollDelayMs;
-    const expiresAt = authorizedAt === null ? null : authorizedAt + timing.authorizationExpirySeconds * 1000;
-    if (recorder.payment.status === 'requires_capture' && expiresAt !== null) waitMs = Math.max(1, Math.min(waitMs, expiresAt - Date.now()));
-    await condition(() => inbox.length > 0 || commands.length > 0 || payerReturns.length > 0, waitMs);
-    if (commands.length > 0) {
-      const command = commands.shift()!;
-      await execute(command);
-      command.done = true;
-    } else if (inbox.length > 0) {
-      await applyInbox();
-    } else if (payerReturns.length > 0) {
-      await handlePayerReturn(payerReturns.shift()!);
-    } else if (offline) {
-      const command: Command = { kind: 'cancel', actor: 'workflow:offline_expiry', source: 'workflow', reason: 'unpaid', done: false };
-      await execute(command);
-      command.done = true;
-    } else if (recorder.payment.status === 'requires_capture' && expiresAt !== null && Date.now() >= expiresAt) {
-      const command: Command = { kind: 'cancel', actor: 'workflow:authorization_expiry', source: 'workflow', reason: 'authorization_expired', done: false };
-      await execute(command);
-      command.done = true;
-    } else {
-      await refreshFromProvider('poll');
-      pollDelayMs = Math.min(pollDelayMs * 2, timing.pollMaxSeconds * 1000);
-    }
-  }
 
-  // Commands that raced the final status are refused; late events are recorded before the workflow closes.
-  while (commands.length > 0 || inbox.length > 0 || !allHandlersFinished()) {
+  /** Follows the current attempt to a final status, then lets what raced it finish. */
+  const followToFinalStatus = async (): Promise<void> => {
+    let pollDelayMs = timing.pollInitialSeconds * 1000;
+    let autoCaptureRequested = false;
+    while (!isTerminal(recorder.payment.status)) {
+      // PayPal approvals arrive as authorizations: an automatic-capture payment captures them itself.
+      if (recorder.payment.status === 'requires_capture' && recorder.payment.capture_method === 'automatic' && !autoCaptureRequested && !offline) {
+        autoCaptureRequested = true;
+        commands.push({ kind: 'capture', actor: 'workflow:auto_capture', source: 'workflow', done: false });
+      }
+      let waitMs = offline ? Math.max(1, offlineExpiresAt - Date.now()) : pollDelayMs;
+      const expiresAt = authorizedAt === null ? null : authorizedAt + timing.authorizationExpirySeconds * 1000;
+      if (recorder.payment.status === 'requires_capture' && expiresAt !== null) waitMs = Math.max(1, Math.min(waitMs, expiresAt - Date.now()));
+      await condition(() => inbox.length > 0 || commands.length > 0 || payerReturns.length > 0, waitMs);
+      if (commands.length > 0) {
+        const command = commands.shift()!;
+        await execute(command);
+        command.done = true;
+      } else if (inbox.length > 0) {
+        await applyInbox();
+      } else if (payerReturns.length > 0) {
+        await handlePayerReturn(payerReturns.shift()!);
+      } else if (offline) {
+        const command: Command = { kind: 'cancel', actor: 'workflow:offline_expiry', source: 'workflow', reason: 'unpaid', done: false };
+        await execute(command);
+        command.done = true;
+      } else if (recorder.payment.status === 'requires_capture' && expiresAt !== null && Date.now() >= expiresAt) {
+        const command: Command = { kind: 'cancel', actor: 'workflow:authorization_expiry', source: 'workflow', reason: 'authorization_expired', done: false };
+        await execute(command);
+        command.done = true;
+      } else {
+        await refreshFromProvider('poll');
+        pollDelayMs = Math.min(pollDelayMs * 2, timing.pollMaxSeconds * 1000);
+      }
+    }
+
+    // Commands that raced the final status are refused; late events are recorded before the workflow closes.
+    // A retry request stops the wait: its handler runs until its attempt has been made.
+    while ((commands.length > 0 || inbox.length > 0 || !allHandlersFinished()) && pendingRetry === null) {
+      await refuseAndRecordLateMessages();
+      await condition(() => commands.length > 0 || inbox.length > 0 || allHandlersFinished() || pendingRetry !== null);
+    }
+  };
+
+  const refuseAndRecordLateMessages = async (): Promise<void> => {
     for (const command of commands.splice(0, commands.length)) {
       await execute(command);
       command.done = true;
     }
     await applyInbox();
-    await condition(() => commands.length > 0 || inbox.length > 0 || allHandlersFinished());
+  };
+
+  /**
+   * The next attempt of a failed payment: a retry request, or an automatic retry of a soft decline after its delay on a
+   * durable timer. A retry request during the wait takes the automatic one's place. Null: the payment is done.
+   */
+  const nextAttempt = async (): Promise<PendingRetry | null> => {
+    if (pendingRetry) return pendingRetry;
+    if (!canStartNewAttempt(recorder.payment)) return null;
+    if (input.resume && attemptsInRun === 0) {
+      // This run was started for the retry request that arrives with it.
+      await condition(() => pendingRetry !== null, '1 minute');
+      return pendingRetry;
+    }
+    const delaySeconds = nextAutomaticRetryDelay(recorder.payment, automaticRetriesMade, timing.automaticRetries);
+    if (delaySeconds === null) return null;
+    const dueAt = Date.now() + delaySeconds * 1000;
+    const upcoming = attemptNumber(recorder.payment) + 1;
+    recorder.payment = { ...recorder.payment, next_retry_at: new Date(dueAt).toISOString() };
+    await recorder.save([{
+      type: 'retry.scheduled', source: 'workflow', actor: 'workflow:auto_retry',
+      data: { attempt: upcoming, due_at: recorder.payment.next_retry_at, delay_seconds: delaySeconds, failure_code: recorder.payment.failure_code },
+    }]);
+    while (pendingRetry === null && Date.now() < dueAt) {
+      await condition(() => pendingRetry !== null || inbox.length > 0 || commands.length > 0, Math.max(1, dueAt - Date.now()));
+      await refuseAndRecordLateMessages();
+    }
+    if (pendingRetry) return pendingRetry;
+    automaticRetriesMade += 1;
+    const payment = recorder.payment;
+    return {
+      done: false,
+      request: {
+        actor: 'workflow:auto_retry', requestId: null, trigger: 'automatic',
+        paymentMethod: payment.payment_method, paymentMethodType: payment.payment_method_type, savedPaymentMethodId: payment.saved_payment_method_id,
+        method: currentAttempt.method ?? { providerCustomerId: null, mandateId: null }, returnUrl: currentAttempt.returnUrl,
+      },
+    };
+  };
+
+  /** Claims the new attempt (refused if the payment changed meanwhile) and asks the provider again. */
+  const makeAttempt = async (pending: PendingRetry): Promise<boolean> => {
+    const { request } = pending;
+    const before = recorder.payment;
+    const next = beginNewAttempt(before, {
+      paymentMethod: request.paymentMethod, paymentMethodType: request.paymentMethodType,
+      savedPaymentMethodId: request.savedPaymentMethodId, now: new Date().toISOString(),
+    });
+    attemptInProgress = true;
+    const claimed = await recorder.claimAttempt(next, {
+      type: 'attempt.started', source: request.trigger === 'manual' ? 'api' : 'workflow', actor: request.actor,
+      data: {
+        attempt: next.attempt_count, trigger: request.trigger, request_id: request.requestId,
+        provider_idempotency_key: providerCreateKey(next.id, attemptNumber(next)),
+        payment_method: next.payment_method, payment_method_type: next.payment_method_type,
+        previous_failure: { attempt: attemptNumber(before), failure_code: before.failure_code, failure_message: before.failure_message, provider_payment_id: before.provider_payment_id },
+      },
+    });
+    if (claimed) {
+      attemptsInRun += 1;
+      authorizedAt = null;
+      if (request.trigger === 'manual') automaticRetriesMade = 0;
+      currentAttempt = { number: attemptNumber(next), method: request.method, returnUrl: request.returnUrl };
+      await createAtProvider(currentAttempt);
+      pending.error = creationError;
+    } else {
+      pending.error = apiError('This payment changed while the retry was starting. Read it again before retrying.', {
+        status: 409, type: 'invalid_request_error', code: 'payment_unexpected_state',
+      });
+    }
+    attemptInProgress = false;
+    pending.done = true;
+    if (pendingRetry === pending) pendingRetry = null;
+    return claimed;
+  };
+
+  for (;;) {
+    await followToFinalStatus();
+    const pending = await nextAttempt();
+    if (pending) {
+      // A refused claim means another run or a sync moved the payment on: nothing here is current any more.
+      if (!(await makeAttempt(pending))) return recorder.payment;
+      continue;
+    }
+    // A run started for a retry that never came has nothing to tell anyone.
+    if (input.resume && attemptsInRun === 0) return recorder.payment;
+    // Only once the payment is done: no email while an automatic retry is still scheduled.
+    // Histories recorded before emails existed replay without them.
+    if (patched('payment-emails')) await emailOutcome(recorder.payment);
+    // A retry accepted while the email went out still gets its attempt.
+    if (!pendingRetry) return recorder.payment;
   }
-  // Histories recorded before emails existed replay without them.
-  if (patched('payment-emails')) await emailOutcome(recorder.payment);
-  return recorder.payment;
 }

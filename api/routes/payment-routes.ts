@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import { chooseMethod, SAVED_METHOD_PREFIX } from '../../domain/payment-method-choice';
-import { cancelPayment, capturePayment, markPaymentReceived, type PaymentEngine, startPayment } from '../payment-commands';
+import type { Payment } from '../../domain/payment';
+import { type ChosenMethod, chooseMethod, SAVED_METHOD_PREFIX } from '../../domain/payment-method-choice';
+import { cancelPayment, capturePayment, markPaymentReceived, type PaymentEngine, retryPayment, startPayment } from '../payment-commands';
 import { findDefaultMethod, findSavedMethod } from '../vault-reads';
-import { findPayment, listPaymentEvents, listPayments } from '../payment-reads';
+import { attemptStartedBy, findPayment, findPaymentVersion, listPaymentEvents, listPayments } from '../payment-reads';
 import type { RouteTable } from '../route';
 import {
   CancelPaymentBody,
@@ -14,6 +15,7 @@ import {
   PaymentEventListSchema,
   PaymentListSchema,
   PaymentSchema,
+  RetryPaymentBody,
 } from '../schemas/payment-schemas';
 import { ApiError } from '../errors';
 
@@ -31,6 +33,31 @@ async function requirePayment(engine: PaymentEngine, id: string) {
   const payment = await findPayment(engine.db, id);
   if (!payment) throw ApiError.notFound('payment', id);
   return payment;
+}
+
+/** The method a retry pays with: the one named (validated as on creation), else the failed attempt's own. */
+async function chooseRetryMethod(engine: PaymentEngine, payment: Payment, body: RetryPaymentBody): Promise<ChosenMethod> {
+  const named = body.payment_method ?? payment.saved_payment_method_id ?? payment.payment_method ?? undefined;
+  const saved = named?.startsWith(SAVED_METHOD_PREFIX) ? await findSavedMethod(engine.db, named) : null;
+  const type = body.payment_method || payment.payment_method_type === 'sepa_debit' ? undefined : payment.payment_method_type;
+  const choice = chooseMethod(
+    { provider: payment.provider, payment_method_type: type, payment_method: named, customer_id: payment.customer_id ?? undefined, currency: payment.currency },
+    saved,
+  );
+  if (!choice.ok) throw choice.code === 'resource_missing' ? new ApiError(404, 'invalid_request_error', choice.code, choice.message, choice.param) : ApiError.invalid(choice.code, choice.message, choice.param);
+  if (body.payment_method && choice.method.providerMethodId === null) {
+    throw ApiError.invalid('parameter_invalid', `A ${choice.method.type} payment is retried without payment_method.`, 'payment_method');
+  }
+  if (choice.method.provider !== payment.provider) {
+    throw ApiError.invalid('parameter_invalid', `A retry stays with the payment's provider (${payment.provider}): create a new payment to pay another way.`, 'payment_method');
+  }
+  if (choice.method.type === 'sepa_debit' && payment.capture_method === 'manual') {
+    throw ApiError.invalid('capture_method_not_supported', 'SEPA Direct Debit payments are captured automatically.', 'payment_method');
+  }
+  if (!engine.providers[payment.provider]?.isConfigured()) {
+    throw ApiError.invalid('provider_not_configured', `The ${payment.provider} provider is not configured on this engine.`, 'provider');
+  }
+  return choice.method;
 }
 
 export function addPaymentRoutes(routes: RouteTable, engine: PaymentEngine): void {
@@ -97,6 +124,33 @@ export function addPaymentRoutes(routes: RouteTable, engine: PaymentEngine): voi
     handler: async (ctx, { body, params }) => {
       await requirePayment(engine, params.id);
       return capturePayment(engine, params.id, { amountToCapture: body.amount_to_capture, actor: actorOf(ctx), updateId: updateIdFor(ctx, 'capture') });
+    },
+  });
+
+  routes.add({
+    method: 'post', path: '/v1/payments/:id/retry', tag: 'Payments', roles: ['merchant', 'admin'], idempotent: true,
+    summary: 'Retry a failed payment, with the same or another payment method',
+    body: RetryPaymentBody,
+    response: { status: 200, description: 'The payment, as soon as the provider has answered the new attempt', schema: PaymentSchema },
+    handler: async (ctx, { body, params }) => {
+      const payment = await requirePayment(engine, params.id);
+      const requestId = updateIdFor(ctx, 'retry');
+      // This request's attempt was made already (its first answer got lost): answer from the record, never a second attempt.
+      if (await attemptStartedBy(engine.db, payment.id, requestId)) return requirePayment(engine, params.id);
+      if (payment.status !== 'failed' || payment.provider === 'offline') {
+        throw new ApiError(409, 'invalid_request_error', 'payment_unexpected_state', `Only a failed payment can be retried: this one is ${payment.status}.`);
+      }
+      const method = await chooseRetryMethod(engine, payment, body);
+      const stateVersion = (await findPaymentVersion(engine.db, payment.id)) ?? 0;
+      const returnUrl = payment.provider === 'paypal' ? `${engine.publicUrl}/return/paypal?payment_id=${payment.id}` : (body.return_url ?? engine.returnUrl);
+      return retryPayment(engine, {
+        payment, stateVersion, cancelUrl: `${engine.publicUrl}/cancel/paypal?payment_id=${payment.id}`,
+        retry: {
+          actor: actorOf(ctx), requestId, trigger: 'manual', returnUrl,
+          paymentMethod: method.providerMethodId, paymentMethodType: method.type, savedPaymentMethodId: method.savedMethodId,
+          method: { providerCustomerId: method.providerCustomerId, mandateId: method.mandateId },
+        },
+      });
     },
   });
 

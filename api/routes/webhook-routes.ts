@@ -21,6 +21,8 @@ export function addWebhookRoutes(routes: RouteTable, db: Database, providers: Pa
           event = await provider.parseWebhook(ctx.state.rawBody ?? Buffer.alloc(0), ctx.headers);
         } catch (error) {
           if (error instanceof WebhookVerificationError) {
+            // Counted for the webhook failure alert; the body itself can't be trusted and is not kept.
+            await db('webhook_rejections').insert({ provider: provider.name, reason: error.message.slice(0, 500) }).catch(() => undefined);
             throw ApiError.invalid('webhook_signature_invalid', `Webhook rejected: ${error.message}`);
           }
           throw error;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isKnownCurrency, MAX_AMOUNT_MINOR } from '../../domain/money';
 import { PAYMENT_STATUSES } from '../../domain/payment-status';
+import { PaymentDisputeReferenceSchema } from './dispute-schemas';
 import { PAYMENT_METHOD_TYPES } from '../../domain/payment-method-choice';
 
 const metadata = z
@@ -38,6 +39,14 @@ export type CreatePaymentBody = z.infer<typeof CreatePaymentBody>;
 export const CapturePaymentBody = z
   .strictObject({ amount_to_capture: z.number().int().positive().max(MAX_AMOUNT_MINOR).optional() })
   .meta({ id: 'CapturePaymentRequest' });
+
+export const RetryPaymentBody = z
+  .strictObject({
+    payment_method: CreatePaymentBody.shape.payment_method.describe('Another card token (pm_card_visa) or saved method (dpm_...); by default the failed attempt\'s method.'),
+    return_url: z.url().optional().describe('Where the customer lands after 3-D Secure.'),
+  })
+  .meta({ id: 'RetryPaymentRequest' });
+export type RetryPaymentBody = z.infer<typeof RetryPaymentBody>;
 
 export const CancelPaymentBody = z
   .strictObject({ cancellation_reason: z.enum(['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned']).optional() })
@@ -97,6 +106,16 @@ export const PaymentSchema = z
     metadata: z.record(z.string(), z.string()),
     created_at: z.string(),
     updated_at: z.string(),
+    /** Set once a payer disputes the payment (GET /v1/disputes/:id has the rest). */
+    dispute: PaymentDisputeReferenceSchema.nullable().optional(),
+    attempt_count: z.number().int().describe('Which attempt the payment is on: 1, or more once retried.'),
+    previous_attempts: z
+      .array(z.object({
+        attempt: z.number().int(), payment_method: z.string().nullable(), payment_method_type: z.enum(PAYMENT_METHOD_TYPES),
+        provider_payment_id: z.string().nullable(), failure_code: z.string().nullable(), failure_message: z.string().nullable(), failed_at: z.string(),
+      }))
+      .describe('The failed attempts before the current one, oldest first.'),
+    next_retry_at: z.string().nullable().describe('When an automatic retry is due; null when none is scheduled.'),
   })
   .meta({ id: 'Payment' });
 

@@ -1,5 +1,5 @@
 import { ApiError, ArgumentsValidationError } from '@paypal/paypal-server-sdk';
-import { ProviderRequestError } from '../types';
+import { ProviderRateLimitError, ProviderRequestError } from '../types';
 
 interface PayPalErrorBody {
   name?: string;
@@ -30,6 +30,11 @@ export function messageOf(error: unknown): string | null {
 /** Refusals PayPal would repeat (400, 404, 422) are final; network, 401, 409, 429 and 5xx are worth retrying. */
 export function translatePayPalError(error: unknown): unknown {
   if (error instanceof ArgumentsValidationError) return new ProviderRequestError(error.message, 'invalid_request', null);
+  if (error instanceof ApiError && error.statusCode === 429) {
+    const header = Object.entries(error.headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+    const seconds = header === undefined ? NaN : Number(header);
+    return new ProviderRateLimitError(`PayPal: ${messageOf(error)}`, Number.isFinite(seconds) ? Math.max(0, seconds) : null);
+  }
   if (error instanceof ApiError && [400, 404, 422].includes(error.statusCode)) {
     const field = bodyOf(error).details?.[0]?.field ?? null;
     return new ProviderRequestError(`PayPal: ${messageOf(error)}`, issueOf(error) ?? `http_${error.statusCode}`, field);

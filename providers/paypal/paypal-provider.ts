@@ -1,8 +1,9 @@
-import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentState, ProviderRefundState, ProviderPaymentPage } from '../../domain/provider-types';
+import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentState, ProviderRefundState, ProviderPaymentPage, ProviderRefundPage } from '../../domain/provider-types';
 import { type PaymentProvider, ProviderRequestError, WebhookVerificationError } from '../types';
 import type { PayPalApi } from './paypal-client';
 import { issueOf, messageOf, translatePayPalError } from './paypal-errors';
 import { captureOf, fromOrder, fromRefund, PAYPAL, payPalFailure, toOrderRequest, toRefundRequest } from './paypal-transformers';
+import { payPalDisputeUrl } from './paypal-disputes';
 import { fromWebhookBody } from './paypal-webhook-events';
 import { PayPalWebhookVerifier } from './paypal-webhook-verifier';
 
@@ -26,6 +27,7 @@ export class PayPalProvider implements PaymentProvider {
   readonly name = PAYPAL;
   readonly mode: 'live' | 'sandbox';
   readonly baseUrl: string | null;
+  readonly listsPayments = false;
   private readonly verifier: PayPalWebhookVerifier | null;
 
   constructor(
@@ -138,11 +140,23 @@ export class PayPalProvider implements PaymentProvider {
     return { items: [], nextCursor: null };
   }
 
+  /** Nothing to list either: sync verifies the engine's refunds still waiting for PayPal (getRefund). */
+  async listRefunds(_range: { from: number; to: number }, _cursor: string | null): Promise<ProviderRefundPage> {
+    return { items: [], nextCursor: null };
+  }
+
   async parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<ProviderEvent> {
     if (!this.verifier) throw new WebhookVerificationError('PayPal webhooks cannot be verified without PAYPAL_WEBHOOK_ID');
     await this.verifier.verify(rawBody, headers);
-    const { event, refundedCaptureId } = fromWebhookBody(rawBody);
+    const { event, refundedCaptureId, disputedCaptureId } = fromWebhookBody(rawBody, {
+      disputeUrl: (disputeId) => payPalDisputeUrl(disputeId, { mode: this.mode, baseUrl: this.baseUrl }),
+    });
     if (refundedCaptureId && this.api) event.providerPaymentId = await this.orderOfCapture(refundedCaptureId);
+    if (event.dispute && disputedCaptureId && this.api) {
+      // The engine knows PayPal payments by their order: a dispute names the capture.
+      event.dispute.providerPaymentId = await this.orderOfCapture(disputedCaptureId);
+      event.providerPaymentId = event.dispute.providerPaymentId;
+    }
     return event;
   }
 

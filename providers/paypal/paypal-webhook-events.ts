@@ -1,5 +1,6 @@
 import type { ProviderEvent, ProviderRefundState } from '../../domain/provider-types';
 import { WebhookVerificationError } from '../types';
+import { fromPayPalDispute } from './paypal-disputes';
 import { PAYPAL, paymentState, refundState } from './paypal-transformers';
 
 /** A webhook body is PayPal's JSON (snake_case), not the SDK's models: read just the fields Durapay needs. */
@@ -24,10 +25,15 @@ export interface ParsedWebhook {
   event: ProviderEvent;
   /** For refund events: the capture the refund belongs to (its `up` link), to find the order by. */
   refundedCaptureId: string | null;
+  /** For dispute events: the disputed capture, to find the order by. */
+  disputedCaptureId?: string | null;
 }
 
+/** CUSTOMER.DISPUTE.CREATED, .UPDATED and .RESOLVED carry the dispute. */
+const DISPUTE_EVENT = /^CUSTOMER\.DISPUTE\./;
+
 /** Translates a verified webhook body; unknown event types carry no state. */
-export function fromWebhookBody(rawBody: Buffer): ParsedWebhook {
+export function fromWebhookBody(rawBody: Buffer, options: { disputeUrl?: (disputeId: string) => string | null } = {}): ParsedWebhook {
   let body: Json;
   try {
     body = object(JSON.parse(rawBody.toString('utf8')));
@@ -75,6 +81,17 @@ export function fromWebhookBody(rawBody: Buffer): ParsedWebhook {
     });
     const up = Array.isArray(resource.links) ? resource.links.map(object).find((link) => link.rel === 'up') : undefined;
     refundedCaptureId = text(up?.href)?.match(/\/captures\/([^/?]+)/)?.[1] ?? null;
+  }
+  const parsedDispute = DISPUTE_EVENT.test(type) ? fromPayPalDispute(resource, { providerUrl: options.disputeUrl ?? (() => null) }) : null;
+  if (parsedDispute) {
+    return {
+      event: {
+        provider: PAYPAL, eventId: id, type, createdAt, providerPaymentId: null, paymentId: parsedDispute.dispute.paymentId,
+        state: null, refund: null, dispute: parsedDispute.dispute,
+      },
+      refundedCaptureId: null,
+      disputedCaptureId: parsedDispute.captureId,
+    };
   }
   return {
     event: {

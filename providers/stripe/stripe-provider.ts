@@ -1,9 +1,9 @@
 import Stripe from 'stripe';
 import { describeFailure } from '../../domain/failure';
-import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentPage, ProviderPaymentState, ProviderRefundState } from '../../domain/provider-types';
+import type { CreatePaymentRequest, CreateRefundRequest, ProviderDisputeState, ProviderEvent, ProviderPaymentPage, ProviderPaymentState, ProviderRefundPage, ProviderRefundState } from '../../domain/provider-types';
 import { type PaymentMethodVault, type PaymentProvider, ProviderRequestError, WebhookVerificationError } from '../types';
 import { callStripe, translateError } from './stripe-errors';
-import { fromCharge, fromPaymentIntent, fromRefund, PAYMENT_ID_METADATA_KEY, toPaymentIntentCreateParams, toRefundCreateParams } from './stripe-transformers';
+import { fromCharge, fromDispute, fromPaymentIntent, fromRefund, stripeDisputeUrl, PAYMENT_ID_METADATA_KEY, toPaymentIntentCreateParams, toRefundCreateParams } from './stripe-transformers';
 import { StripeVault } from './stripe-vault';
 
 /** Stripe's documented tolerance for webhook timestamps. */
@@ -14,6 +14,7 @@ export class StripeProvider implements PaymentProvider {
   readonly mode: 'live' | 'sandbox';
   readonly baseUrl: string | null;
   readonly vault: PaymentMethodVault;
+  readonly listsPayments = true;
 
   constructor(
     private readonly stripe: Stripe | null,
@@ -92,6 +93,27 @@ export class StripeProvider implements PaymentProvider {
     });
   }
 
+  /** One page of refunds, like listPayments; refunds made in Stripe's dashboard are listed too. */
+  async listRefunds(range: { from: number; to: number }, cursor: string | null): Promise<ProviderRefundPage> {
+    return this.call(async () => {
+      const page = await this.client().refunds.list({
+        created: { gte: range.from, lt: range.to },
+        limit: 100,
+        ...(cursor ? { starting_after: cursor } : {}),
+      });
+      const items = page.data.map(fromRefund);
+      return { items, nextCursor: page.has_more && page.data.length > 0 ? page.data[page.data.length - 1].id : null };
+    });
+  }
+
+  async getDispute(providerDisputeId: string): Promise<ProviderDisputeState> {
+    return this.call(async () => this.toDispute(await this.client().disputes.retrieve(providerDisputeId)));
+  }
+
+  private toDispute(dispute: Stripe.Dispute): ProviderDisputeState {
+    return fromDispute(dispute, stripeDisputeUrl(dispute.id, { mode: this.mode, baseUrl: this.baseUrl }));
+  }
+
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): ProviderEvent {
     const signature = headers['stripe-signature'];
     if (typeof signature !== 'string' || !this.webhookSecret) {
@@ -110,16 +132,19 @@ export class StripeProvider implements PaymentProvider {
       state = fromCharge(object as Stripe.Charge);
     }
     const refund = object.object === 'refund' ? fromRefund(object as Stripe.Refund) : null;
+    // charge.dispute.created / updated / closed / funds_withdrawn carry the dispute itself.
+    const dispute = object.object === 'dispute' ? this.toDispute(object as Stripe.Dispute) : null;
     const metadata = (object as { metadata?: Record<string, string> }).metadata;
     return {
       provider: this.name,
       eventId: event.id,
       type: event.type,
       createdAt: event.created,
-      providerPaymentId: state?.providerPaymentId ?? null,
+      providerPaymentId: state?.providerPaymentId ?? dispute?.providerPaymentId ?? null,
       paymentId: state?.paymentId ?? metadata?.[PAYMENT_ID_METADATA_KEY] ?? null,
       state,
       refund,
+      dispute,
     };
   }
 

@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import { describeFailure } from '../../domain/failure';
 import type { PaymentStatus } from '../../domain/payment-status';
-import type { CreatePaymentRequest, CreateRefundRequest, NextAction, ProviderPaymentState, ProviderRefundState } from '../../domain/provider-types';
+import type { DisputeStatus } from '../../domain/dispute';
+import type { CreatePaymentRequest, CreateRefundRequest, NextAction, ProviderDisputeState, ProviderPaymentState, ProviderRefundState } from '../../domain/provider-types';
 
 /** Metadata key under which Stripe echoes the engine's payment id on PaymentIntents and Charges. */
 export const PAYMENT_ID_METADATA_KEY = 'durapay_payment_id';
@@ -80,6 +81,9 @@ export function fromPaymentIntent(intent: Stripe.PaymentIntent): ProviderPayment
         ? describeFailure({ code: error?.code, declineCode: error?.decline_code, message: error?.message })
         : null,
     paymentId: intent.metadata?.[PAYMENT_ID_METADATA_KEY] ?? null,
+    metadata: { ...intent.metadata },
+    description: intent.description ?? null,
+    createdAt: intent.created,
   };
 }
 
@@ -133,5 +137,52 @@ export function fromRefund(refund: Stripe.Refund): ProviderRefundState {
     amount: refund.amount,
     refundId: refund.metadata?.[REFUND_ID_METADATA_KEY] ?? null,
     failureReason: refund.failure_reason ?? null,
+    providerPaymentId: typeof refund.payment_intent === 'string' ? refund.payment_intent : (refund.payment_intent?.id ?? null),
+    currency: refund.currency,
+  };
+}
+
+/**
+ * Stripe's dispute statuses in the engine's terms. Inquiries (warning_*) count like disputes; an inquiry closed without
+ * a chargeback (warning_closed) and a prevented dispute took no money: won.
+ */
+function statusOfDispute(status: string): DisputeStatus {
+  switch (status) {
+    case 'won':
+    case 'warning_closed':
+    case 'prevented':
+      return 'won';
+    case 'lost':
+      return 'lost';
+    case 'under_review':
+    case 'warning_under_review':
+    case 'appeal_under_review':
+      return 'under_review';
+    default:
+      return 'needs_response';
+  }
+}
+
+/** Where an admin answers the dispute: Stripe's dashboard, or the local sandbox's API when the engine talks to it. */
+export function stripeDisputeUrl(disputeId: string, options: { mode: 'live' | 'sandbox'; baseUrl: string | null }): string {
+  if (options.baseUrl) return `${options.baseUrl.replace(/\/+$/, '')}/v1/disputes/${disputeId}`;
+  return `https://dashboard.stripe.com/${options.mode === 'live' ? '' : 'test/'}disputes/${disputeId}`;
+}
+
+export function fromDispute(dispute: Stripe.Dispute, providerUrl: string | null): ProviderDisputeState {
+  const paymentIntent = typeof dispute.payment_intent === 'string' ? dispute.payment_intent : (dispute.payment_intent?.id ?? null);
+  return {
+    provider: 'stripe',
+    providerDisputeId: dispute.id,
+    providerPaymentId: paymentIntent,
+    // Stripe copies the charge's metadata onto neither the dispute nor its event: the engine finds the payment by its intent.
+    paymentId: dispute.metadata?.[PAYMENT_ID_METADATA_KEY] ?? null,
+    amount: dispute.amount,
+    currency: dispute.currency,
+    reason: dispute.reason,
+    status: statusOfDispute(dispute.status),
+    providerStatus: dispute.status,
+    evidenceDueBy: dispute.evidence_details?.due_by ?? null,
+    providerUrl,
   };
 }

@@ -1,7 +1,7 @@
 import { forgetExpiredAnswers } from '../shared/idempotency';
 import { PersistedStore } from '../shared/persisted-store';
 import { createSigningKey, isUsable, type SigningKeyMaterial } from './signing-key';
-import type { CaptureRecord, IdempotencyRecord, OrderRecord, PersistedState, RefundRecord, WebhookEvent } from './types';
+import type { CaptureRecord, DisputeRecord, IdempotencyRecord, OrderRecord, PersistedState, RefundRecord, WebhookEvent } from './types';
 
 /** PayPal keeps PayPal-Request-Id answers for 6 hours (longer for refunds; 6 h is plenty here). */
 const IDEMPOTENCY_TTL_SECONDS = 6 * 3600;
@@ -14,6 +14,7 @@ export class PayPalSandboxStore extends PersistedStore<PersistedState> {
   readonly refunds = new Map<string, RefundRecord>();
   readonly events = new Map<string, WebhookEvent>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
+  readonly disputes = new Map<string, DisputeRecord>();
   signingKey!: SigningKeyMaterial;
 
   constructor(stateFile: string | null, onSaveError: (error: unknown) => void) {
@@ -30,6 +31,7 @@ export class PayPalSandboxStore extends PersistedStore<PersistedState> {
       for (const refund of state.refunds) this.refunds.set(refund.id, refund);
       for (const event of state.events) this.events.set(event.id, event);
       for (const record of state.idempotency) this.idempotency.set(record.scope, record);
+      for (const dispute of state.disputes ?? []) this.disputes.set(dispute.dispute_id, dispute);
     }
     if (isUsable(state?.signingKey)) {
       this.signingKey = state.signingKey;
@@ -50,6 +52,7 @@ export class PayPalSandboxStore extends PersistedStore<PersistedState> {
       events: [...this.events.values()],
       idempotency: [...this.idempotency.values()],
       signingKey: this.signingKey,
+      disputes: [...this.disputes.values()],
     };
   }
 }

@@ -84,11 +84,25 @@ export interface WebhookEvent {
   id: string;
   event_version: '1.0';
   create_time: string;
-  resource_type: 'checkout-order' | 'capture' | 'refund';
+  resource_type: 'checkout-order' | 'capture' | 'refund' | 'dispute';
   resource_version: '2.0';
   event_type: string;
   summary: string;
   resource: Record<string, unknown>;
+}
+
+/** A payer's dispute of a capture, opened and resolved by the sandbox controls (/_sandbox/disputes). */
+export interface DisputeRecord {
+  dispute_id: string;
+  capture_id: string;
+  order_id: string;
+  reason: string;
+  status: 'WAITING_FOR_SELLER_RESPONSE' | 'RESOLVED';
+  dispute_amount: Money;
+  seller_response_due_date: string;
+  outcome_code: 'RESOLVED_SELLER_FAVOUR' | 'RESOLVED_BUYER_FAVOUR' | null;
+  create_time: string;
+  update_time: string;
 }
 
 /** A stored answer to a POST with a PayPal-Request-Id. */
@@ -102,4 +116,6 @@ export interface PersistedState {
   events: WebhookEvent[];
   idempotency: IdempotencyRecord[];
   signingKey: SigningKeyMaterial;
+  /** Added with disputes; absent in older state files. */
+  disputes?: DisputeRecord[];
 }

@@ -1,10 +1,12 @@
 import Koa from 'koa';
 import type { SandboxCore } from './core';
+import { SandboxFaults } from './faults';
 import type { RequestState } from './http-state';
 import { idempotency } from './idempotency';
 import { operationScope, parseParams, requireTestKey, sandboxHeaders, stripeErrors } from './middleware';
 import { chargeAndRefundRoutes } from './routes/charges-refunds';
 import { customerRoutes } from './routes/customers';
+import { disputeRoutes } from './routes/disputes';
 import { eventRoutes } from './routes/events';
 import { paymentIntentRoutes } from './routes/payment-intents';
 import { paymentMethodRoutes } from './routes/payment-methods';
@@ -35,20 +37,26 @@ const unknownApiRoute: Middleware = async (ctx, next) => {
 
 export function buildApp(core: SandboxCore): Koa<RequestState> {
   const app = new Koa<RequestState>();
+  const faults = new SandboxFaults();
   app.use(sandboxHeaders(core));
+  app.use(faults.logRequests());
   app.use(stripeErrors(core));
   app.use(parseParams());
+  app.use(faults.inject());
   app.use(apiOnly(requireTestKey()));
   app.use(apiOnly(idempotency(core)));
   // Inside idempotency, so error answers (declines included) are stored and replayed too.
   app.use(stripeErrors(core));
   app.use(operationScope(core));
   app.use(unknownApiRoute);
-  const routers = [paymentIntentRoutes, chargeAndRefundRoutes, customerRoutes, paymentMethodRoutes, setupIntentRoutes, eventRoutes, threeDSecureRoutes, sandboxControlRoutes];
+  const routers = [paymentIntentRoutes, chargeAndRefundRoutes, customerRoutes, paymentMethodRoutes, setupIntentRoutes, eventRoutes, threeDSecureRoutes, sandboxControlRoutes, disputeRoutes];
   for (const router of routers) {
     const routes = router(core);
     app.use(routes.routes());
     app.use(routes.allowedMethods());
   }
+  const faultRoutes = faults.routes((line) => core.log(line));
+  app.use(faultRoutes.routes());
+  app.use(faultRoutes.allowedMethods());
   return app;
 }

@@ -14,4 +14,9 @@ export interface SandboxCore {
   scheduleSepaSettlement(paymentIntentId: string): void;
   /** How long a SEPA debit stays processing. */
   sepaDelayMs: number;
+  /** Starts the timer that opens a pm_card_createDispute charge's dispute at store.disputesToOpen's due time. */
+  scheduleDispute(chargeId: string): void;
+  /** How long after the payment a pm_card_createDispute dispute opens, and how long the merchant then has for evidence. */
+  disputeDelayMs: number;
+  disputeEvidenceDueSeconds: number;
 }

@@ -8,7 +8,7 @@ export function randomAlphanumeric(length: number): string {
 }
 
 /** Stripe-style id: prefix + '_' + 24 alphanumerics (e.g. pi_3Nx...). */
-export function newId(prefix: 'pi' | 'ch' | 're' | 'evt' | 'pm' | 'req' | 'cus' | 'seti' | 'mandate'): string {
+export function newId(prefix: 'pi' | 'ch' | 're' | 'evt' | 'pm' | 'req' | 'cus' | 'seti' | 'mandate' | 'dp'): string {
   return `${prefix}_${randomAlphanumeric(24)}`;
 }
 

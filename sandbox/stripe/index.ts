@@ -2,6 +2,7 @@ import { listen } from '../shared/http-server';
 import { buildApp } from './app';
 import type { SandboxCore } from './core';
 import { startOperation } from './events';
+import { openDispute } from './disputes';
 import { failRefund } from './refunds';
 import { settleSepaDebit } from './sepa-debit-flow';
 import { SandboxStore } from './store';
@@ -15,6 +16,8 @@ export interface StripeSandboxOptions {
   stateFile?: string | null; // JSON file to persist all objects+events; load on start if exists
   log?: (line: string) => void; // default console.log
   sepaDelayMs?: number; // how long SEPA debits stay processing; default 3000
+  disputeDelayMs?: number; // how long after a pm_card_createDispute payment its dispute opens; default 3000
+  disputeEvidenceDueSeconds?: number; // how long the merchant has for evidence; default 7 days
 }
 
 export interface StripeSandbox {
@@ -28,6 +31,9 @@ export interface StripeSandbox {
 const REFUND_FAILURE_DELAY_MS = 1000;
 /** Stripe's test IBANs settle "after a few seconds"; short enough to watch, long enough to see processing. */
 const DEFAULT_SEPA_DELAY_MS = 3000;
+/** Stripe's test disputes open "a few seconds" after the payment. */
+const DEFAULT_DISPUTE_DELAY_MS = 3000;
+const DEFAULT_DISPUTE_EVIDENCE_DUE_SECONDS = 7 * 24 * 3600;
 
 /** Starts a local HTTP server that answers the Stripe SDK like Stripe test mode does. */
 export async function startStripeSandbox(options: StripeSandboxOptions): Promise<StripeSandbox> {
@@ -55,6 +61,8 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
   };
   const sepaDelayMs = options.sepaDelayMs ?? DEFAULT_SEPA_DELAY_MS;
   if (!Number.isFinite(sepaDelayMs) || sepaDelayMs < 0) throw new Error('Stripe sandbox: sepaDelayMs must be a non-negative number');
+  const disputeDelayMs = options.disputeDelayMs ?? DEFAULT_DISPUTE_DELAY_MS;
+  if (!Number.isFinite(disputeDelayMs) || disputeDelayMs < 0) throw new Error('Stripe sandbox: disputeDelayMs must be a non-negative number');
   let baseUrl = '';
 
   const core: SandboxCore = {
@@ -63,6 +71,12 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
     baseUrl: () => baseUrl,
     log,
     sepaDelayMs,
+    disputeDelayMs,
+    disputeEvidenceDueSeconds: options.disputeEvidenceDueSeconds ?? DEFAULT_DISPUTE_EVIDENCE_DUE_SECONDS,
+    scheduleDispute(chargeId) {
+      const dueAt = store.disputesToOpen.get(chargeId) ?? Date.now();
+      later(Math.max(0, dueAt - Date.now()), () => asOperation((operation) => openDispute(core, operation, chargeId)));
+    },
     scheduleRefundFailure(refundId) {
       later(REFUND_FAILURE_DELAY_MS, () => asOperation((operation) => failRefund(core, operation, refundId)));
     },
@@ -74,6 +88,7 @@ export async function startStripeSandbox(options: StripeSandboxOptions): Promise
   // Refunds waiting to fail and SEPA debits still processing when the sandbox last stopped carry on.
   for (const refundId of store.refundsAwaitingFailure) core.scheduleRefundFailure(refundId);
   for (const paymentIntentId of store.sepaSettlements.keys()) core.scheduleSepaSettlement(paymentIntentId);
+  for (const chargeId of store.disputesToOpen.keys()) core.scheduleDispute(chargeId);
 
   const server = await listen(buildApp(core).callback(), host, options.port ?? 0);
   baseUrl = server.url;

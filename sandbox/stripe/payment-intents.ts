@@ -1,4 +1,5 @@
 import type { SandboxCore } from './core';
+import { planDispute } from './disputes';
 import { invalidRequest, parameterMissing, resourceMissing, unexpectedState } from './errors';
 import type { Operation } from './events';
 import { newId, nowSeconds, randomAlphanumeric } from './ids';
@@ -181,6 +182,13 @@ function checkMethodFits(
   }
 }
 
+/** Whether no other PaymentIntent carries this one's durapay_payment_id (without one, every intent is a first). */
+function isFirstIntentOfPayment(core: SandboxCore, pi: PaymentIntent): boolean {
+  const paymentId = pi.metadata.durapay_payment_id;
+  if (!paymentId) return true;
+  return ![...core.store.paymentIntents.values()].some((other) => other.id !== pi.id && other.metadata.durapay_payment_id === paymentId);
+}
+
 /** Applies the method's behaviour: the test card's outcome, or a processing SEPA debit. */
 function runConfirmation(
   core: SandboxCore,
@@ -199,8 +207,17 @@ function runConfirmation(
     case 'refund_fails':
       authorize(core, op, pi, paymentMethod);
       return;
+    case 'dispute':
+      authorize(core, op, pi, paymentMethod);
+      // Only money taken can be disputed: a manual-capture payment is not (the sandbox keeps it simple).
+      if (pi.status === 'succeeded' && pi.latest_charge) planDispute(core, pi.latest_charge);
+      return;
     case 'decline':
       decline(core, op, pi, paymentMethod, card.behaviour.decline);
+      return;
+    case 'decline_first':
+      if (isFirstIntentOfPayment(core, pi)) decline(core, op, pi, paymentMethod, card.behaviour.decline);
+      authorize(core, op, pi, paymentMethod);
       return;
     case 'authentication_required':
       requireAction(core, op, pi, paymentMethod, opts);

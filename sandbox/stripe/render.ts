@@ -13,6 +13,7 @@ function lookup(core: SandboxCore, id: string): unknown {
   if (id.startsWith('cus_')) return store.customers.get(id);
   if (id.startsWith('seti_')) return store.setupIntents.get(id);
   if (id.startsWith('mandate_')) return store.mandates.get(id);
+  if (id.startsWith('dp_')) return store.disputes.get(id);
   return undefined;
 }
 

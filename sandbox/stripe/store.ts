@@ -3,6 +3,7 @@ import { PersistedStore } from '../shared/persisted-store';
 import type {
   Charge,
   Customer,
+  Dispute,
   IdempotencyRecord,
   Mandate,
   PaymentIntent,
@@ -36,6 +37,9 @@ export class SandboxStore extends PersistedStore<PersistedState> {
   readonly sepaOutcomes = new Map<string, SepaOutcome>();
   /** Processing SEPA payments -> when they settle (ms since the epoch). */
   readonly sepaSettlements = new Map<string, number>();
+  readonly disputes = new Map<string, Dispute>();
+  /** Charges of pm_card_createDispute payments -> when their dispute opens (ms since the epoch). */
+  readonly disputesToOpen = new Map<string, number>();
 
   constructor(stateFile: string | null, onSaveError: (error: unknown) => void) {
     super(stateFile, { what: 'state' }, onSaveError);
@@ -57,6 +61,8 @@ export class SandboxStore extends PersistedStore<PersistedState> {
     fill(this.mandates, state.mandates ?? []);
     for (const [id, outcome] of Object.entries(state.sepaOutcomes ?? {})) this.sepaOutcomes.set(id, outcome);
     for (const { paymentIntentId, dueAt } of state.sepaSettlements ?? []) this.sepaSettlements.set(paymentIntentId, dueAt);
+    fill(this.disputes, state.disputes ?? []);
+    for (const { chargeId, dueAt } of state.disputesToOpen ?? []) this.disputesToOpen.set(chargeId, dueAt);
   }
 
   protected snapshot(): PersistedState {
@@ -76,6 +82,8 @@ export class SandboxStore extends PersistedStore<PersistedState> {
       mandates: [...this.mandates.values()],
       sepaOutcomes: Object.fromEntries(this.sepaOutcomes),
       sepaSettlements: [...this.sepaSettlements].map(([paymentIntentId, dueAt]) => ({ paymentIntentId, dueAt })),
+      disputes: [...this.disputes.values()],
+      disputesToOpen: [...this.disputesToOpen].map(([chargeId, dueAt]) => ({ chargeId, dueAt })),
     };
   }
 }

@@ -11,8 +11,12 @@ export interface Decline {
 export type CardBehaviour =
   | { kind: 'success' }
   | { kind: 'decline'; decline: Decline }
+  /** Sandbox only: declines the first PaymentIntent of a payment (same metadata.durapay_payment_id), approves later ones. */
+  | { kind: 'decline_first'; decline: Decline }
   | { kind: 'authentication_required' }
-  | { kind: 'refund_fails' };
+  | { kind: 'refund_fails' }
+  /** Succeeds; a moment later the payer disputes the charge (Stripe's 4000 0000 0000 0259). */
+  | { kind: 'dispute' };
 
 export interface TestCard {
   brand: string;
@@ -54,9 +58,19 @@ export const TEST_CARDS: Readonly<Record<string, TestCard>> = {
       message: 'An error occurred while processing your card. Try again in a little bit.',
     },
   }),
+  // Not a Stripe token: a soft decline that clears on the next attempt, for automatic-retry tests and demos.
+  pm_card_durapay_softDeclineOnce: visa('0341', {
+    kind: 'decline_first',
+    decline: {
+      code: 'processing_error',
+      decline_code: 'processing_error',
+      message: 'An error occurred while processing your card. Try again in a little bit.',
+    },
+  }),
   pm_card_authenticationRequired: visa('3184', { kind: 'authentication_required' }),
   pm_card_threeDSecure2Required: visa('3220', { kind: 'authentication_required' }),
   pm_card_refundFail: visa('5126', { kind: 'refund_fails' }),
+  pm_card_createDispute: visa('0259', { kind: 'dispute' }),
 };
 
 /** Off-session payments can't show a 3DS challenge, so Stripe declines them instead. */

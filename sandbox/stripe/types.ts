@@ -189,7 +189,27 @@ export interface Charge {
     | { type: 'card'; card: Omit<CardDetails, 'funding'> & { funding: string } }
     | { type: 'sepa_debit'; sepa_debit: Omit<SepaDebitDetails, 'generated_from'> & { mandate: string | null } };
   receipt_email: string | null;
-  disputed: false;
+  /** True once a pm_card_createDispute payer has disputed it. */
+  disputed: boolean;
+  livemode: false;
+}
+
+export type DisputeStatus = 'needs_response' | 'under_review' | 'won' | 'lost';
+
+/** A chargeback on a charge (pm_card_createDispute), closed by POST /_sandbox/disputes/:id/close. */
+export interface Dispute {
+  id: string;
+  object: 'dispute';
+  amount: number;
+  currency: string;
+  charge: string;
+  payment_intent: string;
+  reason: string;
+  status: DisputeStatus;
+  evidence_details: { due_by: number; has_evidence: boolean; past_due: boolean; submission_count: number };
+  is_charge_refundable: boolean;
+  metadata: Metadata;
+  created: number;
   livemode: false;
 }
 
@@ -209,7 +229,7 @@ export interface Refund {
   failure_reason: string | null;
 }
 
-export type StripeObject = PaymentIntent | Charge | Refund | PaymentMethod | Customer | SetupIntent | Mandate;
+export type StripeObject = PaymentIntent | Charge | Refund | PaymentMethod | Customer | SetupIntent | Mandate | Dispute;
 
 export interface StripeEvent {
   id: string;
@@ -250,6 +270,10 @@ export interface PersistedState {
   sepaOutcomes?: Record<string, SepaOutcome>;
   /** SEPA payments still processing, with when they settle (ms since the epoch). */
   sepaSettlements?: SepaSettlement[];
+  /** Added with disputes; absent in older state files. */
+  disputes?: Dispute[];
+  /** Charges of pm_card_createDispute payments whose dispute is still to open, with when (ms since the epoch). */
+  disputesToOpen?: Array<{ chargeId: string; dueAt: number }>;
 }
 
 /** How a SEPA debit from a given test IBAN ends; see sepa-test-ibans.ts. */

@@ -14,8 +14,9 @@ import { createProviders } from '../../providers/registry';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe';
 import { type PayPalSandbox, startPayPalSandbox } from '../../sandbox/paypal';
 import { createDurapayWorker } from '../../worker/create-worker';
+import { ensureSyncSchedules } from '../../worker/sync-schedules';
 import type { PaymentTiming } from '../../workflows/definitions';
-import type { DurapayConfig, RefundSettings } from '../../platform/config';
+import type { DisputeSettings, DurapayConfig, RefundSettings } from '../../platform/config';
 import { findFreePort } from '../../platform/child-process';
 import { createMailer } from '../../platform/mailer';
 import { type SmtpCapture, startSmtpCapture } from './smtp-capture';
@@ -28,8 +29,14 @@ export interface StackOptions {
   timing?: Partial<PaymentTiming>;
   offlineExpiryDays?: number;
   refunds?: Partial<RefundSettings>;
+  /** Dispute workflows' timing (reminder lead, provider polling). */
+  disputes?: Partial<DisputeSettings>;
+  /** When the Stripe sandbox opens pm_card_createDispute disputes, and how long their evidence may take. */
+  stripeDisputes?: { delayMs?: number; evidenceDueSeconds?: number };
   /** 'process' runs the worker as `worker/main.ts` in a child process, so a test can SIGKILL it. */
   worker?: 'inline' | 'process' | 'none';
+  /** Opt-in: the inline worker's boot creates this stack's provider sync schedules (ids suffixed with its task queue). */
+  syncSchedules?: { intervalMinutes: number; webhookFailureAlertThreshold?: number };
 }
 
 export interface HttpResult<T = any> {
@@ -61,6 +68,8 @@ export class TestStack {
   private api!: RunningApi;
   private inlineWorker?: { worker: Worker; connection: NativeConnection; running: Promise<void> };
   private workerProcess?: ChildProcess;
+  /** The sync schedules this stack created; deleted on stop. */
+  syncScheduleIds: string[] = [];
   private readonly env = testEnv();
 
   private constructor(private readonly options: StackOptions) {
@@ -100,7 +109,8 @@ export class TestStack {
     this.mail = await startSmtpCapture();
     this.mailer = createMailer(this.mail.url);
     this.paypal = await startPayPalSandbox({ ...this.paypalCredentials, port: 0, webhookUrl: null, log: () => undefined });
-    this.sandbox = await startStripeSandbox({ webhookSecret: this.webhookSecret, webhookUrl: null, port: 0, stateFile: this.sandboxStateFile, sepaDelayMs: 500, log: () => undefined });
+    this.sandbox = await startStripeSandbox({ webhookSecret: this.webhookSecret, webhookUrl: null, port: 0, stateFile: this.sandboxStateFile, sepaDelayMs: 500,
+      disputeDelayMs: this.options.stripeDisputes?.delayMs ?? 1000, disputeEvidenceDueSeconds: this.options.stripeDisputes?.evidenceDueSeconds, log: () => undefined });
     ({ client: this.client, connection: this.connection } = await connectTemporal(this.env.temporalAddress, 'default'));
     const worker = this.options.worker ?? 'inline';
     if (worker === 'inline') await this.startInlineWorker();
@@ -112,6 +122,7 @@ export class TestStack {
         providers: this.providers(), taskQueue: this.taskQueue, timing: this.timing,
         returnUrl: 'http://127.0.0.1/return', keys: { adminKey: this.adminKey, merchantKey: this.merchantKey },
         refunds: this.refunds, adminEmails: this.adminEmails, publicUrl: `http://127.0.0.1:${apiPort}`, offline: this.offline,
+        disputes: { reminderHoursBeforeDue: 48, pollInitialSeconds: 3600, pollMaxSeconds: 3600, ...this.options.disputes },
       },
       { host: '127.0.0.1', port: apiPort, relayIntervalMs: 500 },
     );
@@ -123,13 +134,20 @@ export class TestStack {
     const { worker, connection } = await createDurapayWorker({
       temporalAddress: this.env.temporalAddress, namespace: 'default', taskQueue: this.taskQueue, db: this.db,
       providers: this.providers(), workflowBundle: { codePath: this.env.workflowBundle },
-      mailer: this.mailer!, mailFrom: 'Durapay Test <payments@durapay.test>',
+      mailer: this.mailer!, mailFrom: 'Durapay Test <payments@durapay.test>', adminEmails: this.adminEmails,
     });
     this.inlineWorker = { worker, connection, running: worker.run() };
+    const { syncSchedules } = this.options;
+    if (syncSchedules) {
+      this.syncScheduleIds = await ensureSyncSchedules(this.client, {
+        providers: ['stripe', 'paypal'], intervalMinutes: syncSchedules.intervalMinutes, taskQueue: this.taskQueue,
+        webhookFailureAlertThreshold: syncSchedules.webhookFailureAlertThreshold ?? 10, idSuffix: this.taskQueue,
+      });
+    }
   }
 
   /** Starts `worker/main.ts` as its own process, exactly as `npm run worker` does. */
-  startWorkerProcess(): ChildProcess {
+  startWorkerProcess(extraEnv: Record<string, string> = {}): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'worker', 'main.ts')], {
       cwd: projectRoot,
       env: {
@@ -140,6 +158,9 @@ export class TestStack {
         STRIPE_API_BASE: this.sandbox.url, LOG_LEVEL: 'warn', SMTP_URL: this.mail.url,
         PAYPAL_CLIENT_ID: this.paypalCredentials.clientId, PAYPAL_CLIENT_SECRET: this.paypalCredentials.clientSecret,
         PAYPAL_WEBHOOK_ID: this.paypalCredentials.webhookId, PAYPAL_API_BASE: this.paypal.url,
+        // Sync schedules are opt-in for tests: no 15-minute runs on a shared Temporal.
+        SYNC_INTERVAL_MINUTES: '0', ADMIN_EMAILS: this.adminEmails.join(','),
+        ...extraEnv,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -156,7 +177,8 @@ export class TestStack {
 
   async killWorkerProcess(): Promise<void> {
     const child = this.workerProcess;
-    if (!child || child.exitCode !== null) return;
+    // A process killed by a signal keeps exitCode null: its signalCode says it is gone.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -203,6 +225,7 @@ export class TestStack {
   }
 
   async stop(): Promise<void> {
+    for (const id of this.syncScheduleIds) await this.client.schedule.getHandle(id).delete().catch(() => undefined);
     await this.api?.close();
     if (this.inlineWorker) {
       this.inlineWorker.worker.shutdown();

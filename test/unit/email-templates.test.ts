@@ -7,6 +7,11 @@ const render = (template: EmailTemplateName, locale: string, data: Record<string
   return { subject: plain(email.subject), text: plain(email.text), html: plain(email.html) };
 };
 
+const DISPUTE_SAMPLE = {
+  dispute_id: 'dsp_1', payment_id: 'pay_1', provider: 'stripe', provider_dispute_id: 'dp_1', amount: 1050, currency: 'eur', reason: 'fraudulent',
+  evidence_due_by: '2026-11-30T12:00:00Z', dispute_url: 'http://127.0.0.1:3000/v1/disputes/dsp_1', payment_url: 'http://127.0.0.1:3000/v1/payments/pay_1',
+  provider_url: 'https://dashboard.stripe.com/test/disputes/dp_1',
+};
 const SAMPLE_DATA: Record<EmailTemplateName, Record<string, unknown>> = {
   payment_receipt: { payment_id: 'pay_1', amount: 1050, currency: 'eur', description: 'Blue mug', customer_name: 'Ada', paid_at: '2026-11-22T10:15:00Z' },
   payment_failed: { payment_id: 'pay_1', amount: 1050, currency: 'eur', failure_code: 'insufficient_funds' },
@@ -17,10 +22,16 @@ const SAMPLE_DATA: Record<EmailTemplateName, Record<string, unknown>> = {
   refund_denied: { refund_id: 're_1', amount: 1050, currency: 'eur', decision_reason: 'Item was used' },
   refund_completed: { refund_id: 're_1', payment_id: 'pay_1', amount: 1050, currency: 'eur', completed_at: '2026-11-23T08:00:00Z' },
   refund_alternative_method_needed: { refund_id: 're_1', amount: 1050, currency: 'eur', failure_message: 'The card is closed.' },
+  admin_alert: { alert_id: 'alr_1', kind: 'sync_repaired', severity: 'warning', message: 'Stripe sync repaired 2 payments', details: 'repaired: 2', raised_at: '2026-11-22T10:15:00Z' },
+  dispute_opened: { ...DISPUTE_SAMPLE, status: 'needs_response' },
+  dispute_evidence_reminder: { ...DISPUTE_SAMPLE, status: 'needs_response' },
+  dispute_closed: { ...DISPUTE_SAMPLE, status: 'lost', amount_lost: 1050 },
 };
+/** Operator alerts carry no amount. */
+const WITHOUT_AMOUNT: readonly EmailTemplateName[] = ['admin_alert'];
 
 describe('renderEmail', () => {
-  describe.each(EMAIL_TEMPLATE_NAMES)('%s', (template) => {
+  describe.each(EMAIL_TEMPLATE_NAMES.filter((name) => !WITHOUT_AMOUNT.includes(name)))('%s', (template) => {
     it('formats the amount for English', () => {
       const email = render(template, 'en', SAMPLE_DATA[template]);
       expect(email.subject).toContain('€10.50');
@@ -126,6 +137,27 @@ describe('renderEmail', () => {
     expect(en.text).toContain('bank transfer');
     expect(en.text).toContain('The card is closed.');
     expect(render('refund_alternative_method_needed', 'fr', SAMPLE_DATA.refund_alternative_method_needed).text).toContain('titulaire du compte');
+  });
+
+  it('tells admins what an alert is about and how to acknowledge it, in English and French', () => {
+    const en = render('admin_alert', 'en', SAMPLE_DATA.admin_alert);
+    expect(en.subject).toBe('[Durapay warning] Stripe sync repaired 2 payments');
+    expect(en.text).toContain('Kind: sync_repaired');
+    expect(en.text).toContain('POST /v1/admin/alerts/alr_1/ack');
+    const fr = render('admin_alert', 'fr', SAMPLE_DATA.admin_alert);
+    expect(fr.text).toContain('Gravité : warning');
+    expect(() => renderEmail('admin_alert', 'en', { ...SAMPLE_DATA.admin_alert, message: undefined })).toThrow(/message is required/);
+  });
+
+  it('tells admins about a dispute: amount, reason, evidence due date and links; and its outcome', () => {
+    const opened = render('dispute_opened', 'en', SAMPLE_DATA.dispute_opened);
+    expect(opened.subject).toBe('Payment disputed: €10.50 (fraudulent)');
+    expect(opened.text).toContain('Evidence due by: November 30, 2026 at 12:00 PM UTC');
+    expect(opened.text).toContain('http://127.0.0.1:3000/v1/disputes/dsp_1');
+    expect(opened.text).toContain('https://dashboard.stripe.com/test/disputes/dp_1');
+    expect(render('dispute_evidence_reminder', 'en', SAMPLE_DATA.dispute_evidence_reminder).subject).toMatch(/^Reminder: evidence for dispute dsp_1 of €10.50 is due by/);
+    expect(render('dispute_closed', 'en', SAMPLE_DATA.dispute_closed).text).toContain('€10.50 is recorded as lost');
+    expect(render('dispute_closed', 'fr', { ...SAMPLE_DATA.dispute_closed, status: 'won' }).subject).toBe('Litige dsp_1 de 10,50 € gagné');
   });
 
   it('refuses missing or malformed data', () => {

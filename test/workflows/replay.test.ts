@@ -29,6 +29,13 @@ describe('replaying recorded workflow histories', () => {
       'take-payment-sepa-succeeded.json',
       'take-payment-bank-transfer-paid.json',
       'take-payment-bank-transfer-expired.json',
+      // A new run for a manual retry (three attempts), and one run with an automatic retry on a timer.
+      'take-payment-retried.json',
+      'take-payment-auto-retried.json',
+      'sync-provider-payments-repaired.json',
+      'sync-provider-payments-corrected.json',
+      'handle-dispute-won.json',
+      'handle-dispute-lost.json',
     ]));
   });
 

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { sandboxControlRoutes as sharedControlRoutes } from '../../shared/sandbox-control-routes';
 import type { PayPalSandboxCore } from '../core';
+import { disputeJson, getDispute, openDispute, resolveDispute } from '../disputes';
 import { PAGE_LOOK } from '../html';
 import type { RequestState } from '../http-state';
 import type { WebhookEvent } from '../types';
@@ -17,6 +18,25 @@ export function sandboxControlRoutes(core: PayPalSandboxCore): Router<RequestSta
 <ul><li><a href="/_sandbox/webhooks">Webhook switches</a></li><li><a href="/_sandbox/deliveries">Recent webhook deliveries</a></li><li><a href="/_sandbox/certs/paypal.pem">Webhook signing certificate</a></li></ul>`,
     switchPatch: (ctx) => ctx.state.body ?? {},
     listDeliveries: (data) => ({ data }),
+  });
+
+  // Disputes: the payer opens one on a captured order, then PayPal decides (no token needed, like the switches).
+  router.post('/_sandbox/disputes', (ctx) => {
+    const dispute = openDispute(core, (ctx.state.body ?? {}) as Record<string, unknown>);
+    core.log(`dispute ${dispute.dispute_id} opened on capture ${dispute.capture_id}`);
+    ctx.status = 201;
+    ctx.body = disputeJson(core, dispute);
+  });
+
+  router.post('/_sandbox/disputes/:id/resolve', (ctx) => {
+    const dispute = resolveDispute(core, ctx.params.id, (ctx.state.body ?? {}) as Record<string, unknown>);
+    core.log(`dispute ${dispute.dispute_id} resolved: ${dispute.outcome_code}`);
+    ctx.body = disputeJson(core, dispute);
+  });
+
+  // PayPal's own read (with an access token, like the rest of its API).
+  router.get('/v1/customer/disputes/:id', (ctx) => {
+    ctx.body = disputeJson(core, getDispute(core, ctx.params.id));
   });
 
   // What PAYPAL-CERT-URL points at: the self-signed certificate of the key that signs webhooks.
