@@ -47,7 +47,8 @@ export async function syncProviderPayments(input: SyncProviderPaymentsInput): Pr
     await mail.raiseAlert({
       dedupeKey: `sync_repaired:${workflowId}`, kind: 'sync_repaired', severity: 'warning',
       message: `${provider} sync repaired ${counts.repaired} payment(s) or refund(s) whose webhooks were missed`,
-      data: { provider, sync_workflow_id: workflowId, repaired: counts.repaired, imported: counts.imported, window_from: window.from, window_to: window.to },
+      data: { provider, sync_workflow_id: workflowId, repaired: counts.repaired, imported: counts.imported,
+        window: { from: isoFromSeconds(window.from), to: isoFromSeconds(window.to) } },
     });
   }
   if (input.webhookFailureAlert) await checkWebhookFailures(provider, input.webhookFailureAlert);
@@ -100,4 +101,9 @@ async function checkWebhookFailures(provider: string, { threshold, intervalSecon
     message: `${failures.rejected + failures.failed} ${provider} webhooks failed in the last ${Math.round(intervalSeconds / 60)} minutes (threshold ${threshold})`,
     data: { provider, rejected: failures.rejected, failed: failures.failed, threshold, interval_seconds: intervalSeconds },
   });
+}
+
+/** Alerts speak UTC ISO times, like every API response (pure, so deterministic). */
+function isoFromSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
 }

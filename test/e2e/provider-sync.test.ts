@@ -105,7 +105,7 @@ describe('provider sync', () => {
       const list = await stack.request('GET', '/v1/admin/alerts?acknowledged=false', admin());
       return list.body.data.find((a: any) => a.kind === 'sync_repaired' && a.data.sync_workflow_id === run.workflow_id);
     }, { what: 'the sync_repaired alert' });
-    expect(alert).toMatchObject({ severity: 'warning', acknowledged_at: null });
+    expect(alert).toMatchObject({ severity: 'warning', acknowledged_at: null, data: { provider: 'stripe', window: run.window } });
     const email = await waitFor(async () => stack.mail.messages.find((m) => m.to.includes(stack.adminEmails[0]) && m.text.includes(alert.id)), { what: 'the alert email' });
     expect(email.subject).toContain('stripe sync repaired');
     expect(email.text).toContain(`POST /v1/admin/alerts/${alert.id}/ack`);
