@@ -59,6 +59,26 @@ describe('PayPal', () => {
     expect(failed.failure_message).toMatch(/PayPal/);
   });
 
+  it('retries a declined PayPal payment with a new order and approval link, and ends with one capture', async () => {
+    const payment = await paypalPayment();
+    await payerActs(payment.next_action!.redirect_to_url.url, 'decline');
+    await stack.waitForPayment(payment.id, (p) => p.status === 'failed');
+    await stack.waitForWorkflowClosed(payment.id);
+
+    const retried = await stack.request('POST', `/v1/payments/${payment.id}/retry`, { body: {} });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ id: payment.id, status: 'requires_action', attempt_count: 2, provider: 'paypal' });
+    expect(retried.body.provider_payment_id).not.toBe(payment.provider_payment_id);
+    expect(retried.body.next_action.redirect_to_url.url).not.toBe(payment.next_action!.redirect_to_url.url);
+
+    await payerActs(retried.body.next_action.redirect_to_url.url, 'approve');
+    const done = await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
+    expect(done).toMatchObject({ amount_captured: 2500, attempt_count: 2, provider_payment_id: retried.body.provider_payment_id });
+    expect(done.previous_attempts).toEqual([expect.objectContaining({ attempt: 1, failure_code: 'card_declined', provider_payment_id: payment.provider_payment_id })]);
+    const attempts = (await stack.events(payment.id)).filter((e) => e.type === 'attempt.started');
+    expect(attempts.map((e) => e.data.provider_idempotency_key)).toEqual([`${payment.id}:create:attempt-2`]);
+  });
+
   it('fails when the capture is denied', async () => {
     const payment = await paypalPayment();
     await payerActs(payment.next_action!.redirect_to_url.url, 'deny');

@@ -42,6 +42,17 @@ describe('SEPA Direct Debit', () => {
     const failed = await stack.waitForPayment(created.body.id, (p) => p.status === 'failed');
     expect(failed.failure_code).toBe('insufficient_funds');
     expect(failed.failure_message).toMatch(/insufficient funds/);
+
+    // The owner gives another account; a retry debits it, and the payment ends with that attempt's outcome.
+    await stack.waitForWorkflowClosed(created.body.id);
+    const other = await stack.request('POST', '/v1/payment-methods', { body: { customer_id: failingIban.customerId, type: 'sepa_debit', iban: 'DE89 3704 0044 0532 0130 00', account_holder_name: 'An Peeters' } });
+    expect(other.status).toBe(201);
+    const retried = await stack.request('POST', `/v1/payments/${created.body.id}/retry`, { body: { payment_method: other.body.id } });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ status: 'processing', attempt_count: 2, saved_payment_method_id: other.body.id });
+    const done = await stack.waitForPayment(created.body.id, (p) => p.status === 'succeeded');
+    expect(done).toMatchObject({ amount_captured: 5000, failure_code: null });
+    expect(done.previous_attempts).toEqual([expect.objectContaining({ attempt: 1, failure_code: 'insufficient_funds' })]);
   });
 
   it('refuses other currencies, manual capture and invalid IBANs before any provider call', async () => {
