@@ -23,7 +23,7 @@ import {
   type RetryRequest,
   retryUpdate,
 } from '../workflows/definitions';
-import { AMOUNT, CURRENCY, CUSTOMER_ID, PAYMENT_ID, PAYMENT_STATUS, PROVIDER } from '../workflows/search-attributes';
+import { searchAttributesFor } from '../workflows/search-attributes';
 import type { takePayment } from '../workflows/take-payment';
 import { ApiError } from './errors';
 import { findPayment } from './payment-reads';
@@ -87,14 +87,9 @@ function offlineInstructions(engine: PaymentEngine, paymentId: string, type: 'ca
 }
 
 function searchAttributesOf(payment: Payment): TypedSearchAttributes {
-  return new TypedSearchAttributes([
-    { key: PAYMENT_ID, value: payment.id },
-    { key: PAYMENT_STATUS, value: payment.status },
-    { key: PROVIDER, value: payment.provider },
-    { key: AMOUNT, value: payment.amount },
-    { key: CURRENCY, value: payment.currency },
-    ...(payment.customer_id ? [{ key: CUSTOMER_ID, value: payment.customer_id }] : []),
-  ]);
+  return searchAttributesFor({
+    paymentId: payment.id, customerId: payment.customer_id, status: payment.status, provider: payment.provider, amount: payment.amount, currency: payment.currency,
+  });
 }
 
 export async function startPayment(

@@ -6,6 +6,7 @@ import type { RefundSettings } from '../platform/config';
 import { API_ERROR_FAILURE, type ApiErrorDetails } from '../workflows/definitions';
 import { refundRequestedUpdate, type RefundTiming } from '../workflows/refund-definitions';
 import type { refundPayment } from '../workflows/refund-payment';
+import { searchAttributesFor } from '../workflows/search-attributes';
 import { ApiError } from './errors';
 import type { PaymentEngine } from './payment-commands';
 import { findRefundRow, toRefund } from './refund-reads';
@@ -42,6 +43,7 @@ export async function requestRefund(
     }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: searchAttributesFor({ paymentId: request.paymentId }),
   });
   try {
     return await engine.client.workflow.executeUpdateWithStart(refundRequestedUpdate, { updateId: 'refund-requested', startWorkflowOperation });

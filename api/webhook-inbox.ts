@@ -6,6 +6,7 @@ import { providerEventSignal, type ProviderEventSignal } from '../workflows/defi
 import { providerRefundSignal } from '../workflows/refund-definitions';
 import { disputeWorkflowId } from '../domain/dispute';
 import { disputeEventSignal, type HandleDisputeInput } from '../workflows/dispute-definitions';
+import { searchAttributesFor } from '../workflows/search-attributes';
 import { findPaymentIdByProviderId } from './payment-reads';
 
 export interface StoredWebhook {
@@ -77,6 +78,7 @@ export class WebhookDispatcher {
           workflowId: `late-${event.provider}-${event.eventId}-${webhookEventId}-${Date.now()}`,
           taskQueue: this.taskQueue,
           args: [{ paymentId, signal }],
+          typedSearchAttributes: searchAttributesFor({ paymentId, provider: event.provider }),
         })
         .catch((startError: unknown) => {
           if (!(startError instanceof WorkflowExecutionAlreadyStartedError)) throw startError;
@@ -106,12 +108,14 @@ export class WebhookDispatcher {
    */
   private async handOverDispute(webhookEventId: number, event: ProviderEvent): Promise<'signaled'> {
     const dispute = event.dispute!;
+    const paymentId = dispute.paymentId ?? (dispute.providerPaymentId ? await findPaymentIdByProviderId(this.db, dispute.provider, dispute.providerPaymentId) : null);
     await this.client.workflow.signalWithStart('handleDispute', {
       workflowId: disputeWorkflowId(dispute.provider, dispute.providerDisputeId),
       taskQueue: this.taskQueue,
       args: [{ ...this.disputes, provider: dispute.provider, providerDisputeId: dispute.providerDisputeId }],
       signal: disputeEventSignal,
       signalArgs: [{ event, webhookEventId }],
+      typedSearchAttributes: searchAttributesFor({ paymentId, provider: dispute.provider, amount: dispute.amount, currency: dispute.currency }),
     });
     await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), error: null });
     return 'signaled';

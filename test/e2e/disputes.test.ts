@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import type { Payment } from '../../domain/payment';
 import { disputeWorkflowId } from '../../domain/dispute';
+import { workflowTypesFound } from '../support/visibility';
 import { recordHistory } from '../support/histories';
 import { resetWebhookSwitches, setWebhookSwitches } from '../support/sandbox-control';
 import { TestStack } from '../support/stack';
@@ -100,6 +101,8 @@ describe('disputes', () => {
       ['dispute.won', 'disputed', 'succeeded', 'webhook'],
     ]);
     await stack.waitForWorkflowClosed(disputeWorkflowId('stripe', dispute.provider_dispute_id));
+    // An operator searching the Temporal UI by payment finds its dispute next to it.
+    expect(await workflowTypesFound(stack.client, `DurapayPaymentId = '${payment.id}'`, ['handleDispute', 'takePayment'])).toEqual(expect.arrayContaining(['handleDispute', 'takePayment']));
     await recordHistory(stack.client, disputeWorkflowId('stripe', dispute.provider_dispute_id), 'handle-dispute-won');
   });
 

@@ -3,6 +3,7 @@ import type { Refund } from '../../domain/refund';
 import { recordHistory } from '../support/histories';
 import { setWebhookSwitches, resetWebhookSwitches } from '../support/sandbox-control';
 import { TestStack } from '../support/stack';
+import { workflowTypesFound } from '../support/visibility';
 import { waitFor } from '../support/wait';
 
 const VALID_BE_IBAN = 'BE68 5390 0754 7034';
@@ -73,6 +74,10 @@ describe('refunds approved by admins', () => {
     expect(own.body.data[1]).toMatchObject({ actor: approved.body.decided_by, data: expect.objectContaining({ reason: 'Course canceled by the venue' }) });
     const listed = await stack.request('GET', `/v1/payments/${payment.id}/refunds`);
     expect(listed.body.data).toHaveLength(1);
+
+    // An operator finds the payment and its refund together in the Temporal UI.
+    expect(await workflowTypesFound(stack.client, `DurapayPaymentId = '${payment.id}'`, ['refundPayment', 'takePayment'])).toEqual(expect.arrayContaining(['refundPayment', 'takePayment']));
+    expect(await workflowTypesFound(stack.client, `DurapayCustomerId = '${payment.customer_id}' AND DurapayStatus = 'succeeded'`, ['takePayment'])).toEqual(['takePayment']);
     await recordHistory(stack.client, requested.body.id, 'refund-payment-approved');
   });
 
