@@ -61,6 +61,8 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
   let attemptInProgress = false;
   let attemptsInRun = 0;
   let automaticRetriesMade = 0;
+  // True while a failed payment waits for its automatic retry; a cancel then calls the retry off.
+  let automaticRetryScheduled = false;
   let currentAttempt: AttemptMethod = { number: attemptNumber(input.payment), method: input.method, returnUrl: input.returnUrl };
 
   setHandler(paymentQuery, () => recorder.payment);
@@ -114,7 +116,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     (request) => enqueue({ kind: 'cancel', actor: request.actor, reason: request.reason, source: 'api', done: false }),
     {
       validator: (_request) => {
-        if (!canCancel(recorder.payment.status)) throw invalidState(recorder.payment, 'canceled');
+        if (!canCancel(recorder.payment.status) && !automaticRetryScheduled) throw invalidState(recorder.payment, 'canceled');
       },
     },
   );
@@ -240,7 +242,16 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     await recorder.save([requested, recorder.transition(next, { type: 'status_changed', source: command.source, actor: command.actor, data })]);
   };
 
+  /** The merchant gives up on a failed payment: no automatic retry; it stays failed and can still be retried by hand. */
+  const cancelAutomaticRetry = async (command: Command): Promise<void> => {
+    const dueAt = recorder.payment.next_retry_at;
+    automaticRetryScheduled = false;
+    recorder.payment = { ...recorder.payment, next_retry_at: null };
+    await recorder.save([{ type: 'retry.canceled', source: command.source, actor: command.actor, data: { due_at: dueAt, reason: command.reason ?? null } }]);
+  };
+
   const execute = async (command: Command): Promise<void> => {
+    if (command.kind === 'cancel' && automaticRetryScheduled) return cancelAutomaticRetry(command);
     const payment = recorder.payment;
     const allowed =
       command.kind === 'capture' ? canCapture(payment.status) && !offline
@@ -360,15 +371,19 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     const dueAt = Date.now() + delaySeconds * 1000;
     const upcoming = attemptNumber(recorder.payment) + 1;
     recorder.payment = { ...recorder.payment, next_retry_at: new Date(dueAt).toISOString() };
+    automaticRetryScheduled = true;
     await recorder.save([{
       type: 'retry.scheduled', source: 'workflow', actor: 'workflow:auto_retry',
       data: { attempt: upcoming, due_at: recorder.payment.next_retry_at, delay_seconds: delaySeconds, failure_code: recorder.payment.failure_code },
     }]);
-    while (pendingRetry === null && Date.now() < dueAt) {
+    while (pendingRetry === null && automaticRetryScheduled && Date.now() < dueAt) {
       await condition(() => pendingRetry !== null || inbox.length > 0 || commands.length > 0, Math.max(1, dueAt - Date.now()));
       await refuseAndRecordLateMessages();
     }
+    const canceled = !automaticRetryScheduled;
+    automaticRetryScheduled = false;
     if (pendingRetry) return pendingRetry;
+    if (canceled) return null;
     automaticRetriesMade += 1;
     const payment = recorder.payment;
     return {

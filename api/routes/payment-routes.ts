@@ -167,9 +167,9 @@ export function addPaymentRoutes(routes: RouteTable, engine: PaymentEngine): voi
 
   routes.add({
     method: 'post', path: '/v1/payments/:id/cancel', tag: 'Payments', roles: ['merchant', 'admin'], idempotent: true,
-    summary: 'Cancel a payment that has not completed',
+    summary: 'Cancel a payment that has not completed, or call off the automatic retry of a failed one',
     body: CancelPaymentBody,
-    response: { status: 200, description: 'The canceled payment', schema: PaymentSchema },
+    response: { status: 200, description: 'The canceled payment; a failed payment stays failed, without next_retry_at', schema: PaymentSchema },
     handler: async (ctx, { body, params }) => {
       await requirePayment(engine, params.id);
       return cancelPayment(engine, params.id, { reason: body.cancellation_reason, actor: actorOf(ctx), updateId: updateIdFor(ctx, 'cancel') });

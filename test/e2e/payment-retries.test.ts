@@ -171,4 +171,28 @@ describe('automatic retries of soft declines', () => {
     await stack.mail.waitFor((m) => m.to.includes(`${customerId}@customer.test`) && m.headers['x-durapay-template'] === 'payment_receipt');
     expect(stack.mail.count((m) => m.to.includes(`${customerId}@customer.test`) && m.headers['x-durapay-template'] === 'payment_failed')).toBe(0);
   });
+
+  it('calls off a scheduled automatic retry on cancel: the payment stays failed, the customer is told, a manual retry still works', async () => {
+    const customerId = await customerWithEmail('calloff');
+    const created = await stack.createPayment({ payment_method: 'pm_card_chargeDeclinedInsufficientFunds', customer_id: customerId });
+    const id = created.body.id;
+    const waiting = await stack.waitForPayment(id, (payment) => payment.next_retry_at !== null);
+
+    const canceled = await stack.request('POST', `/v1/payments/${id}/cancel`, { body: { cancellation_reason: 'abandoned' } });
+    expect(canceled.status).toBe(200);
+    expect(canceled.body).toMatchObject({ id, status: 'failed', failure_code: 'insufficient_funds', next_retry_at: null, attempt_count: 1 });
+    await stack.waitForWorkflowClosed(id);
+    const events = await stack.events(id);
+    expect(events.find((event) => event.type === 'retry.canceled')).toMatchObject({ source: 'api', data: { due_at: waiting.next_retry_at, reason: 'abandoned' } });
+    expect(events.filter((event) => event.type === 'attempt.started')).toEqual([]);
+    await stack.mail.waitFor((m) => m.to.includes(`${customerId}@customer.test`) && m.headers['x-durapay-template'] === 'payment_failed');
+
+    // Nothing left to call off; the payment can still be tried again by hand.
+    const again = await stack.request('POST', `/v1/payments/${id}/cancel`, { body: {} });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('payment_unexpected_state');
+    const retried = await retry(id, { payment_method: 'pm_card_visa' });
+    expect(retried.body).toMatchObject({ status: 'succeeded', attempt_count: 2 });
+    expect(await paymentIntentsFor(stack.sandbox, id)).toHaveLength(2);
+  });
 });
