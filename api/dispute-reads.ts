@@ -1,5 +1,6 @@
 import { type Dispute, disputeFromRow } from '../domain/dispute';
 import type { Database } from '../platform/database';
+import { newestFirstPage } from './newest-first-page';
 
 export async function findDispute(db: Database, id: string): Promise<Dispute | null> {
   const row = await db('disputes').where({ id }).first();
@@ -15,14 +16,8 @@ export interface DisputeFilters {
 
 /** Newest first, with a cursor on (created_at, id) like payments; null when the cursor names no dispute. */
 export async function listDisputes(db: Database, filters: DisputeFilters): Promise<{ data: Dispute[]; has_more: boolean } | null> {
-  const query = db('disputes').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filters.limit + 1);
-  if (filters.payment_id) query.where({ payment_id: filters.payment_id });
-  if (filters.status) query.where({ status: filters.status });
-  if (filters.starting_after) {
-    const cursor = await db('disputes').where({ id: filters.starting_after }).first('created_at', 'id');
-    if (!cursor) return null;
-    query.whereRaw('(created_at, id) < (?, ?)', [cursor.created_at, cursor.id]);
-  }
-  const rows = await query;
-  return { data: rows.slice(0, filters.limit).map(disputeFromRow), has_more: rows.length > filters.limit };
+  const page = await newestFirstPage(db, 'disputes', {
+    timeColumn: 'created_at', where: { payment_id: filters.payment_id, status: filters.status }, limit: filters.limit, startingAfter: filters.starting_after,
+  });
+  return page && { data: page.rows.map(disputeFromRow), has_more: page.has_more };
 }

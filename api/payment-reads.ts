@@ -1,6 +1,7 @@
 import type { DisputeStatus } from '../domain/dispute';
 import type { Payment } from '../domain/payment';
 import type { Database } from '../platform/database';
+import { newestFirstPage } from './newest-first-page';
 
 type Row = Record<string, unknown>;
 
@@ -74,17 +75,11 @@ export interface PaymentFilters {
 
 /** Newest first, with a cursor on (created_at, id) so pages never skip or repeat a payment. */
 export async function listPayments(db: Database, filters: PaymentFilters): Promise<{ data: Payment[]; has_more: boolean } | null> {
-  const query = db('payments').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filters.limit + 1);
-  if (filters.customer_id) query.where({ customer_id: filters.customer_id });
-  if (filters.status) query.where({ status: filters.status });
-  if (filters.provider_payment_id) query.where({ provider_payment_id: filters.provider_payment_id });
-  if (filters.starting_after) {
-    const cursor = await db('payments').where({ id: filters.starting_after }).first('created_at', 'id');
-    if (!cursor) return null;
-    query.whereRaw('(created_at, id) < (?, ?)', [cursor.created_at, cursor.id]);
-  }
-  const rows = await query;
-  return { data: rows.slice(0, filters.limit).map(toPayment), has_more: rows.length > filters.limit };
+  const page = await newestFirstPage(db, 'payments', {
+    timeColumn: 'created_at', limit: filters.limit, startingAfter: filters.starting_after,
+    where: { customer_id: filters.customer_id, status: filters.status, provider_payment_id: filters.provider_payment_id },
+  });
+  return page && { data: page.rows.map(toPayment), has_more: page.has_more };
 }
 
 /** A payment's history, or just one refund's part of it. */

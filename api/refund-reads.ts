@@ -1,5 +1,6 @@
 import type { Refund } from '../domain/refund';
 import type { Database } from '../platform/database';
+import { newestFirstPage } from './newest-first-page';
 
 type Row = Record<string, unknown>;
 const iso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : value == null ? null : String(value));
@@ -38,14 +39,7 @@ export async function listRefunds(
   db: Database,
   filters: { payment_id?: string; status?: string; limit: number; starting_after?: string },
 ): Promise<{ rows: Row[]; has_more: boolean } | null> {
-  const query = db('refunds').orderBy([{ column: 'requested_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filters.limit + 1);
-  if (filters.payment_id) query.where({ payment_id: filters.payment_id });
-  if (filters.status) query.where({ status: filters.status });
-  if (filters.starting_after) {
-    const cursor = await db('refunds').where({ id: filters.starting_after }).first('requested_at', 'id');
-    if (!cursor) return null;
-    query.whereRaw('(requested_at, id) < (?, ?)', [cursor.requested_at, cursor.id]);
-  }
-  const rows = await query;
-  return { rows: rows.slice(0, filters.limit), has_more: rows.length > filters.limit };
+  return newestFirstPage(db, 'refunds', {
+    timeColumn: 'requested_at', where: { payment_id: filters.payment_id, status: filters.status }, limit: filters.limit, startingAfter: filters.starting_after,
+  });
 }

@@ -197,6 +197,12 @@ describe('disputes', () => {
     const lost = await stack.request<{ data: ApiDispute[] }>('GET', '/v1/disputes?status=lost');
     expect(lost.body.data.length).toBeGreaterThanOrEqual(2);
     expect(lost.body.data.every((dispute) => dispute.status === 'lost')).toBe(true);
+    // Pages follow one another without overlap; a cursor naming no dispute is a 404.
+    const first = await stack.request<{ data: ApiDispute[]; has_more: boolean }>('GET', '/v1/disputes?limit=2');
+    expect(first.body).toMatchObject({ has_more: true });
+    const next = await stack.request<{ data: ApiDispute[] }>('GET', `/v1/disputes?limit=2&starting_after=${first.body.data[1].id}`);
+    expect(next.body.data.map((dispute) => dispute.id)).toEqual(all.body.data.slice(2, 4).map((dispute) => dispute.id));
+    expect((await stack.request('GET', '/v1/disputes?starting_after=dsp_0000000000000000')).status).toBe(404);
     const missing = await stack.request('GET', '/v1/disputes/dsp_0000000000000000');
     expect(missing.status).toBe(404);
     expect(missing.body.error).toMatchObject({ type: 'invalid_request_error', code: 'resource_missing' });

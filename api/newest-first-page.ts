@@ -1,0 +1,25 @@
+import type { Knex } from 'knex';
+import type { Database } from '../platform/database';
+
+type Row = Record<string, unknown>;
+
+/**
+ * One page of a table, newest first, with a keyset cursor on (timeColumn, id) so pages never skip or repeat a row.
+ * `where` holds the equality filters that are set; null when starting_after names no row.
+ */
+export async function newestFirstPage(
+  db: Database,
+  table: string,
+  options: { timeColumn: string; where: Record<string, string | undefined>; limit: number; startingAfter?: string },
+): Promise<{ rows: Row[]; has_more: boolean } | null> {
+  const { timeColumn, limit, startingAfter } = options;
+  const query: Knex.QueryBuilder = db(table).orderBy([{ column: timeColumn, order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
+  for (const [column, value] of Object.entries(options.where)) if (value !== undefined) query.where(column, value);
+  if (startingAfter) {
+    const cursor = await db(table).where({ id: startingAfter }).first(timeColumn, 'id');
+    if (!cursor) return null;
+    query.whereRaw(`(??, id) < (?, ?)`, [timeColumn, cursor[timeColumn], cursor.id]);
+  }
+  const rows: Row[] = await query;
+  return { rows: rows.slice(0, limit), has_more: rows.length > limit };
+}
