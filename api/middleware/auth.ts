@@ -22,6 +22,11 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(left, right);
 }
 
+/** Who did it, as history lines and decisions record it: the API key's id, never the key. */
+export function actorOf(ctx: Context): string {
+  return `api_key:${ctx.state.principal?.id ?? 'unknown'}`;
+}
+
 export function keyId(role: Role, key: string): string {
   return `${role}_${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }

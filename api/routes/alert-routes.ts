@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../../platform/database';
 import { ApiError } from '../errors';
+import { actorOf } from '../middleware/auth';
 import type { RouteTable } from '../route';
 import { AlertSchema, ListAlertsQuery } from '../schemas/sync-schemas';
 import { toAlert } from '../sync-reads';
@@ -31,7 +32,7 @@ export function addAlertRoutes(routes: RouteTable, db: Database): void {
     response: { status: 200, description: 'The alert', schema: AlertSchema },
     handler: async (ctx, { params }) => {
       // A plain guarded update, no workflow: acknowledging is the operator's note on the alert, nothing runs from it.
-      await db('alerts').where({ id: params.id }).whereNull('acknowledged_at').update({ acknowledged_at: db.fn.now(), acknowledged_by: ctx.state.principal?.id ?? null });
+      await db('alerts').where({ id: params.id }).whereNull('acknowledged_at').update({ acknowledged_at: db.fn.now(), acknowledged_by: actorOf(ctx) });
       const row = await db('alerts').where({ id: params.id }).first();
       if (!row) throw ApiError.notFound('alert', params.id);
       return toAlert(row);

@@ -18,10 +18,7 @@ import {
   RetryPaymentBody,
 } from '../schemas/payment-schemas';
 import { ApiError } from '../errors';
-
-function actorOf(ctx: Context): string {
-  return `api_key:${ctx.state.principal?.id ?? 'unknown'}`;
-}
+import { actorOf } from '../middleware/auth';
 
 /** Temporal dedupes updates by id; deriving it from the Idempotency-Key makes retries land once. */
 function updateIdFor(ctx: Context, action: string): string {

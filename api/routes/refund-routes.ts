@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { isValidIban } from '../../domain/iban';
 import { ApiError } from '../errors';
+import { actorOf } from '../middleware/auth';
 import { findPayment, listPaymentEvents } from '../payment-reads';
 import { PaymentEventListSchema } from '../schemas/payment-schemas';
 import { type RefundEngine, requestRefund, signalRefund } from '../refund-commands';
@@ -14,7 +15,6 @@ import {
   alternativeMethodSignal, manualTransferSentSignal, refundAppealSignal, refundDecisionSignal,
 } from '../../workflows/refund-definitions';
 
-const actorOf = (ctx: Context) => `api_key:${ctx.state.principal?.id ?? 'unknown'}`;
 const isAdmin = (ctx: Context) => ctx.state.principal?.role === 'admin';
 
 export function addRefundRoutes(routes: RouteTable, engine: RefundEngine): void {

@@ -112,6 +112,7 @@ describe('provider sync', () => {
     const acked = await stack.request('POST', `/v1/admin/alerts/${alert.id}/ack`, { body: {}, ...admin() });
     expect(acked.status).toBe(200);
     expect(acked.body.acknowledged_at).not.toBeNull();
+    expect(acked.body.acknowledged_by).toMatch(/^api_key:admin_/);
     const again = await stack.request('POST', `/v1/admin/alerts/${alert.id}/ack`, { body: {}, ...admin() });
     expect(again.body.acknowledged_at).toBe(acked.body.acknowledged_at);
     const open = await stack.request('GET', '/v1/admin/alerts?acknowledged=false', admin());
