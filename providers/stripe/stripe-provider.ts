@@ -6,6 +6,17 @@ import { callStripe, translateError } from './stripe-errors';
 import { fromCharge, fromDispute, fromPaymentIntent, fromRefund, stripeDisputeUrl, PAYMENT_ID_METADATA_KEY, toPaymentIntentCreateParams, toRefundCreateParams } from './stripe-transformers';
 import { StripeVault } from './stripe-vault';
 
+/** A list request for objects created in [from, to), 100 a page, after the cursor (an object id). */
+function listWindow(range: { from: number; to: number }, cursor: string | null) {
+  return { created: { gte: range.from, lt: range.to }, limit: 100, ...(cursor ? { starting_after: cursor } : {}) };
+}
+
+/** One page of a Stripe list, translated; the next cursor is the last object's id while Stripe has more. */
+function pageOf<T extends { id: string }, U>(page: Stripe.ApiList<T>, translate: (item: T) => U): { items: U[]; nextCursor: string | null } {
+  const last = page.data.at(-1);
+  return { items: page.data.map(translate), nextCursor: page.has_more && last ? last.id : null };
+}
+
 /** Stripe's documented tolerance for webhook timestamps. */
 const WEBHOOK_TOLERANCE_SECONDS = 300;
 
@@ -82,28 +93,12 @@ export class StripeProvider implements PaymentProvider {
 
   /** One page of Stripe's list API (newest first, as Stripe pages); the cursor is the last PaymentIntent id. */
   async listPayments(range: { from: number; to: number }, cursor: string | null): Promise<ProviderPaymentPage> {
-    return this.call(async () => {
-      const page = await this.client().paymentIntents.list({
-        created: { gte: range.from, lt: range.to },
-        limit: 100,
-        ...(cursor ? { starting_after: cursor } : {}),
-      });
-      const items = page.data.map(fromPaymentIntent);
-      return { items, nextCursor: page.has_more && page.data.length > 0 ? page.data[page.data.length - 1].id : null };
-    });
+    return this.call(async () => pageOf(await this.client().paymentIntents.list(listWindow(range, cursor)), fromPaymentIntent));
   }
 
   /** One page of refunds, like listPayments; refunds made in Stripe's dashboard are listed too. */
   async listRefunds(range: { from: number; to: number }, cursor: string | null): Promise<ProviderRefundPage> {
-    return this.call(async () => {
-      const page = await this.client().refunds.list({
-        created: { gte: range.from, lt: range.to },
-        limit: 100,
-        ...(cursor ? { starting_after: cursor } : {}),
-      });
-      const items = page.data.map(fromRefund);
-      return { items, nextCursor: page.has_more && page.data.length > 0 ? page.data[page.data.length - 1].id : null };
-    });
+    return this.call(async () => pageOf(await this.client().refunds.list(listWindow(range, cursor)), fromRefund));
   }
 
   async getDispute(providerDisputeId: string): Promise<ProviderDisputeState> {
