@@ -47,7 +47,11 @@ export function chooseMethod(request: MethodRequest, saved: SavedMethodRef | nul
   }
   if (saved) {
     if (!saved.active) return { ok: false, code: 'payment_method_inactive', message: 'This saved payment method is deactivated.', param: 'payment_method' };
-    if (request.customer_id && request.customer_id !== saved.customer_id) {
+    // A saved method charges off-session: only its own customer, named explicitly, may use it.
+    if (request.customer_id === undefined) {
+      return { ok: false, code: 'payment_method_customer_mismatch', message: 'A saved payment method is used with the customer_id of the customer it belongs to.', param: 'customer_id' };
+    }
+    if (request.customer_id !== saved.customer_id) {
       return { ok: false, code: 'payment_method_customer_mismatch', message: 'This saved payment method belongs to another customer.', param: 'payment_method' };
     }
     if (saved.type === 'sepa_debit' && request.currency !== 'eur') {
