@@ -15,6 +15,8 @@ import { errorHandler } from './errors';
 import { authenticate } from './middleware/auth';
 import { readBody, rejectRawCardData } from './middleware/body';
 import { idempotent } from './middleware/idempotency';
+import { httpMetrics, serveMetrics } from './middleware/http-metrics';
+import { requestId } from './middleware/request-id';
 import { RouteTable } from './route';
 import { addAdminRoutes } from './routes/admin-routes';
 import { addAlertRoutes } from './routes/alert-routes';
@@ -85,6 +87,9 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
     ctx.body = openapi();
   });
 
+  app.use(requestId);
+  app.use(httpMetrics);
+  app.use(serveMetrics);
   app.use(async (ctx, next) => {
     const started = Date.now();
     await next();

@@ -1,6 +1,7 @@
 import { ConfigError, type DurapayConfig, loadConfig } from '../platform/config';
 import { connectDatabase } from '../platform/database';
 import { createLogger } from '../platform/logger';
+import { collectProcessMetrics } from '../platform/metrics';
 import { connectTemporal } from '../platform/temporal';
 import { createProviders } from '../providers/registry';
 import { startApiServer } from './server';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const log = createLogger('api');
   const config = loadConfig();
   requireProductionSettings(config);
+  collectProcessMetrics('durapay_api_');
   const db = connectDatabase(config.database.url!);
   const { client, connection } = await connectTemporal(config.temporal.address!, config.temporal.namespace);
   const api = await startApiServer(

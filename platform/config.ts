@@ -98,6 +98,11 @@ const environmentSchema = z.object({
   DISPUTE_POLL_MAX_SECONDS: durationSeconds(24 * 3600),
   /** How long after a pm_card_createDispute payment the local Stripe sandbox opens its dispute. */
   STRIPE_SANDBOX_DISPUTE_DELAY_SECONDS: z.coerce.number().min(0).default(3),
+
+  /** Where a worker serves /metrics (its own and the Temporal SDK's); 0 picks a free port (two workers on one host). */
+  WORKER_METRICS_PORT: port(9464),
+  /** Workflows a worker keeps in memory; parked payments beyond it are evicted and replayed when news arrives. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -108,6 +113,7 @@ export interface DurapayConfig {
   port: number;
   publicUrl: string;
   logLevel: Environment['LOG_LEVEL'];
+  observability: { workerMetricsPort: number; maxCachedWorkflows: number };
   database: { url?: string; embeddedPort: number };
   temporal: {
     address?: string;
@@ -220,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
     port: e.PORT,
     publicUrl,
     logLevel: e.LOG_LEVEL,
+    observability: { workerMetricsPort: e.WORKER_METRICS_PORT, maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
     temporal: {
       address: e.TEMPORAL_ADDRESS,

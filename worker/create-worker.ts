@@ -2,6 +2,8 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import type { Mailer } from '../activities/email-activities';
 import type { Database } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import { activityMetrics } from './activity-metrics';
 import type { ProviderRegistry } from '../providers/registry';
 
 export interface DurapayWorkerOptions {
@@ -16,6 +18,9 @@ export interface DurapayWorkerOptions {
   adminEmails?: string[];
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at startup. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Workflows kept in memory (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default otherwise. */
+  maxCachedWorkflows?: number;
+  log?: Logger;
 }
 
 export async function createDurapayWorker(options: DurapayWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -25,6 +30,8 @@ export async function createDurapayWorker(options: DurapayWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom, adminEmails: options.adminEmails }),
+    interceptors: { activity: [activityMetrics(options.db, options.log)] },
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
   return { worker, connection };

@@ -1,4 +1,3 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../platform/config';
 import { connectDatabase } from '../platform/database';
 import { createLogger } from '../platform/logger';
@@ -7,6 +6,9 @@ import { createProviders } from '../providers/registry';
 import { createDurapayWorker } from './create-worker';
 import { createMailer } from '../platform/mailer';
 import { ensureSyncSchedules } from './sync-schedules';
+import { findFreePort } from '../platform/child-process';
+import { collectProcessMetrics } from '../platform/metrics';
+import { installWorkerRuntime, startWorkerMetricsServer } from './telemetry';
 
 /** `npm run worker`: one worker process; run as many as you like on the same task queue. */
 async function main(): Promise<void> {
@@ -19,9 +21,9 @@ async function main(): Promise<void> {
   ].filter(Boolean) as string[];
   if (problems.length) throw new ConfigError(problems);
 
-  // The SDK's INFO level prints webpack build stats: show it only when asked for debug output.
-  const sdkLevels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'INFO', info: 'WARN', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
-  Runtime.install({ logger: new DefaultLogger(sdkLevels[config.logLevel]) });
+  const temporalMetricsUrl = installWorkerRuntime({ logLevel: config.logLevel, temporalMetricsPort: await findFreePort() });
+  collectProcessMetrics('durapay_worker_');
+  const metrics = await startWorkerMetricsServer({ host: config.host, port: config.observability.workerMetricsPort, temporalMetricsUrl });
   const db = connectDatabase(config.database.url!);
   const temporal = await connectTemporal(config.temporal.address!, config.temporal.namespace);
   await ensureSearchAttributes(temporal.connection, config.temporal.namespace);
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
     mailer: createMailer(config.mail.smtpUrl!),
     mailFrom: config.mail.from,
     adminEmails: config.mail.adminEmails,
+    maxCachedWorkflows: config.observability.maxCachedWorkflows,
+    log,
     workflowBundle: config.temporal.workflowBundlePath ? { codePath: config.temporal.workflowBundlePath } : undefined,
   });
   if (config.sync.intervalMinutes > 0) {
@@ -47,11 +51,11 @@ async function main(): Promise<void> {
     log.info({ schedules, intervalMinutes: config.sync.intervalMinutes }, 'provider sync schedules ready');
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
-  log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker running');
+  log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, metrics: metrics.url }, 'worker running');
   try {
     await worker.run();
   } finally {
-    await Promise.allSettled([connection.close(), temporal.connection.close(), db.destroy()]);
+    await Promise.allSettled([metrics.close(), connection.close(), temporal.connection.close(), db.destroy()]);
     log.info('worker stopped');
   }
 }

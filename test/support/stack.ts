@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
+import type { DestinationStream } from 'pino';
 import { startApiServer, type RunningApi } from '../../api/server';
 import type { Payment } from '../../domain/payment';
 import { connectDatabase, type Database } from '../../platform/database';
@@ -37,6 +38,8 @@ export interface StackOptions {
   worker?: 'inline' | 'process' | 'none';
   /** Opt-in: the inline worker's boot creates this stack's provider sync schedules (ids suffixed with its task queue). */
   syncSchedules?: { intervalMinutes: number; webhookFailureAlertThreshold?: number };
+  /** Where the API's log lines go (JSON, level info); silent otherwise. */
+  apiLog?: DestinationStream;
 }
 
 export interface HttpResult<T = any> {
@@ -118,7 +121,7 @@ export class TestStack {
     const apiPort = await findFreePort();
     this.api = await startApiServer(
       {
-        db: this.db, client: this.client, connection: this.connection, log: createLogger('api', 'silent'),
+        db: this.db, client: this.client, connection: this.connection, log: this.options.apiLog ? createLogger('api', 'info', this.options.apiLog) : createLogger('api', 'silent'),
         providers: this.providers(), taskQueue: this.taskQueue, timing: this.timing,
         returnUrl: 'http://127.0.0.1/return', keys: { adminKey: this.adminKey, merchantKey: this.merchantKey },
         refunds: this.refunds, adminEmails: this.adminEmails, publicUrl: `http://127.0.0.1:${apiPort}`, offline: this.offline,
