@@ -13,7 +13,7 @@ import { addRefundRoutes } from './routes/refund-routes';
 import { addVaultRoutes } from './routes/vault-routes';
 import { errorHandler } from './errors';
 import { authenticate } from './middleware/auth';
-import { readBody, rejectRawCardData } from './middleware/body';
+import { methodNotAllowed, refuseNulBytes } from './middleware/edge';
 import { idempotent } from './middleware/idempotency';
 import { httpMetrics, serveMetrics } from './middleware/http-metrics';
 import { requestId } from './middleware/request-id';
@@ -97,9 +97,8 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
     deps.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'request');
   });
   app.use(errorHandler(deps.log));
-  app.use(readBody);
-  app.use(rejectRawCardData);
+  app.use(refuseNulBytes);
   app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(methodNotAllowed(router));
   return { app, dispatcher, openapi };
 }

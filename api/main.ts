@@ -37,7 +37,10 @@ async function main(): Promise<void> {
       offline: config.offline,
       disputes: config.disputes,
     },
-    { host: config.host, port: config.port, relayIntervalMs: config.webhookRelayIntervalSeconds * 1000 },
+    {
+      host: config.host, port: config.port, relayIntervalMs: config.webhookRelayIntervalSeconds * 1000,
+      requestTimeoutMs: config.edge.requestTimeoutMs, headersTimeoutMs: config.edge.headersTimeoutMs, drainMs: config.edge.drainMs,
+    },
   );
   log.info({ url: api.url }, 'api listening');
   const stop = async () => {

@@ -4,6 +4,7 @@ import type { Context, Middleware } from 'koa';
 import { z, type ZodType } from 'zod';
 import { ApiError } from './errors';
 import { requireRole, type Role } from './middleware/auth';
+import { API_BODY_LIMIT_BYTES, inspectInput, readBody } from './middleware/body';
 
 export interface RouteSpec<Body, Query> {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -15,6 +16,10 @@ export interface RouteSpec<Body, Query> {
   /** State-changing routes require an Idempotency-Key. */
   idempotent?: boolean;
   body?: ZodType<Body>;
+  /** Keep the body as raw bytes (webhooks verify signatures over them) instead of parsing JSON. */
+  rawBody?: boolean;
+  /** Defaults to API_BODY_LIMIT_BYTES. */
+  bodyLimitBytes?: number;
   query?: ZodType<Query>;
   response: { status: number; description: string; schema: ZodType };
   handler: (ctx: Context, input: { body: Body; query: Query; params: Record<string, string> }) => Promise<unknown>;
@@ -70,6 +75,9 @@ export class RouteTable {
     };
     const chain: Middleware[] = [];
     if (spec.roles !== 'public') chain.push(this.authenticate, requireRole(...spec.roles));
+    // Only a request that is routed and allowed gets its body read.
+    chain.push(readBody({ limitBytes: spec.bodyLimitBytes ?? API_BODY_LIMIT_BYTES, raw: spec.rawBody ?? false }));
+    if (!spec.rawBody) chain.push(inspectInput);
     chain.push(validate);
     if (spec.idempotent) chain.push(this.idempotent);
     chain.push(handle);

@@ -8,9 +8,23 @@ export interface RunningApi {
 }
 
 /** Listens on loopback (or the configured host) and relays stored webhooks that never reached a workflow. */
-export async function startApiServer(deps: ApiDependencies, options: { host: string; port: number; relayIntervalMs: number }): Promise<RunningApi> {
+export interface ApiServerOptions {
+  host: string;
+  port: number;
+  relayIntervalMs: number;
+  /** The whole request (headers and body) must arrive within this; a slow upload can't hold a connection. */
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  /** On close, in-flight requests get this long to finish before their connections are cut. */
+  drainMs?: number;
+}
+
+export async function startApiServer(deps: ApiDependencies, options: ApiServerOptions): Promise<RunningApi> {
   const { app, dispatcher } = createApi(deps);
-  const server = http.createServer(app.callback());
+  const server = http.createServer(
+    { requestTimeout: options.requestTimeoutMs ?? 30_000, headersTimeout: options.headersTimeoutMs ?? 10_000 },
+    app.callback(),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -31,8 +45,12 @@ export async function startApiServer(deps: ApiDependencies, options: { host: str
     url: `http://${options.host}:${port}`,
     close: async () => {
       clearInterval(relay);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Stop accepting, let in-flight requests answer, then cut whatever is left.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 10_000);
+      await closed;
+      clearTimeout(cut);
     },
   };
 }

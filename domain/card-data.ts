@@ -31,25 +31,44 @@ export function containsCardNumber(text: string): boolean {
   return false;
 }
 
-/** Returns the dotted path of the first field that holds a card number, or null. */
-export function findCardNumber(value: unknown, path = ''): string | null {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
-    return containsCardNumber(String(value)) ? path : null;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) {
-      const found = findCardNumber(value[i], path ? `${path}[${i}]` : `[${i}]`);
-      if (found !== null) return found;
+/** Returns the dotted path of the first field that holds a card number, or null. Iterative: any depth is safe. */
+export function findCardNumber(value: unknown): string | null {
+  const found = inspectPayload(value, { maxDepth: Number.POSITIVE_INFINITY });
+  return found?.problem === 'card_number' ? found.path : null;
+}
+
+export type PayloadProblem = 'too_deep' | 'nul_byte' | 'card_number';
+
+/**
+ * Walks a parsed JSON value without recursion (a deeply nested body can't overflow the stack) and returns the
+ * first problem with the dotted path where it is: nesting beyond maxDepth, a NUL character (PostgreSQL text can't
+ * hold one), or a raw card number in a key or a value.
+ */
+export function inspectPayload(root: unknown, options: { maxDepth: number }): { problem: PayloadProblem; path: string } | null {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
+      const text = String(value);
+      if (text.includes('\u0000')) return { problem: 'nul_byte', path };
+      if (containsCardNumber(text)) return { problem: 'card_number', path };
+      continue;
     }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) {
-      const childPath = path ? `${path}.${key}` : key;
-      if (containsCardNumber(key)) return childPath;
-      const found = findCardNumber(inner, childPath);
-      if (found !== null) return found;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= options.maxDepth) return { problem: 'too_deep', path };
+    const children: Array<{ value: unknown; path: string; depth: number }> = [];
+    if (Array.isArray(value)) {
+      value.forEach((inner, i) => children.push({ value: inner, path: path ? `${path}[${i}]` : `[${i}]`, depth: depth + 1 }));
+    } else {
+      for (const [key, inner] of Object.entries(value)) {
+        const childPath = path ? `${path}.${key}` : key;
+        if (key.includes('\u0000')) return { problem: 'nul_byte', path: childPath };
+        if (containsCardNumber(key)) return { problem: 'card_number', path: childPath };
+        children.push({ value: inner, path: childPath, depth: depth + 1 });
+      }
     }
+    // Reversed so the first field is looked at first, as a reader would.
+    for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i]);
   }
   return null;
 }

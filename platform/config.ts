@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type AutomaticRetryPolicy, parseRetrySchedule } from '../domain/payment-retry';
+import { edgeEnvironment, edgeSettings, type EdgeSettings } from './edge-config';
 
 /** Every setting Durapay reads from the environment, validated once at startup. */
 const durationSeconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -103,6 +104,7 @@ const environmentSchema = z.object({
   WORKER_METRICS_PORT: port(9464),
   /** Workflows a worker keeps in memory; parked payments beyond it are evicted and replayed when news arrives. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  ...edgeEnvironment,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -157,6 +159,8 @@ export interface DurapayConfig {
   disputes: DisputeSettings;
   /** How long after a pm_card_createDispute payment the local Stripe sandbox opens its dispute. */
   stripeSandboxDisputeDelaySeconds: number;
+  /** HTTP timeouts, rate limits, drain. */
+  edge: EdgeSettings;
 }
 
 export interface DisputeSettings {
@@ -283,5 +287,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
       pollMaxSeconds: e.DISPUTE_POLL_MAX_SECONDS,
     },
     stripeSandboxDisputeDelaySeconds: e.STRIPE_SANDBOX_DISPUTE_DELAY_SECONDS,
+    edge: edgeSettings(e),
   };
 }

@@ -1,9 +1,13 @@
-import type { Context, Next } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import getRawBody from 'raw-body';
-import { findCardNumber } from '../../domain/card-data';
+import { inspectPayload } from '../../domain/card-data';
 import { ApiError } from '../errors';
 
-const MAX_BODY_BYTES = '1mb';
+/** API bodies are small JSON objects; webhooks get more room (a provider's event with its expanded objects). */
+export const API_BODY_LIMIT_BYTES = 64 * 1024;
+export const WEBHOOK_BODY_LIMIT_BYTES = 512 * 1024;
+/** No schema nests deeper than a few levels; the cap keeps every later walk over the body cheap. */
+export const MAX_JSON_DEPTH = 32;
 
 declare module 'koa' {
   interface DefaultState {
@@ -12,17 +16,29 @@ declare module 'koa' {
   }
 }
 
-/** Reads the raw body (webhooks verify signatures over it) and parses JSON for everything else. */
-export async function readBody(ctx: Context, next: Next): Promise<void> {
-  if (ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH' || ctx.method === 'DELETE') {
-    try {
-      ctx.state.rawBody = await getRawBody(ctx.req, { limit: MAX_BODY_BYTES });
-    } catch {
-      throw ApiError.invalid('body_too_large', `The request body must be at most ${MAX_BODY_BYTES}.`);
+/**
+ * Reads the body of one route, after authentication and routing decided the request deserves it: at most
+ * limitBytes; JSON parsed unless the route keeps the raw bytes (webhooks verify signatures over them).
+ */
+export function readBody(options: { limitBytes: number; raw: boolean }): Middleware {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      const declared = Number(ctx.get('content-length') || 0);
+      if (declared > options.limitBytes) throw bodyTooLarge(options.limitBytes);
+      try {
+        ctx.state.rawBody = await getRawBody(ctx.req, { limit: options.limitBytes });
+      } catch (error) {
+        if ((error as { type?: string }).type === 'entity.too.large') throw bodyTooLarge(options.limitBytes);
+        throw ApiError.invalid('body_unreadable', 'The request body could not be read.');
+      }
+      if (!options.raw) ctx.state.body = parseJson(ctx, ctx.state.rawBody);
     }
-    if (!ctx.path.startsWith('/webhooks/')) ctx.state.body = parseJson(ctx, ctx.state.rawBody);
-  }
-  await next();
+    await next();
+  };
+}
+
+function bodyTooLarge(limitBytes: number): ApiError {
+  return new ApiError(413, 'invalid_request_error', 'body_too_large', `The request body must be at most ${limitBytes} bytes.`);
 }
 
 function parseJson(ctx: Context, raw: Buffer): unknown {
@@ -37,17 +53,24 @@ function parseJson(ctx: Context, raw: Buffer): unknown {
   }
 }
 
-/** Refuses raw card numbers anywhere in the body or query before anything is stored or logged. */
-export async function rejectRawCardData(ctx: Context, next: Next): Promise<void> {
-  if (!ctx.path.startsWith('/webhooks/')) {
-    const param = findCardNumber(ctx.state.body ?? null) ?? findCardNumber(ctx.query);
-    if (param !== null) {
-      throw ApiError.invalid(
-        'raw_card_data_rejected',
-        'Raw card numbers are never accepted. Collect card details with Stripe Elements or the mobile SDKs and send the resulting token (pm_...).',
-        param || undefined,
-      );
-    }
+/**
+ * Refuses, before anything is stored or logged: bodies nested too deep, NUL characters (which PostgreSQL can't
+ * store), and raw card numbers anywhere in the body or query.
+ */
+export async function inspectInput(ctx: Context, next: Next): Promise<void> {
+  const found = inspectPayload(ctx.state.body ?? null, { maxDepth: MAX_JSON_DEPTH }) ?? inspectPayload(ctx.query, { maxDepth: 2 });
+  if (found?.problem === 'too_deep') {
+    throw ApiError.invalid('parameter_invalid', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`, found.path || undefined);
+  }
+  if (found?.problem === 'nul_byte') {
+    throw ApiError.invalid('parameter_invalid', 'Text may not contain NUL (\\u0000) characters.', found.path || undefined);
+  }
+  if (found?.problem === 'card_number') {
+    throw ApiError.invalid(
+      'raw_card_data_rejected',
+      'Raw card numbers are never accepted. Collect card details with Stripe Elements or the mobile SDKs and send the resulting token (pm_...).',
+      found.path || undefined,
+    );
   }
   await next();
 }

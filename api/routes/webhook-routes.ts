@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PaymentProvider } from '../../providers/types';
 import { WebhookVerificationError } from '../../providers/types';
 import { ApiError } from '../errors';
+import { WEBHOOK_BODY_LIMIT_BYTES } from '../middleware/body';
 import type { RouteTable } from '../route';
 import { storeWebhook, type WebhookDispatcher } from '../webhook-inbox';
 import type { Database } from '../../platform/database';
@@ -13,6 +14,7 @@ export function addWebhookRoutes(routes: RouteTable, db: Database, providers: Pa
   for (const provider of providers) {
     routes.add({
       method: 'post', path: `/webhooks/${provider.name}`, tag: 'Webhooks', roles: 'public',
+      rawBody: true, bodyLimitBytes: WEBHOOK_BODY_LIMIT_BYTES,
       summary: `Receive ${provider.name} webhooks (signature verified over the raw body)`,
       response: { status: 200, description: 'Stored; applied exactly once', schema: WebhookAck },
       handler: async (ctx) => {

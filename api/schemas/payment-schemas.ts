@@ -9,6 +9,13 @@ const metadata = z
   .refine((value) => Object.keys(value).length <= 50, 'metadata holds at most 50 keys')
   .refine((value) => !Object.keys(value).some((key) => key.startsWith('durapay_')), 'metadata keys starting with durapay_ are reserved');
 
+/** Only web addresses: a javascript: or data: URL would run in the customer's browser after 3-D Secure. */
+const returnUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .meta({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+', description: 'Where the customer lands after 3-D Secure (http or https).' })
+  .optional();
+
 export const CreatePaymentBody = z
   .strictObject({
     amount: z.number().int().positive().max(MAX_AMOUNT_MINOR).describe('Positive integer in the currency\'s minor units (cents for EUR, yen for JPY).'),
@@ -30,7 +37,7 @@ export const CreatePaymentBody = z
     receipt_email: z.email().optional().describe('Where the receipt goes when the customer has no email on file.'),
     description: z.string().max(1000).optional(),
     metadata: metadata.optional(),
-    return_url: z.url().optional().describe('Where the customer lands after 3-D Secure.'),
+    return_url: returnUrl,
   })
   .refine((body) => !body.use_default_payment_method || body.customer_id, { message: 'use_default_payment_method needs customer_id', path: ['customer_id'] })
   .meta({ id: 'CreatePaymentRequest' });
@@ -43,7 +50,7 @@ export const CapturePaymentBody = z
 export const RetryPaymentBody = z
   .strictObject({
     payment_method: CreatePaymentBody.shape.payment_method.describe('Another card token (pm_card_visa) or saved method (dpm_...); by default the failed attempt\'s method.'),
-    return_url: z.url().optional().describe('Where the customer lands after 3-D Secure.'),
+    return_url: returnUrl,
   })
   .meta({ id: 'RetryPaymentRequest' });
 export type RetryPaymentBody = z.infer<typeof RetryPaymentBody>;
