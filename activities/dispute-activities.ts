@@ -5,6 +5,7 @@ import type { PaymentStatus } from '../domain/payment-status';
 import type { ProviderDisputeState } from '../domain/provider-types';
 import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
+import { bookDispute } from './ledger-store';
 import { toEventRow } from './payment-store';
 import { callProvider } from './provider-calls';
 
@@ -116,6 +117,7 @@ export function createDisputeActivities({ db, providers }: { db: Database; provi
         );
         if (change.kind === 'unchanged') return { outcome: 'unchanged', paymentStatus: payment.status };
         if (change.kind === 'wait') return { outcome: 'waiting', paymentStatus: payment.status };
+        await bookDispute(trx, dispute.id, paymentId);
         await trx('payments').where({ id: paymentId }).update({
           status: change.status, dispute_id: dispute.id, dispute_status: change.disputeStatus,
           dispute_amount: Number(dispute.amount), dispute_amount_lost: Number(dispute.amount_lost),

@@ -1,5 +1,6 @@
 import type { Payment, PaymentEvent } from '../domain/payment';
 import type { Database } from '../platform/database';
+import { bookPaymentCapture } from './ledger-store';
 
 export function toEventRow(event: PaymentEvent) {
   return { ...event, data: JSON.stringify(event.data) };
@@ -45,6 +46,7 @@ export async function savePaymentAndEvents(
        where payments.state_version < excluded.state_version`,
       Object.values(row),
     );
+    await bookPaymentCapture(trx, input.payment.id);
     if (input.events.length > 0) {
       await trx('payment_events').insert(input.events.map(toEventRow)).onConflict('dedupe_key').ignore();
     }

@@ -3,6 +3,7 @@ import type { CreateRefundRequest, ProviderRefundState } from '../domain/provide
 import { checkRefundPolicy, paymentStatusAfterRefund, type Refund, type RefundPolicyVerdict, RESERVING_STATUSES } from '../domain/refund';
 import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
+import { bookSucceededRefund } from './ledger-store';
 import { callProvider } from './provider-calls';
 
 export interface CustomerContact {
@@ -104,6 +105,7 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
         const status = payment.status === 'disputed' ? 'disputed' : paymentStatusAfterRefund(Number(payment.amount_captured), refunded);
         await trx('payments').where({ id: payment.id }).update({ amount_refunded: refunded, status, updated_at: new Date() });
         await trx('refunds').where({ id: input.refund.id }).update(toRefundRow(input.refund, input.version));
+        await bookSucceededRefund(trx, input.refund.id);
         await appendHistory(trx, input.refund, input.version, input.line, { from: payment.status, to: status });
         return { paymentStatus: status };
       });

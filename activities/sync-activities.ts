@@ -12,6 +12,7 @@ import { paymentStatusAfterRefund, type RefundStatus } from '../domain/refund';
 import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
 import { type PaymentProvider, ProviderRateLimitError, ProviderRequestError } from '../providers/types';
+import { bookImportedRefund, bookPaymentCapture } from './ledger-store';
 import { toEventRow } from './payment-store';
 
 /** The failure type a rate-limited listing throws: retried after the provider's delay. */
@@ -97,6 +98,7 @@ export function createSyncActivities({ db, providers }: { db: Database; provider
         .ignore()
         .returning('id');
       if (inserted.length === 0) return false;
+      await bookPaymentCapture(trx, id, createdAt);
       const event: PaymentEvent = {
         dedupe_key: `${id}:imported`, payment_id: id, type: 'payment.imported', from_status: null, to_status: state.status,
         source: 'sync', actor: `${provider.name}:sync`,
@@ -150,6 +152,7 @@ export function createSyncActivities({ db, providers }: { db: Database; provider
       await trx('payments').where({ id: payment.id }).update({
         amount_refunded: refunded, status, updated_at: new Date(), state_version: trx.raw('state_version + 1'),
       });
+      await bookImportedRefund(trx, payment.id, state);
       return true;
     });
   }
@@ -298,6 +301,7 @@ export function createSyncActivities({ db, providers }: { db: Database; provider
             state_version: version + 1,
           });
         if (updated === 0) throw new Error(`payment ${row.id} changed while sync corrected it`);
+        await bookPaymentCapture(trx, row.id);
         const event: PaymentEvent = {
           dedupe_key: `${row.id}:sync:${input.workflowId}:${state.status}`, payment_id: row.id, type: 'status_changed',
           from_status: row.status, to_status: state.status, source: 'sync', actor: `${state.provider}:sync`,

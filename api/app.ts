@@ -24,6 +24,7 @@ import { addDisputeRoutes } from './routes/dispute-routes';
 import { addSyncRoutes } from './routes/sync-routes';
 import { addPayerReturnRoutes } from './routes/payer-return-routes';
 import { addPaymentRoutes } from './routes/payment-routes';
+import { addReportRoutes } from './routes/report-routes';
 import { addSystemRoutes } from './routes/system-routes';
 import { addWebhookRoutes } from './routes/webhook-routes';
 import { DEFAULT_DISPUTE_SETTINGS, WebhookDispatcher } from './webhook-inbox';
@@ -76,6 +77,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   addSyncRoutes(routes, { db: deps.db, client: deps.client, taskQueue: deps.taskQueue, providers: deps.providers });
   addAlertRoutes(routes, deps.db);
   addDisputeRoutes(routes, deps.db);
+  addReportRoutes(routes, deps.db);
 
   let document: object | null = null;
   const openapi = () =>

@@ -71,6 +71,7 @@ export interface PaymentFilters {
   provider_payment_id?: string;
   limit: number;
   starting_after?: string;
+  metadata?: Record<string, string>;
 }
 
 /** Newest first, with a cursor on (created_at, id) so pages never skip or repeat a payment. */
@@ -78,6 +79,7 @@ export async function listPayments(db: Database, filters: PaymentFilters): Promi
   const page = await newestFirstPage(db, 'payments', {
     timeColumn: 'created_at', limit: filters.limit, startingAfter: filters.starting_after,
     where: { customer_id: filters.customer_id, status: filters.status, provider_payment_id: filters.provider_payment_id },
+    contains: { metadata: filters.metadata },
   });
   return page && { data: page.rows.map(toPayment), has_more: page.has_more };
 }

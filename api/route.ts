@@ -1,6 +1,7 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import qs from 'qs';
 import { z, type ZodType } from 'zod';
 import { ApiError } from './errors';
 import { requireRole, type Role } from './middleware/auth';
@@ -21,7 +22,8 @@ export interface RouteSpec<Body, Query> {
   /** Defaults to API_BODY_LIMIT_BYTES. */
   bodyLimitBytes?: number;
   query?: ZodType<Query>;
-  response: { status: number; description: string; schema: ZodType };
+  /** contentType: application/json unless said (text/csv handlers set ctx.body themselves). */
+  response: { status: number; description: string; schema: ZodType; contentType?: string };
   handler: (ctx: Context, input: { body: Body; query: Query; params: Record<string, string> }) => Promise<unknown>;
 }
 
@@ -61,7 +63,8 @@ export class RouteTable {
     const validate: Middleware = async (ctx, next) => {
       ctx.state.input = {
         body: spec.body ? parseOrThrow(spec.body, ctx.state.body ?? {}) : undefined,
-        query: spec.query ? parseOrThrow(spec.query, ctx.query) : undefined,
+        // qs, one level deep: metadata[building_id]=b7 arrives as {metadata: {building_id: 'b7'}} (OpenAPI deepObject).
+        query: spec.query ? parseOrThrow(spec.query, qs.parse(ctx.querystring, { depth: 1 })) : undefined,
       };
       await next();
     };
@@ -100,7 +103,7 @@ export class RouteTable {
         ...(spec.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().min(16).max(255) }) } : {}),
       },
       responses: {
-        [spec.response.status]: { description: spec.response.description, content: { 'application/json': { schema: spec.response.schema } } },
+        [spec.response.status]: { description: spec.response.description, content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } } },
         default: { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } },
       },
     });

@@ -24,14 +24,19 @@ export function isValidMinorAmount(amount: unknown): amount is number {
   return typeof amount === 'number' && Number.isSafeInteger(amount) && amount > 0 && amount <= MAX_AMOUNT_MINOR;
 }
 
-/** Renders minor units for people: formatMoney({amount: 1050, currency: 'eur'}) === '10.50 EUR'. */
-export function formatMoney({ amount, currency }: Money): string {
+/** Minor units as a decimal in major units with the currency's decimals: majorUnits(1999, 'eur') === '19.99', JPY '500'. */
+export function majorUnits(amount: number, currency: string): string {
   const exponent = currencyExponent(currency);
   const negative = amount < 0;
   const digits = String(Math.abs(amount)).padStart(exponent + 1, '0');
   const whole = exponent === 0 ? digits : digits.slice(0, digits.length - exponent);
   const fraction = exponent === 0 ? '' : `.${digits.slice(digits.length - exponent)}`;
-  return `${negative ? '-' : ''}${whole}${fraction} ${currency.toUpperCase()}`;
+  return `${negative ? '-' : ''}${whole}${fraction}`;
+}
+
+/** Renders minor units for people: formatMoney({amount: 1050, currency: 'eur'}) === '10.50 EUR'. */
+export function formatMoney({ amount, currency }: Money): string {
+  return `${majorUnits(amount, currency)} ${currency.toUpperCase()}`;
 }
 
 /** Converts a decimal string such as '10.5' to minor units, refusing more precision than the currency has. */

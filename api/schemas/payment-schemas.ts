@@ -66,12 +66,26 @@ export const MarkSucceededBody = z
   })
   .meta({ id: 'MarkPaymentSucceededRequest' });
 
+/** `metadata[building_id]=b7`: payments whose metadata holds every pair given (a deepObject query parameter). */
+const METADATA_KEY = /^[A-Za-z0-9_.-]{1,40}$/;
+export const MetadataFilter = z
+  .record(z.string().regex(METADATA_KEY), z.string().max(500))
+  .refine((pairs) => Object.keys(pairs).length <= 10, 'At most 10 metadata pairs.')
+  .optional()
+  .meta({
+    description: 'Only payments whose metadata has all these key/value pairs, e.g. metadata[building_id]=b7.',
+    propertyNames: { type: 'string', pattern: METADATA_KEY.source },
+    maxProperties: 10,
+    param: { style: 'deepObject', explode: true },
+  });
+
 export const ListPaymentsQuery = z.strictObject({
   customer_id: z.string().optional(),
   status: z.enum(PAYMENT_STATUSES).optional(),
   provider_payment_id: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(10),
   starting_after: z.string().optional(),
+  metadata: MetadataFilter,
 });
 
 const NextActionSchema = z.object({

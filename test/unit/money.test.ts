@@ -1,4 +1,4 @@
-import { currencyExponent, formatMoney, isKnownCurrency, isValidMinorAmount, toMinorUnits } from '../../domain/money';
+import { currencyExponent, formatMoney, isKnownCurrency, isValidMinorAmount, majorUnits, toMinorUnits } from '../../domain/money';
 
 describe('money', () => {
   it('knows ISO 4217 exponents', () => {
@@ -19,6 +19,13 @@ describe('money', () => {
     expect(formatMoney({ amount: 1050, currency: 'jpy' })).toBe('1050 JPY');
     expect(formatMoney({ amount: 1050, currency: 'kwd' })).toBe('1.050 KWD');
     expect(formatMoney({ amount: 5, currency: 'eur' })).toBe('0.05 EUR');
+  });
+
+  it('writes major units with the currency decimals for CSV', () => {
+    expect(majorUnits(1999, 'eur')).toBe('19.99');
+    expect(majorUnits(-500, 'eur')).toBe('-5.00');
+    expect(majorUnits(500, 'jpy')).toBe('500');
+    expect(majorUnits(1, 'bhd')).toBe('0.001');
   });
 
   it('converts decimals to minor units, refusing extra precision', () => {
