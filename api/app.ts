@@ -14,6 +14,8 @@ import { addVaultRoutes } from './routes/vault-routes';
 import { errorHandler } from './errors';
 import { authenticate } from './middleware/auth';
 import { methodNotAllowed, refuseNulBytes } from './middleware/edge';
+import { createRateLimits } from './middleware/rate-limit';
+import type { RateLimitSettings } from '../platform/edge-config';
 import { idempotent } from './middleware/idempotency';
 import { httpMetrics, serveMetrics } from './middleware/http-metrics';
 import { requestId } from './middleware/request-id';
@@ -44,6 +46,10 @@ export interface ApiDependencies {
   adminEmails: string[];
   publicUrl: string;
   offline: DurapayConfig['offline'];
+  /** Absent: no rate limits (tests that don't exercise them). */
+  rateLimits?: RateLimitSettings;
+  /** Client addresses come from X-Forwarded-For (behind a load balancer). */
+  trustProxy?: boolean;
   /** Dispute workflows' timing; absent: the documented defaults. */
   disputes?: DurapayConfig['disputes'];
 }
@@ -65,7 +71,9 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
       pollMaxSeconds: deps.timing.pollMaxSeconds, alternativeMethodWaitSeconds: deps.refunds.alternativeMethodWaitSeconds,
     },
   };
-  const routes = new RouteTable(router, authenticate(deps.keys), idempotent(deps.db));
+  app.proxy = deps.trustProxy ?? false;
+  const rateLimits = deps.rateLimits ? createRateLimits(deps.db, deps.rateLimits, deps.log) : undefined;
+  const routes = new RouteTable(router, authenticate(deps.keys), idempotent(deps.db), rateLimits);
   addSystemRoutes(routes, deps.db, deps.connection);
   addPaymentRoutes(routes, engine);
   addRefundRoutes(routes, engine);

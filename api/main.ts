@@ -36,6 +36,8 @@ async function main(): Promise<void> {
       publicUrl: config.publicUrl,
       offline: config.offline,
       disputes: config.disputes,
+      rateLimits: config.edge.rateLimits,
+      trustProxy: config.edge.trustProxy,
     },
     {
       host: config.host, port: config.port, relayIntervalMs: config.webhookRelayIntervalSeconds * 1000,

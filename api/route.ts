@@ -6,6 +6,7 @@ import { z, type ZodType } from 'zod';
 import { ApiError } from './errors';
 import { requireRole, type Role } from './middleware/auth';
 import { API_BODY_LIMIT_BYTES, inspectInput, readBody } from './middleware/body';
+import { type RateLimits, routeGroupOf } from './middleware/rate-limit';
 
 export interface RouteSpec<Body, Query> {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -55,6 +56,7 @@ export class RouteTable {
     private readonly router: Router,
     private readonly authenticate: Middleware,
     private readonly idempotent: Middleware,
+    private readonly rateLimits?: RateLimits,
   ) {
     this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   }
@@ -77,7 +79,10 @@ export class RouteTable {
       }
     };
     const chain: Middleware[] = [];
+    const group = routeGroupOf(spec.method, spec.path);
+    if (this.rateLimits) chain.push(this.rateLimits.perIp(group));
     if (spec.roles !== 'public') chain.push(this.authenticate, requireRole(...spec.roles));
+    if (this.rateLimits && spec.roles !== 'public') chain.push(this.rateLimits.perKey(group));
     // Only a request that is routed and allowed gets its body read.
     chain.push(readBody({ limitBytes: spec.bodyLimitBytes ?? API_BODY_LIMIT_BYTES, raw: spec.rawBody ?? false }));
     if (!spec.rawBody) chain.push(inspectInput);

@@ -34,6 +34,8 @@ export interface StackOptions {
   disputes?: Partial<DisputeSettings>;
   /** When the Stripe sandbox opens pm_card_createDispute disputes, and how long their evidence may take. */
   stripeDisputes?: { delayMs?: number; evidenceDueSeconds?: number };
+  /** The API's rate limits; absent: none. */
+  rateLimits?: import('../../platform/edge-config').RateLimitSettings;
   /** 'process' runs the worker as `worker/main.ts` in a child process, so a test can SIGKILL it. */
   worker?: 'inline' | 'process' | 'none';
   /** Opt-in: the inline worker's boot creates this stack's provider sync schedules (ids suffixed with its task queue). */
@@ -126,6 +128,7 @@ export class TestStack {
         returnUrl: 'http://127.0.0.1/return', keys: { adminKey: this.adminKey, merchantKey: this.merchantKey },
         refunds: this.refunds, adminEmails: this.adminEmails, publicUrl: `http://127.0.0.1:${apiPort}`, offline: this.offline,
         disputes: { reminderHoursBeforeDue: 48, pollInitialSeconds: 3600, pollMaxSeconds: 3600, ...this.options.disputes },
+        rateLimits: this.options.rateLimits,
       },
       { host: '127.0.0.1', port: apiPort, relayIntervalMs: 500 },
     );
