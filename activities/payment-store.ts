@@ -1,6 +1,7 @@
 import type { Payment, PaymentEvent } from '../domain/payment';
 import type { Database } from '../platform/database';
 import { bookPaymentCapture } from './ledger-store';
+import { issueInvoiceOnSuccess } from './document-issuer';
 
 export function toEventRow(event: PaymentEvent) {
   return { ...event, data: JSON.stringify(event.data) };
@@ -50,6 +51,7 @@ export async function savePaymentAndEvents(
     if (input.events.length > 0) {
       await trx('payment_events').insert(input.events.map(toEventRow)).onConflict('dedupe_key').ignore();
     }
+    if (input.payment.status === 'succeeded') await issueInvoiceOnSuccess(trx, input.payment.id);
     if (input.processedWebhookEventIds.length > 0) {
       await trx('webhook_events')
         .whereIn('id', input.processedWebhookEventIds)

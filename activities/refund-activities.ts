@@ -4,6 +4,7 @@ import { checkRefundPolicy, paymentStatusAfterRefund, type Refund, type RefundPo
 import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
 import { bookSucceededRefund } from './ledger-store';
+import { issueCreditNoteOnRefund } from './document-issuer';
 import { callProvider } from './provider-calls';
 
 export interface CustomerContact {
@@ -107,6 +108,7 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
         await trx('refunds').where({ id: input.refund.id }).update(toRefundRow(input.refund, input.version));
         await bookSucceededRefund(trx, input.refund.id);
         await appendHistory(trx, input.refund, input.version, input.line, { from: payment.status, to: status });
+        await issueCreditNoteOnRefund(trx, input.refund.id);
         return { paymentStatus: status };
       });
     },

@@ -13,6 +13,7 @@ import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
 import { type PaymentProvider, ProviderRateLimitError, ProviderRequestError } from '../providers/types';
 import { bookImportedRefund, bookPaymentCapture } from './ledger-store';
+import { issueInvoiceOnSuccess } from './document-issuer';
 import { toEventRow } from './payment-store';
 
 /** The failure type a rate-limited listing throws: retried after the provider's delay. */
@@ -302,6 +303,7 @@ export function createSyncActivities({ db, providers }: { db: Database; provider
           });
         if (updated === 0) throw new Error(`payment ${row.id} changed while sync corrected it`);
         await bookPaymentCapture(trx, row.id);
+        if (state.status === 'succeeded') await issueInvoiceOnSuccess(trx, row.id);
         const event: PaymentEvent = {
           dedupe_key: `${row.id}:sync:${input.workflowId}:${state.status}`, payment_id: row.id, type: 'status_changed',
           from_status: row.status, to_status: state.status, source: 'sync', actor: `${state.provider}:sync`,

@@ -89,7 +89,7 @@ export function createVaultActivities({ db, providers }: { db: Database; provide
      */
     async anonymizeCustomer(input: { customerId: string }): Promise<void> {
       await db.transaction(async (trx) => {
-        await trx('customers').where({ id: input.customerId }).update({ email: null, name: null, anonymized_at: trx.fn.now(), updated_at: trx.fn.now() });
+        await trx('customers').where({ id: input.customerId }).update({ email: null, name: null, address: null, vat_id: null, anonymized_at: trx.fn.now(), updated_at: trx.fn.now() });
         await trx('payment_methods').where({ customer_id: input.customerId }).update({ account_holder_name: null });
         await trx('payments').where({ customer_id: input.customerId }).update({ receipt_email: null });
         await trx.raw(

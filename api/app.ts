@@ -23,6 +23,7 @@ import { RouteTable } from './route';
 import { addAdminRoutes } from './routes/admin-routes';
 import { addAlertRoutes } from './routes/alert-routes';
 import { addDisputeRoutes } from './routes/dispute-routes';
+import { addDocumentRoutes } from './routes/document-routes';
 import { addSyncRoutes } from './routes/sync-routes';
 import { addPayerReturnRoutes } from './routes/payer-return-routes';
 import { addPaymentRoutes } from './routes/payment-routes';
@@ -86,6 +87,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   addAlertRoutes(routes, deps.db);
   addDisputeRoutes(routes, deps.db);
   addReportRoutes(routes, deps.db);
+  addDocumentRoutes(routes, engine);
 
   let document: object | null = null;
   const openapi = () =>

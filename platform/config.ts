@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { type AutomaticRetryPolicy, parseRetrySchedule } from '../domain/payment-retry';
 import { edgeEnvironment, edgeSettings, type EdgeSettings } from './edge-config';
+import { invoiceSettingsProblems } from './invoice-settings';
 
 /** Every setting Durapay reads from the environment, validated once at startup. */
 const durationSeconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -221,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
   if (!soonSchedule.ok) problems.push(`AUTO_RETRY_SCHEDULE: "${soonSchedule.bad}" is not a delay such as 30m, 6h or 2d`);
   const afterDaysSchedule = parseRetrySchedule(e.AUTO_RETRY_INSUFFICIENT_FUNDS_SCHEDULE);
   if (!afterDaysSchedule.ok) problems.push(`AUTO_RETRY_INSUFFICIENT_FUNDS_SCHEDULE: "${afterDaysSchedule.bad}" is not a delay such as 3d`);
+  problems.push(...invoiceSettingsProblems(env)); // read where documents are issued: platform/invoice-settings.ts
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`;

@@ -12,12 +12,18 @@ export function addCustomerRoutes(routes: RouteTable, db: Database): void {
     body: UpsertCustomerBody,
     response: { status: 200, description: 'The customer', schema: CustomerSchema },
     handler: async (_ctx, { body }) => {
+      const details = {
+        email: body.email, name: body.name ?? null, locale: body.locale, address: body.address ?? null, country: body.country ?? null, vat_id: body.vat_id ?? null,
+      };
       const [row] = await db('customers')
-        .insert({ id: body.id, email: body.email, name: body.name ?? null, locale: body.locale })
+        .insert({ id: body.id, ...details })
         .onConflict('id')
-        .merge({ email: body.email, name: body.name ?? null, locale: body.locale, updated_at: db.fn.now() })
+        .merge({ ...details, updated_at: db.fn.now() })
         .returning('*');
-      return { id: row.id, object: 'customer', email: row.email, name: row.name, locale: row.locale, created_at: iso(row.created_at), updated_at: iso(row.updated_at) };
+      return {
+        id: row.id, object: 'customer', email: row.email, name: row.name, locale: row.locale, address: row.address, country: row.country, vat_id: row.vat_id,
+        created_at: iso(row.created_at), updated_at: iso(row.updated_at),
+      };
     },
   });
 }

@@ -62,9 +62,17 @@ export const UpsertCustomerBody = z
     email: z.email(),
     name: z.string().max(255).optional(),
     locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must look like en or fr-BE').default('en'),
+    address: z.string().max(500).nullish().describe('Postal address for invoices; lines separated by newlines'),
+    country: z.string().regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166 country code such as BE').transform((code) => code.toUpperCase()).nullish()
+      .describe("ISO 3166-1 alpha-2: picks the invoice's VAT rate"),
+    vat_id: z.string().max(32).transform((id) => id.replace(/[\s.-]/g, '').toUpperCase()).nullish()
+      .describe('VAT number of a business buyer; in another EU member state than the seller, invoices are reverse-charged'),
   })
   .meta({ id: 'UpsertCustomerRequest' });
 
 export const CustomerSchema = z
-  .object({ id: z.string(), object: z.literal('customer'), email: z.string().nullable(), name: z.string().nullable(), locale: z.string(), created_at: z.string(), updated_at: z.string() })
+  .object({
+    id: z.string(), object: z.literal('customer'), email: z.string().nullable(), name: z.string().nullable(), locale: z.string(),
+    address: z.string().nullable(), country: z.string().nullable(), vat_id: z.string().nullable(), created_at: z.string(), updated_at: z.string(),
+  })
   .meta({ id: 'Customer' });

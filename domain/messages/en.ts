@@ -1,0 +1,43 @@
+/** English: every document label and API error message. The other catalogues have exactly these keys. */
+export const en = {
+  document: {
+    invoice: 'Invoice',
+    receipt: 'Receipt',
+    credit_note: 'Credit note',
+    colon: ': ',
+    number: 'Number',
+    issued_on: 'Date of issue',
+    paid_on: 'Paid on',
+    seller: 'From',
+    buyer: 'Bill to',
+    vat_id: 'VAT number',
+    description: 'Description',
+    quantity: 'Qty',
+    unit_price_incl: 'Unit price (incl. VAT)',
+    unit_price_excl: 'Unit price (excl. VAT)',
+    vat_rate: 'VAT',
+    amount: 'Amount',
+    subtotal: 'Total excl. VAT',
+    vat_total: 'VAT {rate}%',
+    total: 'Total incl. VAT',
+    total_paid: 'Total paid',
+    total_credited: 'Total credited',
+    payment_method: 'Payment method',
+    payment_reference: 'Payment reference',
+    refund_reference: 'Refund reference',
+    credits_invoice: 'Credits invoice {number} of {date}',
+    reverse_charge: 'Reverse charge: VAT to be accounted for by the recipient (Article 196, Directive 2006/112/EC).',
+    payment_line: 'Payment {reference}',
+    refund_line: 'Refund of invoice {number}',
+    paid_in_full: 'Paid in full. Thank you.',
+    checksum: 'Document checksum',
+    method_card: 'Card',
+    method_sepa_debit: 'SEPA Direct Debit',
+    method_paypal: 'PayPal',
+    method_cash: 'Cash',
+    method_bank_transfer: 'Bank transfer',
+  },
+};
+
+/** The shape every catalogue has: the same keys, with strings in their own language. */
+export type MessageCatalogue = { [Section in keyof typeof en]: { [Key in keyof (typeof en)[Section]]: string } };
