@@ -20,14 +20,15 @@ export interface ActivityDependencies {
 /** Every activity the worker registers, built from the clients it is given. */
 export function createActivities({ db, providers, mailer, mailFrom, adminEmails = [] }: ActivityDependencies) {
   const email = createEmailActivities({ db, mailer, from: mailFrom });
+  const alerts = createAlertActivities({ db, adminEmails, sendEmail: email.sendEmail });
   return {
     ...createPaymentActivities({ db, providers }),
     ...createRefundActivities({ db, providers }),
     ...createVaultActivities({ db, providers }),
     ...email,
-    ...createSyncActivities({ db, providers }),
+    ...createSyncActivities({ db, providers, raiseAlert: alerts.raiseAlert }),
     ...createDisputeActivities({ db, providers }),
-    ...createAlertActivities({ db, adminEmails, sendEmail: email.sendEmail }),
+    ...alerts,
   };
 }
 

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { PaymentEvent } from '../domain/payment';
+import { hidesClientSecret, type PaymentEvent } from '../domain/payment';
 import { TERMINAL_STATUSES, type PaymentStatus } from '../domain/payment-status';
 import {
   addCounts, EMPTY_SYNC_COUNTS, judgePaymentSync, nextCursor, rateLimitDelaySeconds, refundLags, resolveSyncWindow,
   type SyncCounts, type SyncTrigger, type SyncWindow,
 } from '../domain/provider-sync';
+import { judgeProviderMoney, type MoneyMismatchAlert, moneyMismatchAlert } from '../domain/provider-money';
 import type { ProviderPaymentState, ProviderRefundState } from '../domain/provider-types';
 import { paymentStatusAfterRefund, type RefundStatus } from '../domain/refund';
 import type { Database } from '../platform/database';
@@ -76,7 +77,14 @@ const snapshot = (progress: ListingProgress): ListingProgress => ({
 /** Client secrets stay out of sync histories; the engine keeps the one it has. */
 const withoutSecrets = (state: ProviderPaymentState): ProviderPaymentState => ({ ...state, clientSecret: null });
 
-export function createSyncActivities({ db, providers }: { db: Database; providers: ProviderRegistry }) {
+export interface SyncActivityDependencies {
+  db: Database;
+  providers: ProviderRegistry;
+  /** Stores and emails an operator alert once (activities/alert-activities.ts); absent: alerts are only logged. */
+  raiseAlert?: (alert: MoneyMismatchAlert) => Promise<unknown>;
+}
+
+export function createSyncActivities({ db, providers, raiseAlert }: SyncActivityDependencies) {
   const log = (message: string, attributes: Record<string, unknown>) => Context.current().log.warn(message, attributes);
 
   async function importPayment(provider: PaymentProvider, state: ProviderPaymentState, workflowId: string): Promise<boolean> {
@@ -113,7 +121,7 @@ export function createSyncActivities({ db, providers }: { db: Database; provider
 
   /** Applies one provider payment: import, note as lagging, or count as unchanged. */
   async function applyPayment(provider: PaymentProvider, state: ProviderPaymentState, progress: ListingProgress, workflowId: string): Promise<Partial<SyncCounts>> {
-    const columns = ['id', 'status', 'provider_payment_id'];
+    const columns = ['id', 'status', 'provider', 'provider_payment_id', 'amount', 'currency'];
     const local =
       (state.paymentId ? await db('payments').where({ id: state.paymentId }).first(columns) : undefined) ??
       (await db('payments').where({ provider: provider.name, provider_payment_id: state.providerPaymentId }).first(columns));
@@ -121,6 +129,13 @@ export function createSyncActivities({ db, providers }: { db: Database; provider
       // The engine's own id without a row here: another installation's payment on the same account, not ours to import.
       if (state.paymentId) return { unchanged: 1 };
       return (await importPayment(provider, state, workflowId)) ? { imported: 1 } : { unchanged: 1 };
+    }
+    // The provider holds money the engine doesn't count (a failed payment charged, a second attempt charged).
+    const mismatch = judgeProviderMoney(local, state);
+    if (mismatch) {
+      const alert = moneyMismatchAlert({ ...local, amount: Number(local.amount) }, state, mismatch, 'sync');
+      log('provider holds money the engine does not count', alert.data);
+      await raiseAlert?.(alert);
     }
     // An earlier attempt's provider payment (a retried payment has moved on to another one) says nothing about today's.
     if (local.provider_payment_id && local.provider_payment_id !== state.providerPaymentId) return { unchanged: 1 };
@@ -295,6 +310,7 @@ export function createSyncActivities({ db, providers }: { db: Database; provider
             status: state.status,
             amount_captured: Math.max(Number(row.amount_captured), state.amountCaptured),
             next_action: state.status === 'requires_action' && state.nextAction ? JSON.stringify(state.nextAction) : null,
+            ...(hidesClientSecret(state.status) ? { client_secret: null } : {}),
             failure_code: failure?.failure_code ?? null,
             failure_message: failure?.failure_message ?? null,
             failure_details: failure ? JSON.stringify({ provider_code: failure.provider_code, provider_decline_code: failure.provider_decline_code, provider_message: failure.provider_message }) : null,

@@ -1,5 +1,5 @@
 import type { DisputeStatus } from '../domain/dispute';
-import type { Payment } from '../domain/payment';
+import { hidesClientSecret, type Payment } from '../domain/payment';
 import type { Database } from '../platform/database';
 import { newestFirstPage } from './newest-first-page';
 
@@ -23,7 +23,7 @@ export function toPayment(row: Row): Payment {
     payment_method_type: (row.payment_method_type as Payment['payment_method_type']) ?? 'card',
     saved_payment_method_id: (row.saved_payment_method_id as string | null) ?? null,
     instructions: (row.instructions as Payment['instructions']) ?? null,
-    client_secret: (row.client_secret as string | null) ?? null,
+    client_secret: hidesClientSecret(row.status as Payment['status']) ? null : ((row.client_secret as string | null) ?? null),
     next_action: (row.next_action as Payment['next_action']) ?? null,
     failure_code: (row.failure_code as string | null) ?? null,
     failure_message: (row.failure_message as string | null) ?? null,

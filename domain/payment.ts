@@ -81,6 +81,14 @@ export interface PaymentEvent {
   occurred_at: string;
 }
 
+/**
+ * A failed or canceled payment is final: its client_secret is never handed out again, so no browser can confirm its
+ * intent later (the intent is canceled at the provider too).
+ */
+export function hidesClientSecret(status: PaymentStatus): boolean {
+  return status === 'failed' || status === 'canceled';
+}
+
 /** Folds what the provider reports into the payment; the caller has already judged the status change. */
 export function mergeProviderState(payment: Payment, state: ProviderPaymentState, now: string): Payment {
   const failure = state.status === 'failed' ? state.failure : null;
@@ -88,7 +96,7 @@ export function mergeProviderState(payment: Payment, state: ProviderPaymentState
     ...payment,
     status: state.status,
     provider_payment_id: state.providerPaymentId,
-    client_secret: state.clientSecret ?? payment.client_secret,
+    client_secret: hidesClientSecret(state.status) ? null : (state.clientSecret ?? payment.client_secret),
     next_action: state.status === 'requires_action' ? state.nextAction : null,
     amount_captured: Math.max(payment.amount_captured, state.amountCaptured),
     failure_code: failure?.failure_code ?? null,

@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Payment } from '../domain/payment';
+import type { MoneyMismatchAlert } from '../domain/provider-money';
 import { API_ERROR_FAILURE, type ApiErrorDetails } from './definitions';
 
 // Provider calls carry idempotency keys derived from the payment id, so retrying them forever is safe.
@@ -52,4 +53,9 @@ export async function emailOutcome(payment: Payment): Promise<void> {
       failure_code: payment.failure_code, failure_message: payment.failure_message,
     },
   });
+}
+
+/** Stored and emailed once per orphaned provider payment (the dedupe key), however many times it is noticed. */
+export async function raiseMoneyMismatch(alert: MoneyMismatchAlert): Promise<void> {
+  await mail.raiseAlert(alert);
 }

@@ -1,19 +1,24 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { judgeProviderMoney, moneyMismatchAlert } from '../domain/provider-money';
 import type { ProviderEventSignal } from './definitions';
 
 const activities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+// Longer than the mailer's own connect and socket timeouts.
+const alerts = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
 
 /**
  * A provider event for a payment whose workflow has finished. It changes nothing, but the payment's
  * history shows it. The workflow id derives from the provider event id, so it runs once per delivery.
+ * When it says the provider holds money the engine doesn't count (a failed payment charged, a second attempt
+ * charged), the provider is asked, and if it confirms, a critical provider_money_mismatch alert is raised.
  */
 export async function recordLateProviderEvent(input: { paymentId: string; signal: ProviderEventSignal }): Promise<void> {
   const { event, source, webhookEventId } = input.signal;
-  await activities.recordLateProviderEvent({
+  const local = await activities.recordLateProviderEvent({
     paymentId: input.paymentId,
     webhookEventId,
     event: {
@@ -33,4 +38,9 @@ export async function recordLateProviderEvent(input: { paymentId: string; signal
       occurred_at: new Date().toISOString(),
     },
   });
+  // Histories recorded before this returned nothing here.
+  if (!local || !event.state || !judgeProviderMoney(local, event.state) || !patched('provider-money-mismatch')) return;
+  const fresh = await activities.getProviderPayment({ provider: event.state.provider, providerPaymentId: event.state.providerPaymentId });
+  const reason = judgeProviderMoney(local, fresh);
+  if (reason) await alerts.raiseAlert(moneyMismatchAlert(local, fresh, reason, 'workflow'));
 }

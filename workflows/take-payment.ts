@@ -2,6 +2,7 @@ import { allHandlersFinished, type ApplicationFailure, condition, patched, setHa
 import { mergeProviderState, type EventSource, type Payment } from '../domain/payment';
 import { attemptNumber, beginNewAttempt, canStartNewAttempt, isEarlierAttempt, nextAutomaticRetryDelay, providerCreateKey } from '../domain/payment-retry';
 import { canCancel, canCapture, isTerminal, judgeTransition } from '../domain/payment-status';
+import { isCancelableProviderId, judgeProviderMoney, moneyMismatchAlert, type MoneyMismatchAlert, providerVoidKey } from '../domain/provider-money';
 import type { ProviderPaymentState } from '../domain/provider-types';
 import {
   cancelUpdate,
@@ -18,7 +19,7 @@ import {
   type TakePaymentInput,
 } from './definitions';
 import { type EventDraft, PaymentRecorder } from './payment-recorder';
-import { apiError, emailOutcome, invalidState, provider, providerRefusal } from './payment-workflow-helpers';
+import { apiError, emailOutcome, invalidState, provider, providerRefusal, raiseMoneyMismatch } from './payment-workflow-helpers';
 
 interface Command {
   kind: 'capture' | 'cancel' | 'mark_received';
@@ -152,12 +153,43 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     await recorder.save([{ type: 'payment.created', source: 'api', actor: input.actor, data: { amount: input.payment.amount, currency: input.payment.currency } }]);
   }
 
+  /**
+   * A failed attempt is final at the provider too: its intent is canceled before the engine records `failed`, so no
+   * later confirmation (the payer's browser with the old client_secret) can charge it. A refused cancel means the
+   * provider moved on (say, the payer confirmed another card meanwhile): the provider's state is then the one to apply.
+   * Histories recorded before this replay without the cancel.
+   */
+  const voidIfFailed = async (state: ProviderPaymentState): Promise<ProviderPaymentState> => {
+    const payment = recorder.payment;
+    if (state.status !== 'failed' || judgeTransition(payment.status, 'failed').kind !== 'apply' || !isCancelableProviderId(state.providerPaymentId)) return state;
+    if (!patched('void-failed-attempt')) return state;
+    try {
+      await provider.cancelProviderPayment({ provider: payment.provider, providerPaymentId: state.providerPaymentId, idempotencyKey: providerVoidKey(payment.id, attemptNumber(payment)) });
+      return state;
+    } catch (error) {
+      if (!providerRefusal(error)) throw error;
+      const now = await provider.getProviderPayment({ provider: payment.provider, providerPaymentId: state.providerPaymentId });
+      return now.status === 'failed' || now.status === 'canceled' ? state : now;
+    }
+  };
+
+  /**
+   * A hint (webhook, sync signal) that the provider holds money the engine doesn't count: confirmed by reading the
+   * provider, then a critical alert. Null when the fresh read shows nothing wrong.
+   */
+  const confirmedMismatch = async (hint: ProviderPaymentState, noticedBy: 'workflow' | 'retry', local: Payment = recorder.payment): Promise<MoneyMismatchAlert | null> => {
+    if (!judgeProviderMoney(local, hint)) return null;
+    const fresh = await provider.getProviderPayment({ provider: hint.provider, providerPaymentId: hint.providerPaymentId });
+    const reason = judgeProviderMoney(local, fresh);
+    return reason ? moneyMismatchAlert(local, fresh, reason, noticedBy) : null;
+  };
+
   /** Creates and confirms the payment (one attempt of it) at the provider; a refusal fails it and the creating request. */
   const createAtProvider = async (attempt: AttemptMethod): Promise<void> => {
     const payment = recorder.payment;
     creationError = undefined;
     try {
-      const state = await provider.createProviderPayment({
+      const created = await provider.createProviderPayment({
         provider: payment.provider,
         paymentId: payment.id,
         paymentMethodType: payment.payment_method_type === 'sepa_debit' || payment.payment_method_type === 'paypal' ? payment.payment_method_type : 'card',
@@ -174,6 +206,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
         returnUrl: attempt.returnUrl,
         idempotencyKey: providerCreateKey(payment.id, attempt.number),
       });
+      const state = await voidIfFailed(created);
       const data = attempt.number > 1 ? { step: 'create', attempt: attempt.number } : { step: 'create' };
       await recorder.save([observe(state, { source: 'workflow', actor: 'workflow', data })]);
     } catch (error) {
@@ -200,6 +233,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     while (inbox.length > 0) {
       const batch = inbox.splice(0, inbox.length);
       const drafts: EventDraft[] = [];
+      const alerts: MoneyMismatchAlert[] = [];
       for (const { event, source, webhookEventId } of batch) {
         const data = { provider_event_id: event.eventId, provider_event_type: event.type, webhook_event_id: webhookEventId };
         const draft = { source, actor: `${event.provider}:${source}`, data };
@@ -212,20 +246,31 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
           // A retried payment's earlier provider payment: its news (say, its decline) is not the current attempt's.
           seenProviderEvents.add(event.eventId);
           drafts.push({ ...draft, type: 'provider_event.ignored', data: { ...data, reason: 'earlier_attempt', provider_status: event.state.providerStatus } });
+          if (judgeProviderMoney(recorder.payment, event.state) && patched('provider-money-mismatch')) {
+            const alert = await confirmedMismatch(event.state, 'workflow');
+            if (alert) alerts.push(alert);
+          }
         } else {
           seenProviderEvents.add(event.eventId);
-          drafts.push(observe(event.state, draft));
+          const observed = observe(await voidIfFailed(event.state), draft);
+          drafts.push(observed);
+          if (observed.type === 'provider_state.ignored' && judgeProviderMoney(recorder.payment, event.state) && patched('provider-money-mismatch')) {
+            const alert = await confirmedMismatch(event.state, 'workflow');
+            if (alert) alerts.push(alert);
+          }
         }
       }
       const processed = batch.map((signal) => signal.webhookEventId).filter((id): id is number => id !== null);
+      for (const alert of alerts) drafts.push({ type: 'provider_money_mismatch', source: 'workflow', actor: 'workflow', data: alert.data });
       await recorder.save(drafts, processed);
+      for (const alert of alerts) await raiseMoneyMismatch(alert);
     }
   };
 
   const refreshFromProvider = async (reason: string, source: EventSource = 'workflow'): Promise<void> => {
     const providerPaymentId = recorder.payment.provider_payment_id;
     if (!providerPaymentId) return;
-    const state = await provider.getProviderPayment({ provider: recorder.payment.provider, providerPaymentId });
+    const state = await voidIfFailed(await provider.getProviderPayment({ provider: recorder.payment.provider, providerPaymentId }));
     const draft = observe(state, { source, actor: 'workflow', data: { step: reason } });
     // A poll that finds nothing new is not worth a history line.
     if (draft.type !== 'provider_state.ignored') await recorder.save([draft]);
@@ -396,10 +441,39 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     };
   };
 
+  /**
+   * A new intent only once the failed one is canceled at the provider (idempotent: usually it was on failure). False
+   * when the provider shows money on it after all: the alert is raised and no new attempt is made.
+   */
+  const voidBeforeRetry = async (failed: Payment): Promise<boolean> => {
+    if (!isCancelableProviderId(failed.provider_payment_id) || !patched('void-before-retry')) return true;
+    const target = { provider: failed.provider, providerPaymentId: failed.provider_payment_id };
+    try {
+      await provider.cancelProviderPayment({ ...target, idempotencyKey: providerVoidKey(failed.id, attemptNumber(failed)) });
+      return true;
+    } catch (error) {
+      if (!providerRefusal(error)) throw error;
+    }
+    const state = await provider.getProviderPayment(target);
+    const alert = await confirmedMismatch(state, 'retry', failed);
+    if (!alert) return true;
+    await recorder.save([{ type: 'provider_money_mismatch', source: 'workflow', actor: 'workflow', data: alert.data }]);
+    await raiseMoneyMismatch(alert);
+    return false;
+  };
+
   /** Claims the new attempt (refused if the payment changed meanwhile) and asks the provider again. */
   const makeAttempt = async (pending: PendingRetry): Promise<boolean> => {
     const { request } = pending;
     const before = recorder.payment;
+    if (!(await voidBeforeRetry(before))) {
+      pending.error = apiError('The provider holds money on this payment\'s last attempt: an admin has been alerted. Nothing new was charged.', {
+        status: 409, type: 'invalid_request_error', code: 'provider_money_mismatch',
+      });
+      pending.done = true;
+      if (pendingRetry === pending) pendingRetry = null;
+      return false;
+    }
     const next = beginNewAttempt(before, {
       paymentMethod: request.paymentMethod, paymentMethodType: request.paymentMethodType,
       savedPaymentMethodId: request.savedPaymentMethodId, now: new Date().toISOString(),
