@@ -1,0 +1,235 @@
+/**
+ * `npm run bench`: Durapay next to what Temporal allows on this machine, in one run, as ratios to same-run baselines.
+ * Starts its own `npm start` on free loopback ports (or uses the running one), and stops what it started.
+ * See docs/performance.md for what each figure means and the goals (P1, P2, P4, scale-out).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import Stripe from 'stripe';
+import { connectDatabase } from '../platform/database';
+import { connectTemporal } from '../platform/temporal';
+import { bareActivities, ensureBenchTable } from './bare-activities';
+import { resultUpdate } from './bare-workflows';
+import { closedLoop, ms, openLoop, ratio, type RunFigures } from './load';
+import { startExtraProcess, startOrAttach, type BenchTarget } from './target';
+
+const number = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const PAYMENTS = number('BENCH_PAYMENTS', 200);
+const WARMUP = number('BENCH_WARMUP', 20);
+const PARKED = number('BENCH_PARKED', 1000);
+const WEBHOOKS_PER_SECOND = number('BENCH_WEBHOOKS_PER_SECOND', 300);
+const WEBHOOK_SECONDS = number('BENCH_WEBHOOK_SECONDS', 20);
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'p1,p2,scale,p4').split(','));
+const BARE_QUEUE = `durapay-bench-bare-${randomBytes(3).toString('hex')}`;
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const row = (name: string, c1: RunFigures, c16: RunFigures) =>
+  `| ${name} | ${c1.rate.toFixed(1)} | ${ms(c1.p50)} | ${ms(c1.p99)} | ${c16.rate.toFixed(1)} | ${ms(c16.p50)} | ${ms(c16.p99)} |${c1.errors + c16.errors ? ` ${c1.errors + c16.errors} errors: ${c1.firstError ?? c16.firstError}` : ''}`;
+
+async function expectSucceeded(response: Response): Promise<string> {
+  const body = (await response.json()) as { id?: string; status?: string };
+  if (response.status !== 201 || body.status !== 'succeeded') throw new Error(`POST /v1/payments ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+  return body.id!;
+}
+
+function createPayment(apiUrl: string, key: string, paymentMethod: string, idempotencyKey = `bench-${randomUUID()}`): Promise<Response> {
+  return fetch(`${apiUrl}/v1/payments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'idempotency-key': idempotencyKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ amount: 1000, currency: 'eur', payment_method: paymentMethod }),
+  });
+}
+
+async function workerRssMb(target: BenchTarget): Promise<number> {
+  const text = await fetch(target.workerMetricsUrl).then((answer) => answer.text()).catch(() => '');
+  const line = text.split('\n').find((l) => l.startsWith('durapay_worker_process_resident_memory_bytes '));
+  return line ? Number(line.split(' ')[1]) / 1024 / 1024 : NaN;
+}
+
+/** Each path at c=1 and c=16 after a warm-up at c=4. */
+async function both(operation: (index: number) => Promise<void>): Promise<[RunFigures, RunFigures]> {
+  await closedLoop(4, WARMUP, operation);
+  const c1 = await closedLoop(1, PAYMENTS, operation);
+  const c16 = await closedLoop(16, PAYMENTS, operation);
+  return [c1, c16];
+}
+
+async function main(): Promise<void> {
+  const target = await startOrAttach(log);
+  const db = connectDatabase(target.databaseUrl, { poolMax: 20 });
+  const temporal = await connectTemporal(target.temporalAddress, 'default');
+  const sandboxUrl = new URL(target.sandboxUrl);
+  const stripe = new Stripe('sk_test_durapay_sandbox', { host: sandboxUrl.hostname, port: sandboxUrl.port, protocol: 'http', telemetry: false, maxNetworkRetries: 2 });
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const workerConnection = await NativeConnection.connect({ address: target.temporalAddress });
+  const steps = bareActivities(db, stripe);
+  const bareWorker = await Worker.create({
+    connection: workerConnection, taskQueue: BARE_QUEUE, workflowsPath: require.resolve('./bare-workflows'), activities: steps,
+  });
+  const bareRunning = bareWorker.run();
+  const cleanups: Array<() => Promise<void>> = [];
+  const lines: string[] = [];
+  const say = (line: string) => {
+    lines.push(line);
+    console.log(line);
+  };
+  try {
+    await ensureBenchTable(db);
+    let durapayC16: RunFigures | undefined;
+    if (SECTIONS.has('p1')) {
+      log(`P1: ${PAYMENTS} payments per row after ${WARMUP} warm-up, pm_card_visa`);
+      const plain = await both(async () => {
+        const id = `plain_${randomUUID()}`;
+        await steps.insertPayment(id);
+        const status = await steps.chargeAtSandbox(id);
+        await steps.updatePayment(id, status);
+        if (status !== 'succeeded') throw new Error(`plain ${status}`);
+      });
+      const bare = (workflowType: string) => async () => {
+        const id = `bare_${randomUUID()}`;
+        const status = await temporal.client.workflow.executeUpdateWithStart(resultUpdate, {
+          startWorkflowOperation: new WithStartWorkflowOperation(workflowType, { workflowId: id, taskQueue: BARE_QUEUE, args: [id], workflowIdConflictPolicy: 'USE_EXISTING' }),
+        });
+        if (status !== 'succeeded') throw new Error(`${workflowType} ${status}`);
+      };
+      const bareRegular = await both(bare('barePayment'));
+      const bareLocal = await both(bare('bareLocalPayment'));
+      const durapay = await both(async () => void (await expectSucceeded(await createPayment(target.apiUrl, target.merchantKey, 'pm_card_visa'))));
+      durapayC16 = durapay[1];
+      say('');
+      say('| path | c=1 rate/s | c=1 p50 | c=1 p99 | c=16 rate/s | c=16 p50 | c=16 p99 |');
+      say('|---|---|---|---|---|---|---|');
+      say(row('plain service, no Temporal (PG insert → sandbox create+confirm → PG update)', ...plain));
+      say(row('bare workflow, three regular activities, update-with-start', ...bareRegular));
+      say(row('bare workflow, three local activities, update-with-start', ...bareLocal));
+      say(row('Durapay POST /v1/payments → succeeded', ...durapay));
+      say('');
+      say(`P1 throughput  Durapay / bare-local at c=16: ${ratio(durapay[1].rate / bareLocal[1].rate)} (goal ≥ 0.80×)`);
+      say(`P1 latency     Durapay / bare-local p50 at c=1: ${ratio(durapay[0].p50 / bareLocal[0].p50)} (goal ≤ 1.25×)`);
+      say(`               Durapay / bare-regular at c=16: ${ratio(durapay[1].rate / bareRegular[1].rate)}; bare-local / plain at c=16: ${ratio(bareLocal[1].rate / plain[1].rate)}`);
+    }
+
+    if (SECTIONS.has('p2')) await webhookIngest(target, db, say);
+
+    if (SECTIONS.has('scale')) {
+      if (!target.started) say('scale-out: skipped (needs a stack the bench started; stop npm start or set BENCH_START=1)');
+      else {
+        const api2 = await startExtraProcess(target, 'api', log);
+        const worker2 = await startExtraProcess(target, 'worker', log);
+        cleanups.push(api2.stop, worker2.stop);
+        await scaleOut(target, [target.apiUrl, api2.url!], stripe, db, durapayC16, say);
+        await worker2.stop();
+        await api2.stop();
+        cleanups.length = 0;
+      }
+    }
+
+    if (SECTIONS.has('p4')) {
+      const before = await workerRssMb(target);
+      log(`P4: parking ${PARKED} payments in requires_action (pm_card_authenticationRequired), c=16`);
+      const parking = await closedLoop(16, PARKED, async () => {
+        const response = await createPayment(target.apiUrl, target.merchantKey, 'pm_card_authenticationRequired');
+        const body = (await response.json()) as { status?: string };
+        if (response.status !== 201 || body.status !== 'requires_action') throw new Error(`park ${response.status} ${body.status}`);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      const after = await workerRssMb(target);
+      const whileParked = await closedLoop(16, PAYMENTS, async () => void (await expectSucceeded(await createPayment(target.apiUrl, target.merchantKey, 'pm_card_visa'))));
+      const rssEnd = await workerRssMb(target);
+      say('');
+      say(`P4 parked: ${parking.count} payments parked (${parking.errors} errors) at ${parking.rate.toFixed(1)}/s; worker RSS ${before.toFixed(0)} MB before → ${after.toFixed(0)} MB parked → ${rssEnd.toFixed(0)} MB after ${PAYMENTS} more (goal ≤ 400 MB at 10,000 parked)`);
+      say(`   +${(after - before).toFixed(0)} MB, ${(((after - before) * 1024) / Math.max(1, parking.count)).toFixed(1)} kB per parked payment`);
+      if (durapayC16) say(`   card payments/s at c=16 while parked: ${whileParked.rate.toFixed(1)}, ${ratio(whileParked.rate / durapayC16.rate)} of the P1 figure (goal: unchanged); p50 ${ms(whileParked.p50)}`);
+      else say(`   card payments/s at c=16 while parked: ${whileParked.rate.toFixed(1)}; p50 ${ms(whileParked.p50)}`);
+    }
+    say('');
+    say(`(machine: ${require('node:os').cpus().length} cores, load average ${require('node:os').loadavg().map((l: number) => l.toFixed(2)).join(' ')})`);
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    bareWorker.shutdown();
+    await bareRunning.catch(() => undefined);
+    await workerConnection.close();
+    await temporal.connection.close();
+    await db.destroy();
+    await target.stop();
+  }
+}
+
+/** P2: signed Stripe events for intents the engine doesn't know (the cheapest path), at a fixed rate; 1 in 100 forged. */
+async function webhookIngest(target: BenchTarget, db: ReturnType<typeof connectDatabase>, say: (line: string) => void): Promise<void> {
+  const run = randomBytes(4).toString('hex');
+  log(`P2: ${WEBHOOKS_PER_SECOND} signed Stripe events/s for ${WEBHOOK_SECONDS} s, after a /healthz baseline at the same rate`);
+  const baseline = await openLoop(WEBHOOKS_PER_SECOND, 5, async () => {
+    const answer = await fetch(`${target.apiUrl}/healthz`);
+    await answer.body?.cancel();
+  });
+  let forged = 0;
+  let forgedRefused = 0;
+  const ingest = await openLoop(WEBHOOKS_PER_SECOND, WEBHOOK_SECONDS, async (index) => {
+    const intent = {
+      id: `pi_bench${run}${index}`, object: 'payment_intent', status: 'succeeded', amount: 1000, amount_received: 1000, amount_capturable: 0,
+      currency: 'eur', capture_method: 'automatic', client_secret: null, last_payment_error: null, next_action: null, metadata: {}, latest_charge: null,
+      created: Math.floor(Date.now() / 1000),
+    };
+    const payload = JSON.stringify({ id: `evt_bench${run}_${index}`, object: 'event', type: 'payment_intent.succeeded', created: intent.created, data: { object: intent }, livemode: false, api_version: '2024-06-20' });
+    const bad = index % 100 === 99;
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: bad ? 'whsec_forged' : target.webhookSecret });
+    const answer = await fetch(`${target.apiUrl}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+    await answer.body?.cancel();
+    if (bad) {
+      forged += 1;
+      if (answer.status === 400) forgedRefused += 1;
+    } else if (answer.status !== 200) throw new Error(`webhook ${answer.status}`);
+  });
+  const expected = ingest.count + ingest.errors - forged;
+  let stored: { events: number; once: number; applied: number } = { events: 0, once: 0, applied: 0 };
+  for (let tries = 0; tries < 60; tries += 1) {
+    const [counts] = await db('webhook_events').where('event_id', 'like', `evt_bench${run}_%`)
+      .select(db.raw('count(*)::int as events'), db.raw('count(*) filter (where delivery_count = 1)::int as once'), db.raw('count(*) filter (where processed_at is not null)::int as applied'));
+    stored = counts as typeof stored;
+    if (stored.applied >= expected) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  say('');
+  say(`P2 webhooks: ${ingest.count + ingest.errors} sent in ${ingest.seconds.toFixed(1)} s; ack p50 ${ms(ingest.p50)}, p99 ${ms(ingest.p99)}, max ${ms(ingest.max)} (goal p99 ≤ 25 ms); ${ingest.errors - (forged - forgedRefused)} unexpected answers`);
+  say(`   baseline GET /healthz at the same rate: p50 ${ms(baseline.p50)}, p99 ${ms(baseline.p99)}; ack p99 / baseline p99: ${ratio(ingest.p99 / baseline.p99)}`);
+  say(`   forged signatures refused with 400: ${forgedRefused}/${forged}; stored ${stored.events}/${expected}, stored once ${stored.once}, applied ${stored.applied}`);
+}
+
+/** Two APIs and two workers; a quarter of the requests also go to the other API with the same Idempotency-Key. */
+async function scaleOut(target: BenchTarget, apis: string[], stripe: Stripe, db: ReturnType<typeof connectDatabase>, single: RunFigures | undefined, say: (line: string) => void): Promise<void> {
+  log(`scale-out: two APIs and two workers, ${PAYMENTS} payments at c=16, a quarter sent twice (once to each API)`);
+  const ids = new Set<string>();
+  let duplicateAnswers = 0;
+  await closedLoop(4, WARMUP, async (index) => void (await expectSucceeded(await createPayment(apis[index % 2], target.merchantKey, 'pm_card_visa'))));
+  const figures = await closedLoop(16, PAYMENTS, async (index) => {
+    const key = `bench-${randomUUID()}`;
+    const first = createPayment(apis[index % 2], target.merchantKey, 'pm_card_visa', key);
+    if (index % 4 === 0) {
+      const twin = await createPayment(apis[(index + 1) % 2], target.merchantKey, 'pm_card_visa', key);
+      if (twin.status === 201 || twin.status === 409) duplicateAnswers += 1;
+      await twin.body?.cancel();
+    }
+    ids.add(await expectSucceeded(await first));
+  });
+  const perPayment = new Map<string, number>();
+  await stripe.paymentIntents.list({ limit: 100 }).autoPagingEach((intent) => {
+    const id = intent.metadata?.durapay_payment_id;
+    if (id && ids.has(id)) perPayment.set(id, (perPayment.get(id) ?? 0) + 1);
+  });
+  const doubled = [...perPayment.values()].filter((count) => count > 1).length;
+  const [{ succeeded }] = (await db('payments').whereIn('id', [...ids]).where({ status: 'succeeded' }).count({ succeeded: '*' })) as Array<{ succeeded: string }>;
+  say('');
+  say(`scale-out: ${figures.count} payments at c=16 over 2 APIs + 2 workers: ${figures.rate.toFixed(1)}/s, p50 ${ms(figures.p50)}, p99 ${ms(figures.p99)}, ${figures.errors} errors${figures.firstError ? ` (${figures.firstError})` : ''}`);
+  if (single) say(`   ${ratio(figures.rate / single.rate)} of one API + one worker (P1 Durapay c=16)`);
+  say(`   ${ids.size} payments, ${succeeded} succeeded in PostgreSQL, ${perPayment.size} with a PaymentIntent, ${doubled} with more than one (goal 0); duplicate requests answered 201/409: ${duplicateAnswers}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
