@@ -9,15 +9,15 @@ const regular = proxyActivities<BareActivities>(options);
 const local = proxyLocalActivities<BareActivities>(options);
 
 async function pay(steps: BareActivities, id: string): Promise<string> {
-  let status: string | undefined;
+  const outcome: { status?: string } = {};
   setHandler(resultUpdate, async () => {
-    await condition(() => status !== undefined);
-    return status!;
+    await condition(() => outcome.status !== undefined);
+    return outcome.status!;
   });
   await steps.insertPayment(id);
-  status = await steps.chargeAtSandbox(id);
-  await steps.updatePayment(id, status);
-  return status;
+  outcome.status = await steps.chargeAtSandbox(id);
+  await steps.updatePayment(id, outcome.status);
+  return outcome.status;
 }
 
 /** Insert → sandbox create+confirm → update, each step a regular activity. */

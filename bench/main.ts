@@ -4,6 +4,7 @@
  * See docs/performance.md for what each figure means and the goals (P1, P2, P4, scale-out).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import Stripe from 'stripe';
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
       else say(`   card payments/s at c=16 while parked: ${whileParked.rate.toFixed(1)}; p50 ${ms(whileParked.p50)}`);
     }
     say('');
-    say(`(machine: ${require('node:os').cpus().length} cores, load average ${require('node:os').loadavg().map((l: number) => l.toFixed(2)).join(' ')})`);
+    say(`(machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l: number) => l.toFixed(2)).join(' ')})`);
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     bareWorker.shutdown();
