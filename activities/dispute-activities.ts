@@ -6,6 +6,7 @@ import type { ProviderDisputeState } from '../domain/provider-types';
 import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
 import { bookDispute } from './ledger-store';
+import { recordDisputeEvents } from './merchant-events';
 import { toEventRow } from './payment-store';
 import { callProvider } from './provider-calls';
 
@@ -85,6 +86,7 @@ export function createDisputeActivities({ db, providers }: { db: Database; provi
         if (input.webhookEventId !== null) {
           await trx('webhook_events').where({ id: input.webhookEventId }).whereNull('processed_at').update({ processed_at: trx.fn.now() });
         }
+        await recordDisputeEvents(trx, id);
         const row = await trx('disputes').where({ id }).first();
         return { dispute: disputeFromRow(row), change, ...(reason ? { reason } : {}) };
       });

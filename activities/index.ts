@@ -7,6 +7,7 @@ import { createPaymentActivities } from './payment-activities';
 import { createRefundActivities } from './refund-activities';
 import { createSyncActivities } from './sync-activities';
 import { createVaultActivities } from './vault-activities';
+import { createWebhookDeliveryActivities } from './webhook-delivery-activities';
 
 export interface ActivityDependencies {
   db: Database;
@@ -29,6 +30,7 @@ export function createActivities({ db, providers, mailer, mailFrom, adminEmails 
     ...createSyncActivities({ db, providers, raiseAlert: alerts.raiseAlert }),
     ...createDisputeActivities({ db, providers }),
     ...alerts,
+    ...createWebhookDeliveryActivities({ db }),
   };
 }
 

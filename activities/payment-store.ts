@@ -2,6 +2,7 @@ import type { Payment, PaymentEvent } from '../domain/payment';
 import type { Database } from '../platform/database';
 import { bookPaymentCapture } from './ledger-store';
 import { issueInvoiceOnSuccess } from './document-issuer';
+import { recordPaymentEvents } from './merchant-events';
 
 export function toEventRow(event: PaymentEvent) {
   return { ...event, data: JSON.stringify(event.data) };
@@ -48,6 +49,7 @@ export async function savePaymentAndEvents(
       Object.values(row),
     );
     await bookPaymentCapture(trx, input.payment.id);
+    await recordPaymentEvents(trx, input.payment.id);
     if (input.events.length > 0) {
       await trx('payment_events').insert(input.events.map(toEventRow)).onConflict('dedupe_key').ignore();
     }

@@ -5,6 +5,7 @@ import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
 import { bookSucceededRefund } from './ledger-store';
 import { issueCreditNoteOnRefund } from './document-issuer';
+import { recordRefundEvents } from './merchant-events';
 import { callProvider } from './provider-calls';
 
 export interface CustomerContact {
@@ -83,6 +84,7 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
         const row = toRefundRow(refund, input.version);
         await trx('refunds').insert(row).onConflict('id').merge();
         await appendHistory(trx, refund, input.version, { type: 'refund.requested', source: 'api', actor: refund.requested_by, data: { reason: refund.reason } });
+        await recordRefundEvents(trx, refund.id);
         return { ok: true, refund, payment: paymentView };
       });
     },
@@ -92,6 +94,7 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
       await db.transaction(async (trx) => {
         await trx('refunds').where({ id: input.refund.id }).where('state_version', '<', input.version).update(toRefundRow(input.refund, input.version));
         await appendHistory(trx, input.refund, input.version, input.line);
+        await recordRefundEvents(trx, input.refund.id);
       });
     },
 
@@ -109,6 +112,7 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
         await bookSucceededRefund(trx, input.refund.id);
         await appendHistory(trx, input.refund, input.version, input.line, { from: payment.status, to: status });
         await issueCreditNoteOnRefund(trx, input.refund.id);
+        await recordRefundEvents(trx, input.refund.id);
         return { paymentStatus: status };
       });
     },

@@ -15,6 +15,7 @@ import { providerNamed, type ProviderRegistry } from '../providers/registry';
 import { type PaymentProvider, ProviderRateLimitError, ProviderRequestError } from '../providers/types';
 import { bookImportedRefund, bookPaymentCapture } from './ledger-store';
 import { issueInvoiceOnSuccess } from './document-issuer';
+import { recordPaymentEvents } from './merchant-events';
 import { toEventRow } from './payment-store';
 
 /** The failure type a rate-limited listing throws: retried after the provider's delay. */
@@ -115,6 +116,7 @@ export function createSyncActivities({ db, providers, raiseAlert }: SyncActivity
         occurred_at: nowIso(),
       };
       await trx('payment_events').insert(toEventRow(event)).onConflict('dedupe_key').ignore();
+      await recordPaymentEvents(trx, id);
       return true;
     });
   }
@@ -327,6 +329,7 @@ export function createSyncActivities({ db, providers, raiseAlert }: SyncActivity
           occurred_at: nowIso(),
         };
         await trx('payment_events').insert(toEventRow(event)).onConflict('dedupe_key').ignore();
+        await recordPaymentEvents(trx, row.id);
         return 'repaired';
       });
     },

@@ -30,6 +30,7 @@ import { addPaymentRoutes } from './routes/payment-routes';
 import { addReportRoutes } from './routes/report-routes';
 import { addSystemRoutes } from './routes/system-routes';
 import { addWebhookRoutes } from './routes/webhook-routes';
+import { addWebhookEndpointRoutes } from './routes/webhook-endpoint-routes';
 import { DEFAULT_DISPUTE_SETTINGS, WebhookDispatcher } from './webhook-inbox';
 
 export interface ApiDependencies {
@@ -88,6 +89,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   addDisputeRoutes(routes, deps.db);
   addReportRoutes(routes, deps.db);
   addDocumentRoutes(routes, engine);
+  addWebhookEndpointRoutes(routes, { db: deps.db, client: deps.client, taskQueue: deps.taskQueue });
 
   let document: object | null = null;
   const openapi = () =>

@@ -10,13 +10,14 @@ type Row = Record<string, unknown>;
 export async function newestFirstPage(
   db: Database,
   table: string,
-  options: { timeColumn: string; where: Record<string, string | undefined>; limit: number; startingAfter?: string; contains?: Record<string, object | undefined> },
+  options: { timeColumn: string; where: Record<string, string | undefined>; limit: number; startingAfter?: string; contains?: Record<string, object | undefined>; whereNull?: string[] },
 ): Promise<{ rows: Row[]; has_more: boolean } | null> {
   const { timeColumn, limit, startingAfter } = options;
   const query: Knex.QueryBuilder = db(table).orderBy([{ column: timeColumn, order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
   for (const [column, value] of Object.entries(options.where)) if (value !== undefined) query.where(column, value);
   // jsonb containment (a GIN index answers it): metadata @> '{"building_id": "b7"}'.
   for (const [column, value] of Object.entries(options.contains ?? {})) if (value !== undefined) query.whereRaw('?? @> ?::jsonb', [column, JSON.stringify(value)]);
+  for (const column of options.whereNull ?? []) query.whereNull(column);
   if (startingAfter) {
     const cursor = await db(table).where({ id: startingAfter }).first(timeColumn, 'id');
     if (!cursor) return null;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '../domain/merchant-event';
 import { type AutomaticRetryPolicy, parseRetrySchedule } from '../domain/payment-retry';
 import { edgeEnvironment, edgeSettings, type EdgeSettings } from './edge-config';
 import { invoiceSettingsProblems } from './invoice-settings';
@@ -66,6 +67,7 @@ const environmentSchema = z.object({
   AUTO_RETRY_ENABLED: z.enum(['true', 'false', '1', '0']).default('false').transform((value) => value === 'true' || value === '1'),
   /** Delays before each automatic retry of processing_error and try_again_later: s, m, h or d, comma-separated. */
   AUTO_RETRY_SCHEDULE: z.string().default('1h,6h,24h'),
+  WEBHOOK_RETRY_SCHEDULE: z.string().default(DEFAULT_WEBHOOK_RETRY_SCHEDULE),
   /** The same for insufficient_funds: days, when money may have come in. */
   AUTO_RETRY_INSUFFICIENT_FUNDS_SCHEDULE: z.string().default('3d,7d'),
 
@@ -154,6 +156,8 @@ export interface DurapayConfig {
     automaticRetries: AutomaticRetryPolicy | null;
   };
   webhookRelayIntervalSeconds: number;
+  /** Delays between attempts to deliver an event to a merchant's webhook endpoint. */
+  webhookRetryDelaysSeconds: number[];
   mail: { smtpUrl?: string; sinkPort: number; from: string; adminEmails: string[] };
   refunds: RefundSettings;
   sync: SyncSettings;
@@ -223,6 +227,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
   const afterDaysSchedule = parseRetrySchedule(e.AUTO_RETRY_INSUFFICIENT_FUNDS_SCHEDULE);
   if (!afterDaysSchedule.ok) problems.push(`AUTO_RETRY_INSUFFICIENT_FUNDS_SCHEDULE: "${afterDaysSchedule.bad}" is not a delay such as 3d`);
   problems.push(...invoiceSettingsProblems(env)); // read where documents are issued: platform/invoice-settings.ts
+  const webhookSchedule = parseRetrySchedule(e.WEBHOOK_RETRY_SCHEDULE);
+  if (!webhookSchedule.ok) problems.push(`WEBHOOK_RETRY_SCHEDULE: "${webhookSchedule.bad}" is not a delay such as 5m, 2h or 1d`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`;
@@ -271,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
         : null,
     },
     webhookRelayIntervalSeconds: e.WEBHOOK_RELAY_INTERVAL_SECONDS,
+    webhookRetryDelaysSeconds: webhookSchedule.ok ? webhookSchedule.delaysSeconds : [],
     mail: { smtpUrl: e.SMTP_URL, sinkPort: e.SMTP_SINK_PORT, from: e.MAIL_FROM, adminEmails: e.ADMIN_EMAILS },
     refunds: {
       windowDays: e.REFUND_WINDOW_DAYS,

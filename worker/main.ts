@@ -9,6 +9,7 @@ import { ensureSyncSchedules } from './sync-schedules';
 import { findFreePort } from '../platform/child-process';
 import { collectProcessMetrics } from '../platform/metrics';
 import { installWorkerRuntime, startWorkerMetricsServer } from './telemetry';
+import { startWebhookDispatcher } from './webhook-dispatcher';
 
 /** `npm run worker`: one worker process; run as many as you like on the same task queue. */
 async function main(): Promise<void> {
@@ -50,11 +51,16 @@ async function main(): Promise<void> {
     });
     log.info({ schedules, intervalMinutes: config.sync.intervalMinutes }, 'provider sync schedules ready');
   }
+  const webhooks = await startWebhookDispatcher({
+    databaseUrl: config.database.url!, db, client: temporal.client, taskQueue: config.temporal.taskQueue,
+    retryDelaysSeconds: config.webhookRetryDelaysSeconds, onError: (err) => log.warn({ err }, 'webhook dispatcher'),
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, metrics: metrics.url }, 'worker running');
   try {
     await worker.run();
   } finally {
+    await webhooks.stop();
     await Promise.allSettled([metrics.close(), connection.close(), temporal.connection.close(), db.destroy()]);
     log.info('worker stopped');
   }

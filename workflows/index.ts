@@ -7,3 +7,4 @@ export { detachPaymentMethod } from './detach-payment-method';
 export { eraseCustomer } from './erase-customer';
 export { syncProviderPayments } from './sync-provider-payments';
 export { handleDispute } from './handle-dispute';
+export { deliverWebhook } from './deliver-webhook';

@@ -16,6 +16,7 @@ import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe';
 import { type PayPalSandbox, startPayPalSandbox } from '../../sandbox/paypal';
 import { createDurapayWorker } from '../../worker/create-worker';
 import { ensureSyncSchedules } from '../../worker/sync-schedules';
+import { startWebhookDispatcher, type WebhookDispatcher } from '../../worker/webhook-dispatcher';
 import type { PaymentTiming } from '../../workflows/definitions';
 import type { DisputeSettings, DurapayConfig, RefundSettings } from '../../platform/config';
 import { findFreePort } from '../../platform/child-process';
@@ -42,6 +43,8 @@ export interface StackOptions {
   syncSchedules?: { intervalMinutes: number; webhookFailureAlertThreshold?: number };
   /** Where the API's log lines go (JSON, level info); silent otherwise. */
   apiLog?: DestinationStream;
+  /** Delays between attempts to deliver merchant webhooks (default: a few seconds each). */
+  webhookRetryDelaysSeconds?: number[];
 }
 
 export interface HttpResult<T = any> {
@@ -71,7 +74,7 @@ export class TestStack {
   client!: Client;
   private connection!: Connection;
   private api!: RunningApi;
-  private inlineWorker?: { worker: Worker; connection: NativeConnection; running: Promise<void> };
+  private inlineWorker?: { worker: Worker; connection: NativeConnection; running: Promise<void>; webhooks: WebhookDispatcher };
   private workerProcess?: ChildProcess;
   /** The sync schedules this stack created; deleted on stop. */
   syncScheduleIds: string[] = [];
@@ -142,7 +145,11 @@ export class TestStack {
       providers: this.providers(), workflowBundle: { codePath: this.env.workflowBundle },
       mailer: this.mailer!, mailFrom: 'Durapay Test <payments@durapay.test>', adminEmails: this.adminEmails,
     });
-    this.inlineWorker = { worker, connection, running: worker.run() };
+    const webhooks = await startWebhookDispatcher({
+      databaseUrl: this.env.databaseUrl, db: this.db, client: this.client, taskQueue: this.taskQueue,
+      retryDelaysSeconds: this.options.webhookRetryDelaysSeconds ?? [2, 2, 2], sweepIntervalMs: 1000,
+    });
+    this.inlineWorker = { worker, connection, running: worker.run(), webhooks };
     const { syncSchedules } = this.options;
     if (syncSchedules) {
       this.syncScheduleIds = await ensureSyncSchedules(this.client, {
@@ -166,6 +173,7 @@ export class TestStack {
         PAYPAL_WEBHOOK_ID: this.paypalCredentials.webhookId, PAYPAL_API_BASE: this.paypal.url,
         // Sync schedules are opt-in for tests: no 15-minute runs on a shared Temporal.
         SYNC_INTERVAL_MINUTES: '0', ADMIN_EMAILS: this.adminEmails.join(','),
+        WEBHOOK_RETRY_SCHEDULE: (this.options.webhookRetryDelaysSeconds ?? [2, 2, 2]).map((s) => `${s}s`).join(','),
         ...extraEnv,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -234,6 +242,7 @@ export class TestStack {
     for (const id of this.syncScheduleIds) await this.client.schedule.getHandle(id).delete().catch(() => undefined);
     await this.api?.close();
     if (this.inlineWorker) {
+      await this.inlineWorker.webhooks.stop();
       this.inlineWorker.worker.shutdown();
       await this.inlineWorker.running.catch(() => undefined);
       await this.inlineWorker.connection.close();

@@ -36,6 +36,8 @@ describe('replaying recorded workflow histories', () => {
       'sync-provider-payments-corrected.json',
       'handle-dispute-won.json',
       'handle-dispute-lost.json',
+      // Two 500s then a 200: three attempts with durable timers between them.
+      'deliver-webhook-retried.json',
     ]));
   });
 

@@ -1,0 +1,48 @@
+import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { WebhookAttemptOutcome } from '../activities/webhook-delivery-activities';
+
+export interface DeliverWebhookInput {
+  deliveryId: string;
+  /** Delays before each retry (a durable timer each); empty for a merchant's one-off redelivery. */
+  retryDelaysSeconds: number[];
+  redelivery?: boolean;
+}
+
+// An attempt's HTTP call is bounded at 10 s; the rest is the database.
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * One event to one endpoint (workflow id = the delivery's id; redeliveries get their own): tried at once, then after
+ * each delay of the schedule until a 2xx. A delivery that used up the schedule may disable its endpoint, with an
+ * operator alert. Bounded history: one activity and one timer per attempt.
+ */
+export async function deliverWebhook(input: DeliverWebhookInput): Promise<WebhookAttemptOutcome> {
+  const { workflowId } = workflowInfo();
+  for (let attempt = 1; ; attempt++) {
+    const delay = input.retryDelaysSeconds[attempt - 1];
+    const result = await acts.attemptWebhookDelivery({
+      deliveryId: input.deliveryId, workflowId, attempt, nextRetryInSeconds: delay ?? null, redelivery: input.redelivery ?? false,
+    });
+    if (result.outcome === 'retry') {
+      await sleep(delay * 1000);
+      continue;
+    }
+    if (result.outcome === 'gave_up' && !input.redelivery) {
+      const disabled = await acts.disableFailingWebhookEndpoint({ endpointId: result.endpointId, deliveryId: input.deliveryId, workflowId });
+      if (disabled) {
+        await acts.raiseAlert({
+          dedupeKey: `webhook-endpoint-disabled:${result.endpointId}:${disabled.failingSince}`,
+          kind: 'webhook_endpoint_disabled',
+          severity: 'warning',
+          message: `Webhook endpoint ${result.endpointId} (${disabled.url}) was disabled: every delivery failed since ${disabled.failingSince}.`,
+          data: { endpoint_id: result.endpointId, url: disabled.url, failing_since: disabled.failingSince, delivery_id: input.deliveryId },
+        });
+      }
+    }
+    return result.outcome;
+  }
+}
