@@ -1,4 +1,5 @@
 import type { Context, Next } from 'koa';
+import { CATALOGUES, fillMessage, type Language, LANGUAGES } from '../domain/messages';
 import type { Logger } from '../platform/logger';
 
 export type ApiErrorType =
@@ -30,6 +31,31 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The message in the caller's language: English keeps the specific message written where the error arose; fr, nl
+ * and de say the catalogue's message for the code (the code itself never changes), naming the parameter or id.
+ */
+export function localizedMessage(error: { code: string; message: string; param?: string }, language: Language): string {
+  if (language === 'en') return error.message;
+  const messages: Record<string, string> = CATALOGUES[language].errors;
+  const template = messages[error.code];
+  if (!template) return fillMessage(messages.request_failed, { code: error.code });
+  const values: Record<string, string> = { code: error.code };
+  if (error.param !== undefined) values.param = error.param;
+  const quoted = /'([^']*)'/.exec(error.message); // No such payment: 'pay_...'
+  if (quoted) values.id = quoted[1];
+  try {
+    return fillMessage(template, values);
+  } catch {
+    return messages.request_invalid; // a placeholder this occurrence has no value for
+  }
+}
+
+/** The best of en, fr, nl, de for the request's Accept-Language (English without one). */
+export function requestLanguage(ctx: Context): Language {
+  return (ctx.acceptsLanguages(...LANGUAGES) || 'en') as Language;
+}
+
 export function errorBody(error: ApiError) {
   return {
     error: {
@@ -48,6 +74,7 @@ export function errorHandler(log: Logger) {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new ApiError(404, 'invalid_request_error', 'route_not_found', `Unrecognized request URL (${ctx.method}: ${ctx.path}).`);
       }
+      localizeStoredError(ctx); // an idempotent replay of an earlier error answer
     } catch (caught) {
       const error =
         caught instanceof ApiError
@@ -55,7 +82,19 @@ export function errorHandler(log: Logger) {
           : new ApiError(500, 'api_error', 'internal_error', 'Something went wrong on our side. The request can be retried with the same Idempotency-Key.');
       if (!(caught instanceof ApiError)) log.error({ err: caught, method: ctx.method, path: ctx.path }, 'unhandled error');
       ctx.status = error.status;
-      ctx.body = errorBody(error);
+      const language = requestLanguage(ctx);
+      ctx.body = errorBody(new ApiError(error.status, error.type, error.code, localizedMessage(error, language), error.param));
+      ctx.set('Content-Language', language);
+      ctx.vary('Accept-Language');
     }
   };
+}
+
+function localizeStoredError(ctx: Context): void {
+  const body = ctx.body as { error?: { code?: unknown; message?: unknown; param?: string } } | undefined;
+  if (ctx.status < 400 || typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string') return;
+  const language = requestLanguage(ctx);
+  ctx.body = { ...body, error: { ...body.error, message: localizedMessage({ code: body.error.code, message: body.error.message, param: body.error.param }, language) } };
+  ctx.set('Content-Language', language);
+  ctx.vary('Accept-Language');
 }
