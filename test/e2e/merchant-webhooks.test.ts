@@ -158,9 +158,12 @@ describe('events and their delivery', () => {
     expect(disabled.disabled_reason).toBe('failing');
     const [delivery] = await deliveriesOf(failing.id, eventId);
     expect(delivery).toMatchObject({ status: 'failed', attempt_count: 3, last_status_code: 503, next_retry_at: null, delivered_at: null });
-    const alerts = await stack.request('GET', '/v1/admin/alerts?acknowledged=false&limit=100', { key: stack.adminKey });
-    const alert = alerts.body.data.find((a: any) => a.kind === 'webhook_endpoint_disabled' && a.data.endpoint_id === failing.id);
-    expect(alert).toBeDefined();
+    // The alert is raised just after the endpoint is disabled (its own activity).
+    const alert = await waitFor(async () => {
+      const alerts = await stack.request('GET', '/v1/admin/alerts?acknowledged=false&limit=100', { key: stack.adminKey });
+      return alerts.body.data.find((a: any) => a.kind === 'webhook_endpoint_disabled' && a.data.endpoint_id === failing.id);
+    }, { what: 'the endpoint-disabled alert' });
+    expect(alert).toMatchObject({ severity: 'warning', data: { url: `${receiver.url}/down` } });
     await stack.mail.waitFor((m) => m.to.includes(stack.adminEmails[0]) && m.text.includes(failing.id));
 
     const second = await paidPayment();
