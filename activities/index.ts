@@ -5,6 +5,8 @@ import { createDisputeActivities } from './dispute-activities';
 import { createEmailActivities, type Mailer } from './email-activities';
 import { createPaymentActivities } from './payment-activities';
 import { createRefundActivities } from './refund-activities';
+import { createRiskActivities } from './risk-activities';
+import type { AutoPauseSettings } from '../domain/risk';
 import { createSyncActivities } from './sync-activities';
 import { createVaultActivities } from './vault-activities';
 import { createWebhookDeliveryActivities } from './webhook-delivery-activities';
@@ -16,10 +18,14 @@ export interface ActivityDependencies {
   mailFrom: string;
   /** Who gets operator alerts (ADMIN_EMAILS). */
   adminEmails?: string[];
+  /** Automatic pause thresholds (RISK_AUTO_PAUSE_*); absent: off. */
+  autoPause?: AutoPauseSettings;
 }
 
+const NO_AUTO_PAUSE: AutoPauseSettings = { rejectedWebhooks: 0, blockedAttempts: 0, windowMinutes: 10 };
+
 /** Every activity the worker registers, built from the clients it is given. */
-export function createActivities({ db, providers, mailer, mailFrom, adminEmails = [] }: ActivityDependencies) {
+export function createActivities({ db, providers, mailer, mailFrom, adminEmails = [], autoPause = NO_AUTO_PAUSE }: ActivityDependencies) {
   const email = createEmailActivities({ db, mailer, from: mailFrom });
   const alerts = createAlertActivities({ db, adminEmails, sendEmail: email.sendEmail });
   return {
@@ -31,6 +37,7 @@ export function createActivities({ db, providers, mailer, mailFrom, adminEmails 
     ...createDisputeActivities({ db, providers }),
     ...alerts,
     ...createWebhookDeliveryActivities({ db }),
+    ...createRiskActivities({ db, providers, raiseAlert: alerts.raiseAlert, autoPause }),
   };
 }
 

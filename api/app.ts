@@ -24,6 +24,7 @@ import { addAdminRoutes } from './routes/admin-routes';
 import { addAlertRoutes } from './routes/alert-routes';
 import { addDisputeRoutes } from './routes/dispute-routes';
 import { addDocumentRoutes } from './routes/document-routes';
+import { addRiskRoutes } from './routes/risk-routes';
 import { addSyncRoutes } from './routes/sync-routes';
 import { addPayerReturnRoutes } from './routes/payer-return-routes';
 import { addPaymentRoutes } from './routes/payment-routes';
@@ -32,6 +33,9 @@ import { addSystemRoutes } from './routes/system-routes';
 import { addWebhookRoutes } from './routes/webhook-routes';
 import { addWebhookEndpointRoutes } from './routes/webhook-endpoint-routes';
 import { DEFAULT_DISPUTE_SETTINGS, WebhookDispatcher } from './webhook-inbox';
+import { pauseIfWebhooksUnderAttack } from './risk-commands';
+
+const NO_AUTO_PAUSE = { rejectedWebhooks: 0, blockedAttempts: 0, windowMinutes: 10 };
 
 export interface ApiDependencies {
   db: Database;
@@ -54,6 +58,8 @@ export interface ApiDependencies {
   trustProxy?: boolean;
   /** Dispute workflows' timing; absent: the documented defaults. */
   disputes?: DurapayConfig['disputes'];
+  /** Risk rules and automatic pause; absent: the documented defaults (automatic pause off). */
+  risk?: DurapayConfig['risk'];
 }
 
 export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: WebhookDispatcher; openapi: () => object } {
@@ -66,7 +72,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
     client: deps.client, db: deps.db, taskQueue: deps.taskQueue, timing: deps.timing,
     returnUrl: deps.returnUrl, responseTimeoutMs: deps.responseTimeoutMs ?? 30_000,
     refundSettings: deps.refunds, adminEmails: deps.adminEmails,
-    providers: deps.providers, publicUrl: deps.publicUrl, offline: deps.offline,
+    providers: deps.providers, publicUrl: deps.publicUrl, offline: deps.offline, risk: deps.risk?.rules,
     refundTiming: {
       reviewReminderSeconds: deps.refunds.reviewReminderSeconds, reviewExpirySeconds: deps.refunds.reviewExpirySeconds,
       appealWindowSeconds: deps.refunds.appealWindowSeconds, pollInitialSeconds: deps.refunds.pollInitialSeconds,
@@ -81,7 +87,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   addRefundRoutes(routes, engine);
   addCustomerRoutes(routes, deps.db);
   addVaultRoutes(routes, engine);
-  addWebhookRoutes(routes, deps.db, Object.values(deps.providers).filter((p) => p.isConfigured()), dispatcher);
+  addWebhookRoutes(routes, deps.db, Object.values(deps.providers).filter((p) => p.isConfigured()), dispatcher, () => pauseIfWebhooksUnderAttack(engine, deps.risk?.autoPause ?? NO_AUTO_PAUSE));
   addAdminRoutes(routes, deps.db, dispatcher, Object.values(deps.providers));
   addPayerReturnRoutes(routes, engine);
   addSyncRoutes(routes, { db: deps.db, client: deps.client, taskQueue: deps.taskQueue, providers: deps.providers });
@@ -90,6 +96,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   addReportRoutes(routes, deps.db);
   addDocumentRoutes(routes, engine);
   addWebhookEndpointRoutes(routes, { db: deps.db, client: deps.client, taskQueue: deps.taskQueue });
+  addRiskRoutes(routes, engine);
 
   let document: object | null = null;
   const openapi = () =>

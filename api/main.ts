@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       disputes: config.disputes,
       rateLimits: config.edge.rateLimits,
       trustProxy: config.edge.trustProxy,
+      risk: config.risk,
     },
     {
       host: config.host, port: config.port, relayIntervalMs: config.webhookRelayIntervalSeconds * 1000,

@@ -24,6 +24,7 @@ import {
   retryUpdate,
 } from '../workflows/definitions';
 import { searchAttributesFor } from '../workflows/search-attributes';
+import { DEFAULT_RISK_SETTINGS, type RiskSettings } from '../domain/risk';
 import type { takePayment } from '../workflows/take-payment';
 import { ApiError } from './errors';
 import { findPayment } from './payment-reads';
@@ -40,6 +41,8 @@ export interface PaymentEngine {
   returnUrl: string;
   /** How long a request waits for the workflow before answering 503 (the work carries on). */
   responseTimeoutMs: number;
+  /** Risk rules every new payment is checked against; absent: the documented defaults. */
+  risk?: RiskSettings;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -58,7 +61,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Maps what Temporal says to the API's errors; workflow validators carry their HTTP answer in the failure details. */
-async function translate<T>(engine: PaymentEngine, paymentId: string, action: () => Promise<T>): Promise<T> {
+export async function translate<T>(engine: PaymentEngine, paymentId: string, action: () => Promise<T>): Promise<T> {
   try {
     return await withTimeout(action(), engine.responseTimeoutMs);
   } catch (error) {
@@ -122,6 +125,7 @@ export async function startPayment(
       cancelUrl: `${engine.publicUrl}/cancel/paypal?payment_id=${paymentId}`,
       method: { providerCustomerId: method.providerCustomerId, mandateId: method.mandateId },
       offlineExpirySeconds: engine.offline.expiryDays * 24 * 3600,
+      risk: { settings: engine.risk ?? DEFAULT_RISK_SETTINGS, payerIp: body.payer_ip ?? null },
     }],
     // A retried request joins the running workflow; a finished one is never started again.
     workflowIdConflictPolicy: 'USE_EXISTING',

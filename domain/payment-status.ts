@@ -1,6 +1,8 @@
 /** The payment lifecycle. Transitions only move forward; anything else is recorded and ignored. */
 export const PAYMENT_STATUSES = [
   'pending',
+  // Held by the risk rules for a person's decision, before any provider call (domain/risk.ts).
+  'requires_review',
   'requires_action',
   'processing',
   'requires_capture',
@@ -19,7 +21,9 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly PaymentStatus[] = ['succeeded', 'failed', 'canceled', 'partially_refunded', 'refunded', 'disputed'];
 
 const ALLOWED_TRANSITIONS: Record<PaymentStatus, readonly PaymentStatus[]> = {
-  pending: ['requires_action', 'processing', 'requires_capture', 'succeeded', 'failed', 'canceled'],
+  pending: ['requires_review', 'requires_action', 'processing', 'requires_capture', 'succeeded', 'failed', 'canceled'],
+  // Approved: on to the provider (or back to pending, for cash and bank transfers); blocked or expired: canceled.
+  requires_review: ['pending', 'requires_action', 'processing', 'requires_capture', 'succeeded', 'failed', 'canceled'],
   requires_action: ['processing', 'requires_capture', 'succeeded', 'failed', 'canceled'],
   processing: ['requires_capture', 'succeeded', 'failed', 'canceled'],
   requires_capture: ['processing', 'succeeded', 'failed', 'canceled'],
@@ -57,5 +61,5 @@ export function canCapture(status: PaymentStatus): boolean {
 
 /** Stripe refuses to cancel a PaymentIntent that is processing or final; so do we. */
 export function canCancel(status: PaymentStatus): boolean {
-  return status === 'pending' || status === 'requires_action' || status === 'requires_capture';
+  return status === 'pending' || status === 'requires_review' || status === 'requires_action' || status === 'requires_capture';
 }

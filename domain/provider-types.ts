@@ -22,6 +22,8 @@ export interface ProviderPaymentState {
   description?: string | null;
   /** Seconds since the epoch at the provider. */
   createdAt?: number;
+  /** The provider's fraud verdict when it gives one (Stripe Radar: normal, elevated, highest). */
+  riskLevel?: string | null;
 }
 
 export interface NextAction {

@@ -4,6 +4,7 @@ import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '../domain/merchant-event';
 import { type AutomaticRetryPolicy, parseRetrySchedule } from '../domain/payment-retry';
 import { edgeEnvironment, edgeSettings, type EdgeSettings } from './edge-config';
 import { invoiceSettingsProblems } from './invoice-settings';
+import type { AutoPauseSettings, RiskSettings } from '../domain/risk';
 
 /** Every setting Durapay reads from the environment, validated once at startup. */
 const durationSeconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -108,6 +109,16 @@ const environmentSchema = z.object({
   /** Workflows a worker keeps in memory; parked payments beyond it are evicted and replayed when news arrives. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   ...edgeEnvironment,
+  /** More payment attempts than this by one customer in an hour go to review; 0 turns the rule off. */
+  RISK_MAX_PAYMENTS_PER_CUSTOMER_PER_HOUR: z.coerce.number().int().min(0).default(10),
+  /** Payments at or above this amount (minor units) go to review; 0 turns the rule off. */
+  RISK_REVIEW_AMOUNT: z.coerce.number().int().min(0).default(100_000),
+  /** A held payment nobody decides on is canceled after this long (fractions allowed). */
+  RISK_REVIEW_EXPIRY_HOURS: z.coerce.number().positive().default(72),
+  /** Automatic pause: more rejected webhook signatures, or more blocked attempts, than these within the window; 0: off. */
+  RISK_AUTO_PAUSE_REJECTED_WEBHOOKS: z.coerce.number().int().min(0).default(0),
+  RISK_AUTO_PAUSE_BLOCKED_ATTEMPTS: z.coerce.number().int().min(0).default(0),
+  RISK_AUTO_PAUSE_WINDOW_MINUTES: z.coerce.number().positive().default(10),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -162,10 +173,16 @@ export interface DurapayConfig {
   refunds: RefundSettings;
   sync: SyncSettings;
   disputes: DisputeSettings;
+  risk: RiskConfig;
   /** How long after a pm_card_createDispute payment the local Stripe sandbox opens its dispute. */
   stripeSandboxDisputeDelaySeconds: number;
   /** HTTP timeouts, rate limits, drain. */
   edge: EdgeSettings;
+}
+
+export interface RiskConfig {
+  rules: RiskSettings;
+  autoPause: AutoPauseSettings;
 }
 
 export interface DisputeSettings {
@@ -297,5 +314,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
     },
     stripeSandboxDisputeDelaySeconds: e.STRIPE_SANDBOX_DISPUTE_DELAY_SECONDS,
     edge: edgeSettings(e),
+    risk: {
+      rules: {
+        maxPaymentsPerCustomerPerHour: e.RISK_MAX_PAYMENTS_PER_CUSTOMER_PER_HOUR,
+        reviewAmount: e.RISK_REVIEW_AMOUNT,
+        reviewExpiryHours: e.RISK_REVIEW_EXPIRY_HOURS,
+      },
+      autoPause: {
+        rejectedWebhooks: e.RISK_AUTO_PAUSE_REJECTED_WEBHOOKS,
+        blockedAttempts: e.RISK_AUTO_PAUSE_BLOCKED_ATTEMPTS,
+        windowMinutes: e.RISK_AUTO_PAUSE_WINDOW_MINUTES,
+      },
+    },
   };
 }

@@ -93,6 +93,8 @@ export interface PaymentProvider {
   listRefunds(range: { from: number; to: number }, cursor: string | null): Promise<ProviderRefundPage>;
   /** The dispute as the provider sees it now; dispute workflows poll it so a lost webhook can't leave one open. Optional: without it they wait for webhooks. */
   getDispute?(providerDisputeId: string): Promise<ProviderDisputeState>;
+  /** The provider's stable fingerprint of a card method (for block lists); undefined where the provider has none. */
+  cardFingerprint?(paymentMethod: string): Promise<string | null>;
   /**
    * Verifies and translates a webhook; throws (or rejects with) WebhookVerificationError when it can't be trusted.
    * May be async: PayPal's signature check downloads the signing certificate. Callers await it.

@@ -4,6 +4,7 @@ import type { Mailer } from '../activities/email-activities';
 import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { activityMetrics } from './activity-metrics';
+import type { AutoPauseSettings } from '../domain/risk';
 import type { ProviderRegistry } from '../providers/registry';
 
 export interface DurapayWorkerOptions {
@@ -16,6 +17,8 @@ export interface DurapayWorkerOptions {
   mailFrom: string;
   /** Who gets operator alerts (ADMIN_EMAILS). */
   adminEmails?: string[];
+  /** Automatic pause thresholds (RISK_AUTO_PAUSE_*). */
+  autoPause?: AutoPauseSettings;
   /** A prebuilt bundle (tests build one per run); otherwise the workflows are bundled at startup. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Workflows kept in memory (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default otherwise. */
@@ -29,9 +32,9 @@ export async function createDurapayWorker(options: DurapayWorkerOptions): Promis
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom, adminEmails: options.adminEmails }),
     interceptors: { activity: [activityMetrics(options.db, options.log)] },
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom, adminEmails: options.adminEmails, autoPause: options.autoPause }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
   return { worker, connection };

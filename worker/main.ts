@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     adminEmails: config.mail.adminEmails,
     maxCachedWorkflows: config.observability.maxCachedWorkflows,
     log,
+    autoPause: config.risk.autoPause,
     workflowBundle: config.temporal.workflowBundlePath ? { codePath: config.temporal.workflowBundlePath } : undefined,
   });
   if (config.sync.intervalMinutes > 0) {

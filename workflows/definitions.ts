@@ -2,6 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EventSource, Payment } from '../domain/payment';
 import type { AutomaticRetryPolicy } from '../domain/payment-retry';
 import type { ProviderEvent } from '../domain/provider-types';
+import type { PaymentRiskInput } from './risk-definitions';
 
 /** Shared by the API and the workflows: the messages a payment workflow understands. */
 
@@ -30,6 +31,8 @@ export interface TakePaymentInput {
    * the run waits for the retry request that started it. The recorder continues from the stored version.
    */
   resume?: { stateVersion: number };
+  /** Risk rules and the payer's IP; absent in histories recorded before risk review existed. */
+  risk?: PaymentRiskInput;
 }
 
 /** A new attempt of a failed payment: by an API request, or by the workflow's own schedule. */

@@ -8,3 +8,4 @@ export { eraseCustomer } from './erase-customer';
 export { syncProviderPayments } from './sync-provider-payments';
 export { handleDispute } from './handle-dispute';
 export { deliverWebhook } from './deliver-webhook';
+export { pauseProcessing } from './pause-processing';

@@ -8,7 +8,10 @@ export const PROVIDER = defineSearchAttributeKey('DurapayProvider', SearchAttrib
 export const AMOUNT = defineSearchAttributeKey('DurapayAmount', SearchAttributeType.INT);
 export const CURRENCY = defineSearchAttributeKey('DurapayCurrency', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [PAYMENT_ID, CUSTOMER_ID, PAYMENT_STATUS, PROVIDER, AMOUNT, CURRENCY];
+/** A payment's risk review: open, approved, blocked, expired or canceled (search `DurapayRiskReview = "open"`). */
+export const RISK_REVIEW = defineSearchAttributeKey('DurapayRiskReview', SearchAttributeType.KEYWORD);
+
+export const ALL_SEARCH_ATTRIBUTES = [PAYMENT_ID, CUSTOMER_ID, PAYMENT_STATUS, PROVIDER, AMOUNT, CURRENCY, RISK_REVIEW];
 
 /**
  * What a workflow is searchable by. Refund, dispute and late-event workflows carry their payment's id too, so

@@ -20,6 +20,8 @@ import {
 } from './definitions';
 import { type EventDraft, PaymentRecorder } from './payment-recorder';
 import { apiError, emailOutcome, invalidState, provider, providerRefusal, raiseMoneyMismatch } from './payment-workflow-helpers';
+import { type GateVerdict, PaymentRiskGate } from './payment-risk-gate';
+import type { RiskAssessment } from '../domain/risk';
 
 interface Command {
   kind: 'capture' | 'cancel' | 'mark_received';
@@ -65,6 +67,9 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
   // True while a failed payment waits for its automatic retry; a cancel then calls the retry off.
   let automaticRetryScheduled = false;
   let currentAttempt: AttemptMethod = { number: attemptNumber(input.payment), method: input.method, returnUrl: input.returnUrl };
+  // Histories from before risk review carry no settings: no gate, no new commands.
+  const riskGate = input.risk ? new PaymentRiskGate(recorder, input.risk) : null;
+  let providerRiskLevel: string | null = null;
 
   setHandler(paymentQuery, () => recorder.payment);
   setHandler(providerEventSignal, (signal) => void inbox.push(signal));
@@ -146,11 +151,17 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     }
     const next = mergeProviderState(recorder.payment, state, new Date().toISOString());
     if (next.status === 'requires_capture') authorizedAt = Date.now();
+    if (state.riskLevel) providerRiskLevel = state.riskLevel;
     return recorder.transition(next, { ...draft, type: 'status_changed', data });
   };
 
+  // Risk rules look at the payment before any provider call; what they saw is the history's second line.
+  const assessment: RiskAssessment | null = !input.resume && riskGate && patched('risk-review') ? await riskGate.assess(input.payment.payment_method_type) : null;
   if (!input.resume) {
-    await recorder.save([{ type: 'payment.created', source: 'api', actor: input.actor, data: { amount: input.payment.amount, currency: input.payment.currency } }]);
+    await recorder.save([
+      { type: 'payment.created', source: 'api', actor: input.actor, data: { amount: input.payment.amount, currency: input.payment.currency } },
+      ...(assessment ? [{ type: 'risk.assessed', source: 'workflow' as const, actor: 'risk:rules', data: { outcome: assessment.outcome, findings: assessment.findings } }] : []),
+    ]);
   }
 
   /**
@@ -225,8 +236,23 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     }
   };
 
+  let gate: GateVerdict = 'proceed';
+  if (riskGate && assessment) {
+    gate = await riskGate.enforce(assessment, {
+      answerCaller: () => void (providerStateKnown = true),
+      hasCancel: () => commands.some((command) => command.kind === 'cancel'),
+      takeCancel: () => {
+        const index = commands.findIndex((command) => command.kind === 'cancel');
+        return index < 0 ? undefined : commands.splice(index, 1)[0];
+      },
+    });
+  }
   // Cash and bank transfers have no provider: they wait for an admin to mark them received.
-  if (!offline && !input.resume) await createAtProvider(currentAttempt);
+  if (!offline && !input.resume && gate === 'proceed') await createAtProvider(currentAttempt);
+  if (riskGate && assessment) {
+    riskGate.finish();
+    if (gate === 'proceed' && !offline) await riskGate.reviewProviderVerdict(providerRiskLevel);
+  }
   providerStateKnown = true;
 
   const applyInbox = async (): Promise<void> => {

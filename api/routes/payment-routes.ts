@@ -19,6 +19,7 @@ import {
 } from '../schemas/payment-schemas';
 import { ApiError } from '../errors';
 import { actorOf } from '../middleware/auth';
+import { refuseWhilePaused } from '../risk-commands';
 
 /** Temporal dedupes updates by id; deriving it from the Idempotency-Key makes retries land once. */
 function updateIdFor(ctx: Context, action: string): string {
@@ -79,6 +80,7 @@ export function addPaymentRoutes(routes: RouteTable, engine: PaymentEngine): voi
       if (choice.method.provider !== 'offline' && !provider?.isConfigured()) {
         throw ApiError.invalid('provider_not_configured', `The ${choice.method.provider} provider is not configured on this engine.`, 'provider');
       }
+      await refuseWhilePaused(ctx, engine, choice.method.provider);
       const paymentId = await ctx.state.idempotency!.resourceId('pay');
       return startPayment(engine, { paymentId, body, method: choice.method, actor: actorOf(ctx) });
     },

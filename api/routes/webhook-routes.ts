@@ -10,7 +10,11 @@ import type { Database } from '../../platform/database';
 const WebhookAck = z.object({ received: z.literal(true), duplicate: z.boolean() }).meta({ id: 'WebhookAck' });
 
 /** Verify, store, then hand over: the answer is fast and nothing is lost if Temporal is away. */
-export function addWebhookRoutes(routes: RouteTable, db: Database, providers: PaymentProvider[], dispatcher: WebhookDispatcher): void {
+export function addWebhookRoutes(
+  routes: RouteTable, db: Database, providers: PaymentProvider[], dispatcher: WebhookDispatcher,
+  /** Runs after a rejection is recorded: the automatic pause counts them. */
+  afterRejection: () => Promise<void> = async () => undefined,
+): void {
   for (const provider of providers) {
     routes.add({
       method: 'post', path: `/webhooks/${provider.name}`, tag: 'Webhooks', roles: 'public',
@@ -25,6 +29,7 @@ export function addWebhookRoutes(routes: RouteTable, db: Database, providers: Pa
           if (error instanceof WebhookVerificationError) {
             // Counted for the webhook failure alert; the body itself can't be trusted and is not kept.
             await db('webhook_rejections').insert({ provider: provider.name, reason: error.message.slice(0, 500) }).catch(() => undefined);
+            await afterRejection().catch(() => undefined);
             throw ApiError.invalid('webhook_signature_invalid', `Webhook rejected: ${error.message}`);
           }
           throw error;

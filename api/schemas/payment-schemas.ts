@@ -38,6 +38,7 @@ export const CreatePaymentBody = z
     description: z.string().max(1000).optional(),
     metadata: metadata.optional(),
     return_url: returnUrl,
+    payer_ip: z.union([z.ipv4(), z.ipv6()]).optional().describe("The payer's IP address as your backend saw it; checked against the IP block list."),
   })
   .refine((body) => !body.use_default_payment_method || body.customer_id, { message: 'use_default_payment_method needs customer_id', path: ['customer_id'] })
   .meta({ id: 'CreatePaymentRequest' });

@@ -50,6 +50,11 @@ export class StripeProvider implements PaymentProvider {
     return this.stripe;
   }
 
+  async cardFingerprint(paymentMethod: string): Promise<string | null> {
+    const method = await callStripe(() => this.client().paymentMethods.retrieve(paymentMethod));
+    return method.card?.fingerprint ?? null;
+  }
+
   async createPayment(request: CreatePaymentRequest): Promise<ProviderPaymentState> {
     try {
       const intent = await this.client().paymentIntents.create(toPaymentIntentCreateParams(request), {

@@ -32,7 +32,15 @@ export function toPaymentIntentCreateParams(request: CreatePaymentRequest): Stri
       [PAYMENT_ID_METADATA_KEY]: request.paymentId,
       ...(request.customerId ? { [CUSTOMER_ID_METADATA_KEY]: request.customerId } : {}),
     },
+    // The charge carries Radar's risk verdict, read in the same answer.
+    expand: ['latest_charge'],
   };
+}
+
+/** Radar's verdict on the intent's charge, when the charge came expanded. */
+function riskLevelOf(intent: Stripe.PaymentIntent): string | null {
+  const charge = intent.latest_charge;
+  return charge && typeof charge === 'object' ? (charge.outcome?.risk_level ?? null) : null;
 }
 
 function statusOfPaymentIntent(intent: Stripe.PaymentIntent): PaymentStatus {
@@ -84,6 +92,7 @@ export function fromPaymentIntent(intent: Stripe.PaymentIntent): ProviderPayment
     metadata: { ...intent.metadata },
     description: intent.description ?? null,
     createdAt: intent.created,
+    riskLevel: riskLevelOf(intent),
   };
 }
 

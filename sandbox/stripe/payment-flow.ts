@@ -7,9 +7,10 @@ import { AUTHENTICATION_FAILURE_MESSAGE, OFF_SESSION_AUTHENTICATION_DECLINE, typ
 import type { CardPaymentMethod, PaymentIntent } from './types';
 
 /** Card approved: a charge is created and the intent succeeds or waits for capture. */
-export function authorize(core: SandboxCore, op: Operation, pi: PaymentIntent, pm: CardPaymentMethod): void {
+export function authorize(core: SandboxCore, op: Operation, pi: PaymentIntent, pm: CardPaymentMethod, riskLevel?: 'elevated' | 'highest'): void {
   const manual = pi.capture_method === 'manual';
   const charge = buildCharge(pi, pm, { captured: !manual });
+  if (riskLevel && charge.outcome) charge.outcome = { ...charge.outcome, risk_level: riskLevel, seller_message: 'Stripe evaluated this payment as having elevated risk.' };
   core.store.charges.set(charge.id, charge);
   pi.payment_method = pm.id;
   pi.latest_charge = charge.id;

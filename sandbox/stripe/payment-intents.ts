@@ -222,6 +222,9 @@ function runConfirmation(
     case 'authentication_required':
       requireAction(core, op, pi, paymentMethod, opts);
       return;
+    case 'risky':
+      authorize(core, op, pi, paymentMethod, card.behaviour.riskLevel);
+      return;
   }
 }
 

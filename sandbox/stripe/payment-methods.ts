@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SandboxCore } from './core';
 import { getCustomer } from './customers';
 import { invalidRequest, parameterMissing, resourceMissing } from './errors';
@@ -39,6 +40,7 @@ export function resolvePaymentMethod(core: SandboxCore, idOrToken: string, param
       exp_year: new Date().getUTCFullYear() + 3,
       country: card.country,
       funding: card.funding,
+      fingerprint: createHash('sha256').update(`durapay-sandbox-card:${idOrToken}`).digest('base64url').slice(0, 16),
     },
     billing_details: { address: null, email: null, name: null, phone: null },
     created: nowSeconds(),

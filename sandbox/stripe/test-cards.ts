@@ -16,7 +16,9 @@ export type CardBehaviour =
   | { kind: 'authentication_required' }
   | { kind: 'refund_fails' }
   /** Succeeds; a moment later the payer disputes the charge (Stripe's 4000 0000 0000 0259). */
-  | { kind: 'dispute' };
+  | { kind: 'dispute' }
+  /** Succeeds, with Radar's risk verdict on the charge (Stripe's 4000 0000 0000 9235 and 4000 0000 0000 4954). */
+  | { kind: 'risky'; riskLevel: 'elevated' | 'highest' };
 
 export interface TestCard {
   brand: string;
@@ -71,6 +73,8 @@ export const TEST_CARDS: Readonly<Record<string, TestCard>> = {
   pm_card_threeDSecure2Required: visa('3220', { kind: 'authentication_required' }),
   pm_card_refundFail: visa('5126', { kind: 'refund_fails' }),
   pm_card_createDispute: visa('0259', { kind: 'dispute' }),
+  pm_card_riskLevelElevated: visa('9235', { kind: 'risky', riskLevel: 'elevated' }),
+  pm_card_riskLevelHighest: visa('4954', { kind: 'risky', riskLevel: 'highest' }),
 };
 
 /** Off-session payments can't show a 3DS challenge, so Stripe declines them instead. */

@@ -22,6 +22,8 @@ export interface CardDetails {
   exp_year: number;
   country: string;
   funding: 'credit' | 'debit';
+  /** Stable per card number (per test token here), as Stripe's: what block lists match on. */
+  fingerprint: string;
 }
 
 export interface BillingDetails {
@@ -161,7 +163,7 @@ export interface ChargeOutcome {
   type: 'authorized' | 'issuer_declined';
   reason: string | null;
   network_status: 'approved_by_network' | 'declined_by_network';
-  risk_level: 'normal';
+  risk_level: 'normal' | 'elevated' | 'highest';
   seller_message: string;
 }
 

@@ -13,6 +13,8 @@ export const HISTORY_DIR = path.resolve(__dirname, '..', 'fixtures', 'histories'
  */
 export async function recordHistory(client: Client, workflowId: string, name: string): Promise<void> {
   if (process.env.DURAPAY_RECORD_HISTORIES !== '1') return;
+  // Append-only: a history that ran is never re-recorded; new behaviour gets a new fixture name.
+  if (fs.existsSync(path.join(HISTORY_DIR, `${name}.json`))) return;
   await client.workflow.getHandle(workflowId).result().catch(() => undefined);
   const json = execFileSync(
     process.env[TEST_ENV_KEYS.temporalCli]!,

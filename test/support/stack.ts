@@ -21,6 +21,7 @@ import type { PaymentTiming } from '../../workflows/definitions';
 import type { DisputeSettings, DurapayConfig, RefundSettings } from '../../platform/config';
 import { findFreePort } from '../../platform/child-process';
 import { createMailer } from '../../platform/mailer';
+import type { AutoPauseSettings, RiskSettings } from '../../domain/risk';
 import { type SmtpCapture, startSmtpCapture } from './smtp-capture';
 import { testEnv } from './test-env';
 import { waitFor } from './wait';
@@ -45,6 +46,9 @@ export interface StackOptions {
   apiLog?: DestinationStream;
   /** Delays between attempts to deliver merchant webhooks (default: a few seconds each). */
   webhookRetryDelaysSeconds?: number[];
+  /** Risk rules (off unless a test turns them on: test files share customers and amounts) and automatic pause. */
+  risk?: Partial<RiskSettings>;
+  autoPause?: Partial<AutoPauseSettings>;
 }
 
 export interface HttpResult<T = any> {
@@ -90,6 +94,14 @@ export class TestStack {
     };
   }
 
+  get riskRules(): RiskSettings {
+    return { maxPaymentsPerCustomerPerHour: 0, reviewAmount: 0, reviewExpiryHours: 72, ...this.options.risk };
+  }
+
+  get autoPause(): AutoPauseSettings {
+    return { rejectedWebhooks: 0, blockedAttempts: 0, windowMinutes: 10, ...this.options.autoPause };
+  }
+
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const stack = new TestStack(options);
     await stack.boot();
@@ -132,6 +144,7 @@ export class TestStack {
         refunds: this.refunds, adminEmails: this.adminEmails, publicUrl: `http://127.0.0.1:${apiPort}`, offline: this.offline,
         disputes: { reminderHoursBeforeDue: 48, pollInitialSeconds: 3600, pollMaxSeconds: 3600, ...this.options.disputes },
         rateLimits: this.options.rateLimits,
+        risk: { rules: this.riskRules, autoPause: this.autoPause },
       },
       { host: '127.0.0.1', port: apiPort, relayIntervalMs: 500 },
     );
@@ -143,7 +156,7 @@ export class TestStack {
     const { worker, connection } = await createDurapayWorker({
       temporalAddress: this.env.temporalAddress, namespace: 'default', taskQueue: this.taskQueue, db: this.db,
       providers: this.providers(), workflowBundle: { codePath: this.env.workflowBundle },
-      mailer: this.mailer!, mailFrom: 'Durapay Test <payments@durapay.test>', adminEmails: this.adminEmails,
+      mailer: this.mailer!, mailFrom: 'Durapay Test <payments@durapay.test>', adminEmails: this.adminEmails, autoPause: this.autoPause,
     });
     const webhooks = await startWebhookDispatcher({
       databaseUrl: this.env.databaseUrl, db: this.db, client: this.client, taskQueue: this.taskQueue,

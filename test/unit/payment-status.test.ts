@@ -31,6 +31,6 @@ describe('payment state machine', () => {
 
   it('allows capture only when authorized, and cancel only before completion', () => {
     expect(PAYMENT_STATUSES.filter(canCapture)).toEqual(['requires_capture']);
-    expect(PAYMENT_STATUSES.filter(canCancel)).toEqual(['pending', 'requires_action', 'requires_capture']);
+    expect(PAYMENT_STATUSES.filter(canCancel)).toEqual(['pending', 'requires_review', 'requires_action', 'requires_capture']);
   });
 });

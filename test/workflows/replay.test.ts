@@ -38,6 +38,11 @@ describe('replaying recorded workflow histories', () => {
       'handle-dispute-lost.json',
       // Two 500s then a 200: three attempts with durable timers between them.
       'deliver-webhook-retried.json',
+      // Risk review: held then approved, held then blocked, held until it lapsed, blocked by a list.
+      'take-payment-review-approved.json',
+      'take-payment-review-blocked.json',
+      'take-payment-review-expired.json',
+      'take-payment-risk-blocked.json',
     ]));
   });
 
