@@ -36,6 +36,7 @@ import { DEFAULT_DISPUTE_SETTINGS, WebhookDispatcher } from './webhook-inbox';
 import { pauseIfWebhooksUnderAttack } from './risk-commands';
 
 const NO_AUTO_PAUSE = { rejectedWebhooks: 0, blockedAttempts: 0, windowMinutes: 10 };
+import { createAdminConsole } from './admin/console';
 
 export interface ApiDependencies {
   db: Database;
@@ -60,6 +61,8 @@ export interface ApiDependencies {
   disputes?: DurapayConfig['disputes'];
   /** Risk rules and automatic pause; absent: the documented defaults (automatic pause off). */
   risk?: DurapayConfig['risk'];
+  /** The admin console at /admin (docs/admin-console.md); absent: its defaults, no Temporal UI links. */
+  adminConsole?: { temporalUiUrl?: string | null; namespace?: string; sessionHours?: number };
 }
 
 export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: WebhookDispatcher; openapi: () => object } {
@@ -119,6 +122,12 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   });
   app.use(errorHandler(deps.log));
   app.use(refuseNulBytes);
+  const adminConsole = createAdminConsole({
+    db: deps.db, log: deps.log, providers: deps.providers, adminKey: deps.keys.adminKey, apiCallback: () => app.callback(), publicUrl: deps.publicUrl,
+    temporalUi: deps.adminConsole?.temporalUiUrl ? { url: deps.adminConsole.temporalUiUrl, namespace: deps.adminConsole.namespace ?? 'default' } : null,
+    sessionHours: deps.adminConsole?.sessionHours ?? 8,
+  });
+  app.use(adminConsole.routes());
   app.use(router.routes());
   app.use(methodNotAllowed(router));
   return { app, dispatcher, openapi };

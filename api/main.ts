@@ -39,6 +39,7 @@ async function main(): Promise<void> {
       rateLimits: config.edge.rateLimits,
       trustProxy: config.edge.trustProxy,
       risk: config.risk,
+      adminConsole: { temporalUiUrl: config.adminConsole.temporalUiUrl, namespace: config.temporal.namespace, sessionHours: config.adminConsole.sessionHours },
     },
     {
       host: config.host, port: config.port, relayIntervalMs: config.webhookRelayIntervalSeconds * 1000,

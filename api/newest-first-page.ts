@@ -10,7 +10,16 @@ type Row = Record<string, unknown>;
 export async function newestFirstPage(
   db: Database,
   table: string,
-  options: { timeColumn: string; where: Record<string, string | undefined>; limit: number; startingAfter?: string; contains?: Record<string, object | undefined>; whereNull?: string[] },
+  options: {
+    timeColumn: string;
+    where: Record<string, string | undefined>;
+    /** Inclusive bounds that are set: [column, '>=' | '<=', value]. */
+    bounds?: Array<[string, '>=' | '<=', string | number | undefined]>;
+    limit: number;
+    startingAfter?: string;
+    contains?: Record<string, object | undefined>;
+    whereNull?: string[];
+  },
 ): Promise<{ rows: Row[]; has_more: boolean } | null> {
   const { timeColumn, limit, startingAfter } = options;
   const query: Knex.QueryBuilder = db(table).orderBy([{ column: timeColumn, order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit + 1);
@@ -18,6 +27,7 @@ export async function newestFirstPage(
   // jsonb containment (a GIN index answers it): metadata @> '{"building_id": "b7"}'.
   for (const [column, value] of Object.entries(options.contains ?? {})) if (value !== undefined) query.whereRaw('?? @> ?::jsonb', [column, JSON.stringify(value)]);
   for (const column of options.whereNull ?? []) query.whereNull(column);
+  for (const [column, operator, value] of options.bounds ?? []) if (value !== undefined) query.where(column, operator, value);
   if (startingAfter) {
     const cursor = await db(table).where({ id: startingAfter }).first(timeColumn, 'id');
     if (!cursor) return null;

@@ -69,16 +69,37 @@ export interface PaymentFilters {
   customer_id?: string;
   status?: string;
   provider_payment_id?: string;
+  provider?: string;
+  payment_method_type?: string;
+  currency?: string;
+  amount_gte?: number;
+  amount_lte?: number;
+  /** A UTC date (from its start) or an ISO 8601 time. */
+  created_gte?: string;
+  /** A UTC date (to its end) or an ISO 8601 time. */
+  created_lte?: string;
   limit: number;
   starting_after?: string;
   metadata?: Record<string, string>;
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/** A whole UTC day is inclusive at both ends: from its first instant to its last. */
+const dayStart = (moment?: string) => (moment && DATE_ONLY.test(moment) ? `${moment}T00:00:00.000Z` : moment);
+const dayEnd = (moment?: string) => (moment && DATE_ONLY.test(moment) ? `${moment}T23:59:59.999Z` : moment);
+
 /** Newest first, with a cursor on (created_at, id) so pages never skip or repeat a payment. */
 export async function listPayments(db: Database, filters: PaymentFilters): Promise<{ data: Payment[]; has_more: boolean } | null> {
   const page = await newestFirstPage(db, 'payments', {
     timeColumn: 'created_at', limit: filters.limit, startingAfter: filters.starting_after,
-    where: { customer_id: filters.customer_id, status: filters.status, provider_payment_id: filters.provider_payment_id },
+    where: {
+      customer_id: filters.customer_id, status: filters.status, provider_payment_id: filters.provider_payment_id,
+      provider: filters.provider, payment_method_type: filters.payment_method_type, currency: filters.currency,
+    },
+    bounds: [
+      ['amount', '>=', filters.amount_gte], ['amount', '<=', filters.amount_lte],
+      ['created_at', '>=', dayStart(filters.created_gte)], ['created_at', '<=', dayEnd(filters.created_lte)],
+    ],
     contains: { metadata: filters.metadata },
   });
   return page && { data: page.rows.map(toPayment), has_more: page.has_more };

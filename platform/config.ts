@@ -119,6 +119,10 @@ const environmentSchema = z.object({
   RISK_AUTO_PAUSE_REJECTED_WEBHOOKS: z.coerce.number().int().min(0).default(0),
   RISK_AUTO_PAUSE_BLOCKED_ATTEMPTS: z.coerce.number().int().min(0).default(0),
   RISK_AUTO_PAUSE_WINDOW_MINUTES: z.coerce.number().positive().default(10),
+  /** The Temporal Web UI the admin console links to; npm start sets its embedded one. */
+  TEMPORAL_UI_URL: optionalString.pipe(z.url().optional()),
+  /** How long an admin console sign-in lasts. */
+  ADMIN_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -147,6 +151,7 @@ export interface DurapayConfig {
     sandboxPort: number;
   };
   auth: { adminKey?: string; merchantKey?: string };
+  adminConsole: { temporalUiUrl?: string; sessionHours: number };
   paypal: {
     clientId?: string;
     clientSecret?: string;
@@ -273,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
       sandboxPort: e.STRIPE_SANDBOX_PORT,
     },
     auth: { adminKey: e.ADMIN_API_KEY, merchantKey: e.MERCHANT_API_KEY },
+    adminConsole: { temporalUiUrl: e.TEMPORAL_UI_URL, sessionHours: e.ADMIN_SESSION_HOURS },
     paypal: {
       clientId: e.PAYPAL_CLIENT_ID,
       clientSecret: e.PAYPAL_CLIENT_SECRET,

@@ -221,6 +221,7 @@ export function childEnvironment(config: DurapayConfig, resolved: Resolved, base
     STRIPE_WEBHOOK_SECRET: resolved.secrets.stripeWebhookSecret,
     STRIPE_API_BASE: resolved.sandboxUrl ?? config.stripe.apiBase,
     ADMIN_API_KEY: resolved.secrets.adminKey,
+    TEMPORAL_UI_URL: config.adminConsole.temporalUiUrl ?? resolved.temporalUiUrl ?? undefined,
     MERCHANT_API_KEY: resolved.secrets.merchantKey,
     DATA_DIR: config.dataDir,
     PORT: String(config.port),
@@ -329,6 +330,7 @@ export function formatBanner(config: DurapayConfig, resolved: Resolved, readySec
   const merchantKey = config.auth.merchantKey ? '$MERCHANT_API_KEY' : resolved.secrets.merchantKey;
   const rows: [string, string][] = [
     ['API', api],
+    ['Admin console', `${api}/admin`],
     ['Temporal UI', resolved.temporalUiUrl ?? `external (${resolved.temporalAddress})`],
     ['Stripe sandbox', resolved.sandboxUrl ?? 'not used (real Stripe API)'],
     ['PayPal sandbox', resolved.paypalSandboxUrl ?? (config.paypal.clientId ? 'not used (PayPal API, PAYPAL_CLIENT_ID)' : 'off')],

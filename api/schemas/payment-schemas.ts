@@ -79,11 +79,21 @@ export const MetadataFilter = z
     maxProperties: 10,
     param: { style: 'deepObject', explode: true },
   });
+/** A UTC date (the whole day) or an ISO 8601 time with its offset. */
+const moment = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const minorUnits = z.coerce.number().int().min(0).max(MAX_AMOUNT_MINOR);
 
 export const ListPaymentsQuery = z.strictObject({
   customer_id: z.string().optional(),
   status: z.enum(PAYMENT_STATUSES).optional(),
   provider_payment_id: z.string().optional(),
+  provider: z.string().optional(),
+  payment_method_type: z.enum(PAYMENT_METHOD_TYPES).optional(),
+  currency: z.string().regex(/^[a-z]{3}$/, 'must be a lowercase three-letter ISO 4217 code').optional(),
+  amount_gte: minorUnits.optional().describe('Minor units, inclusive'),
+  amount_lte: minorUnits.optional().describe('Minor units, inclusive'),
+  created_gte: moment.optional().describe('Created at or after: a UTC date (from its start) or an ISO 8601 time'),
+  created_lte: moment.optional().describe('Created at or before: a UTC date (to its end) or an ISO 8601 time'),
   limit: z.coerce.number().int().min(1).max(100).default(10),
   starting_after: z.string().optional(),
   metadata: MetadataFilter,

@@ -145,6 +145,7 @@ export class TestStack {
         disputes: { reminderHoursBeforeDue: 48, pollInitialSeconds: 3600, pollMaxSeconds: 3600, ...this.options.disputes },
         rateLimits: this.options.rateLimits,
         risk: { rules: this.riskRules, autoPause: this.autoPause },
+        adminConsole: { temporalUiUrl: 'http://127.0.0.1:8233' },
       },
       { host: '127.0.0.1', port: apiPort, relayIntervalMs: 500 },
     );
