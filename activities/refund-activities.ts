@@ -1,6 +1,9 @@
 import type { EventSource } from '../domain/payment';
 import type { CreateRefundRequest, ProviderRefundState } from '../domain/provider-types';
-import { checkRefundPolicy, paymentStatusAfterRefund, type Refund, type RefundPolicyVerdict, RESERVING_STATUSES } from '../domain/refund';
+import {
+  type AutoApprovalRule, checkRefundPolicy, paymentStatusAfterRefund, qualifiesForAutoApproval, type Refund, type RefundPolicyVerdict,
+  RELEASED_REFUND_STATUSES, RESERVING_STATUSES,
+} from '../domain/refund';
 import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
 import { bookSucceededRefund } from './ledger-store';
@@ -22,7 +25,13 @@ export interface RefundHistoryLine {
 }
 
 export type ReservationResult =
-  | { ok: true; refund: Refund; payment: { provider: string; provider_payment_id: string | null; created_at: string } }
+  | {
+      ok: true;
+      refund: Refund;
+      payment: { provider: string; provider_payment_id: string | null; created_at: string };
+      /** Claimed under the per-payment cap in the reserving transaction; absent when no rule was passed (and in older histories). */
+      autoApproved?: boolean;
+    }
   | Extract<RefundPolicyVerdict, { ok: false }>;
 
 function toRefundRow(refund: Refund, version: number) {
@@ -61,13 +70,20 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
      * Checks the refund policy and reserves the amount in one transaction, with the payment row locked, so
      * concurrent requests can never reserve more than was paid. Retrying it (or re-reserving on appeal) is safe.
      */
-    async reserveRefund(input: { refund: Refund; requestedAmount: number | null; windowDays: number; now: number; version: number }): Promise<ReservationResult> {
+    async reserveRefund(input: {
+      refund: Refund; requestedAmount: number | null; windowDays: number; now: number; version: number;
+      /** Decide auto-approval here, under the payment lock, against what this rule already approved on the payment. */
+      autoApproval?: AutoApprovalRule | null;
+    }): Promise<ReservationResult> {
       return db.transaction(async (trx) => {
         const payment = await trx('payments').where({ id: input.refund.payment_id }).forUpdate().first();
         if (!payment) return { ok: false, status: 404, code: 'payment_not_refundable', message: 'No such payment.' } as const;
         const existing = await trx('refunds').where({ id: input.refund.id }).first();
         const paymentView = { provider: payment.provider, provider_payment_id: payment.provider_payment_id, created_at: iso(payment.created_at) };
-        if (existing?.reserves_amount) return { ok: true, refund: { ...input.refund, amount: Number(existing.amount) }, payment: paymentView };
+        const decides = input.autoApproval !== undefined;
+        if (existing?.reserves_amount) {
+          return { ok: true, refund: { ...input.refund, amount: Number(existing.amount) }, payment: paymentView, ...(decides ? { autoApproved: Boolean(existing.auto_approved) } : {}) };
+        }
         const [{ reserved }] = await trx('refunds')
           .where({ payment_id: payment.id, reserves_amount: true })
           .whereNot({ id: input.refund.id })
@@ -81,11 +97,35 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
         });
         if (!verdict.ok) return verdict;
         const refund: Refund = { ...input.refund, amount: verdict.amount, currency: payment.currency };
-        const row = toRefundRow(refund, input.version);
+        let autoApproved: boolean | undefined;
+        if (decides) {
+          const [{ approved }] = await trx('refunds')
+            .where({ payment_id: payment.id, auto_approved: true })
+            .whereNotIn('status', RELEASED_REFUND_STATUSES)
+            .whereNot({ id: refund.id })
+            .sum({ approved: 'amount' });
+          autoApproved = qualifiesForAutoApproval(input.autoApproval ?? null, refund.amount, paymentView.created_at, input.now, Number(approved ?? 0));
+        }
+        const row = { ...toRefundRow(refund, input.version), ...(autoApproved ? { auto_approved: true } : {}) };
         await trx('refunds').insert(row).onConflict('id').merge();
         await appendHistory(trx, refund, input.version, { type: 'refund.requested', source: 'api', actor: refund.requested_by, data: { reason: refund.reason } });
         await recordRefundEvents(trx, refund.id);
-        return { ok: true, refund, payment: paymentView };
+        return { ok: true, refund, payment: paymentView, ...(decides ? { autoApproved } : {}) };
+      });
+    },
+
+    /**
+     * Before money leaves again (a provider refund, or a bank transfer an admin is about to send): with the payment
+     * locked, what was refunded (provider refunds, imported dashboard refunds, bank payouts) plus the other
+     * reservations plus this refund must still fit in what was captured.
+     */
+    async recheckRefundRoom(input: { refundId: string }): Promise<{ ok: true } | { ok: false; remaining: number }> {
+      return db.transaction(async (trx) => {
+        const refund = await trx('refunds').where({ id: input.refundId }).first('payment_id', 'amount');
+        const payment = await trx('payments').where({ id: refund.payment_id }).forUpdate().first('amount_captured', 'amount_refunded');
+        const [{ reserved }] = await trx('refunds').where({ payment_id: refund.payment_id, reserves_amount: true }).whereNot({ id: input.refundId }).sum({ reserved: 'amount' });
+        const remaining = Number(payment.amount_captured) - Number(payment.amount_refunded) - Number(reserved ?? 0);
+        return Number(refund.amount) <= remaining ? { ok: true } : { ok: false, remaining: Math.max(0, remaining) };
       });
     },
 

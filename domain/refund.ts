@@ -12,6 +12,9 @@ export const REFUND_STATUSES = [
   'succeeded',
   'denied',
   'expired',
+  // The provider refused for a reason the customer's card is not the cause of (already refunded, exceeds what
+  // remains): nothing is paid another way; an admin reconciles with the provider.
+  'failed',
 ] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
@@ -90,8 +93,29 @@ export interface AutoApprovalRule {
   withinHours: number;
 }
 
-/** Off unless configured: small refunds requested soon after payment approve themselves. */
-export function qualifiesForAutoApproval(rule: AutoApprovalRule | null, amount: number, paymentCreatedAt: string, now: number): boolean {
+/**
+ * Off unless configured: small refunds requested soon after payment approve themselves. The cap is per payment:
+ * `alreadyAutoApproved` (the other refunds of the payment this rule approved) counts against it, so many small
+ * refunds can't return a whole payment without review.
+ */
+export function qualifiesForAutoApproval(rule: AutoApprovalRule | null, amount: number, paymentCreatedAt: string, now: number, alreadyAutoApproved = 0): boolean {
   if (!rule || rule.maxAmount <= 0) return false;
-  return amount <= rule.maxAmount && now - Date.parse(paymentCreatedAt) <= rule.withinHours * 3600 * 1000;
+  return alreadyAutoApproved + amount <= rule.maxAmount && now - Date.parse(paymentCreatedAt) <= rule.withinHours * 3600 * 1000;
+}
+
+/** Refunds whose auto-approval no longer counts against the per-payment cap: the money never went back. */
+export const RELEASED_REFUND_STATUSES: readonly RefundStatus[] = ['denied', 'expired', 'failed'];
+
+/**
+ * Provider failure reasons that mean the original card can't receive money: only these are paid back another way
+ * (a bank transfer). Stripe's refund failure_reason values, and card errors a provider may answer with.
+ */
+const CARD_CANNOT_RECEIVE = new Set(['expired_or_canceled_card', 'lost_or_stolen_card', 'expired_card', 'lost_card', 'stolen_card', 'card_closed', 'account_closed']);
+
+export type RefundFailureKind = 'card_cannot_receive' | 'reconcile';
+
+/** Anything else (already refunded, exceeds what remains, disputed, unknown) is reconciled with the provider, never paid twice. */
+export function classifyRefundFailure(failure: { failureReason?: string | null; refusalCode?: string | null }): RefundFailureKind {
+  const code = failure.failureReason ?? failure.refusalCode ?? null;
+  return code !== null && CARD_CANNOT_RECEIVE.has(code) ? 'card_cannot_receive' : 'reconcile';
 }

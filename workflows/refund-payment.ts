@@ -1,10 +1,10 @@
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RefundHistoryLine } from '../activities/refund-activities';
 import type { EmailTemplateName } from '../domain/email-templates';
 import { ibanLast4, normalizeIban } from '../domain/iban';
 import type { ProviderRefundState } from '../domain/provider-types';
-import { qualifiesForAutoApproval, type Refund } from '../domain/refund';
+import { classifyRefundFailure, qualifiesForAutoApproval, type Refund } from '../domain/refund';
 import { API_ERROR_FAILURE } from './definitions';
 import {
   type AlternativeRefundMethod,
@@ -79,7 +79,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   };
 
   version += 1;
-  const reservation = await acts.reserveRefund({ refund, requestedAmount: input.requestedAmount, windowDays: input.windowDays, now: Date.now(), version });
+  const reservation = await acts.reserveRefund({ refund, requestedAmount: input.requestedAmount, windowDays: input.windowDays, now: Date.now(), version, autoApproval: input.autoApproval });
   if (!reservation.ok) {
     requestError = ApplicationFailure.create({
       type: API_ERROR_FAILURE, message: reservation.message, nonRetryable: true,
@@ -117,10 +117,11 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
 
   // Review, with one appeal after a denial.
   for (;;) {
-    const auto = refund.appeal_count === 0 && qualifiesForAutoApproval(input.autoApproval, refund.amount, payment.created_at, Date.now());
+    // Decided with the reservation, against the payment's cap; older histories decided here, one refund at a time.
+    const auto = refund.appeal_count === 0 && (reservation.autoApproved ?? qualifiesForAutoApproval(input.autoApproval, refund.amount, payment.created_at, Date.now()));
     let decision: RefundDecision | undefined;
     if (auto) {
-      decision = { decision: 'approve', actor: 'rule:auto_approval', reason: `at most ${input.autoApproval!.maxAmount} within ${input.autoApproval!.withinHours} h of payment` };
+      decision = { decision: 'approve', actor: 'rule:auto_approval', reason: `at most ${input.autoApproval!.maxAmount} per payment within ${input.autoApproval!.withinHours} h of payment` };
     } else {
       await emailAdmins('refund_requested', `requested:${refund.appeal_count}`);
       decision = await waitForDecision();
@@ -151,9 +152,21 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
     refund = again.refund;
   }
 
+  /** A refund that would take the total refunded past what was captured ends failed before any money moves. */
+  const failForLackOfRoom = async (step: string): Promise<boolean> => {
+    if (!patched('refund-recheck-room')) return false;
+    const room = await acts.recheckRefundRoom({ refundId: refund.id });
+    if (room.ok) return false;
+    const message = `Only ${room.remaining} remains refundable on this payment (refunds at the provider and bank transfers included).`;
+    await save({ ...refund, status: 'failed', failure_message: message }, { type: 'refund.exceeds_remaining', source: 'workflow', actor: 'workflow', data: { step, remaining: room.remaining } });
+    return true;
+  };
+  if (await failForLackOfRoom('before_provider_refund')) return finish();
+
   // Money back through the provider, keyed by the refund id so it happens once.
   let state: ProviderRefundState | null = null;
   let failureMessage: string | null = null;
+  let refusalCode: string | null = null;
   try {
     state = await acts.createProviderRefund({
       provider: payment.provider, providerPaymentId: payment.provider_payment_id ?? '', refundId: refund.id,
@@ -178,6 +191,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
     const cause = (error as { cause?: unknown }).cause;
     if (!(cause instanceof ApplicationFailure && cause.type === 'ProviderRequestError')) throw error;
     failureMessage = cause.message;
+    refusalCode = ((cause.details?.[0] ?? {}) as { code?: string }).code ?? null;
   }
 
   if (state?.status === 'succeeded') {
@@ -185,6 +199,20 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
     refund = { ...refund, status: 'succeeded', completed_at: now() };
     await acts.completeRefund({ refund, version, line: { type: 'refund.succeeded', source: 'workflow', actor: 'workflow', data: { provider_refund_id: state.providerRefundId } } });
     await emailCustomer('refund_completed', 'completed', { completed_at: refund.completed_at });
+    return finish();
+  }
+
+  // Only a card that can't take money back goes to a bank transfer. Anything else (already refunded in the dashboard,
+  // more than remains) is reconciled with the provider by an admin: paying it another way could pay it twice.
+  const failureReason = state?.failureReason ?? null;
+  if (classifyRefundFailure({ failureReason, refusalCode }) === 'reconcile' && patched('refund-failure-classified')) {
+    const data = { provider_refusal_code: refusalCode, provider_failure_reason: failureReason, provider_refund_id: state?.providerRefundId ?? null, failure_message: failureMessage };
+    await save({ ...refund, status: 'failed', failure_message: failureMessage }, { type: 'refund.provider_refused', source: 'workflow', actor: 'workflow', data });
+    await mail.raiseAlert({
+      dedupeKey: `refund_reconcile:${refund.id}`, kind: 'refund_needs_reconciliation', severity: 'warning',
+      message: `The provider refused refund ${refund.id} of payment ${refund.payment_id} (${refusalCode ?? failureReason ?? 'unknown'}): compare with the provider's refunds; nothing was paid another way`,
+      data: { refund_id: refund.id, payment_id: refund.payment_id, amount: refund.amount, currency: refund.currency, ...data },
+    });
     return finish();
   }
 
@@ -197,6 +225,8 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
     return finish();
   }
   const method = alternatives.shift()!;
+  // The admin is about to send a bank transfer: it must still fit next to what the provider refunded meanwhile.
+  if (await failForLackOfRoom('before_bank_transfer')) return finish();
   await save(
     { ...refund, status: 'awaiting_manual_transfer', alternative_method: { type: 'bank_transfer', iban: normalizeIban(method.iban), iban_last4: ibanLast4(method.iban), account_holder_name: method.accountHolderName, reference: null } },
     { type: 'refund.alternative_method_recorded', source: 'api', actor: method.actor, data: { iban_last4: ibanLast4(method.iban) } },
