@@ -4,6 +4,7 @@ import { createAlertActivities } from './alert-activities';
 import { createDisputeActivities } from './dispute-activities';
 import { createEmailActivities, type Mailer } from './email-activities';
 import { createPaymentActivities } from './payment-activities';
+import { createReconcileActivities } from './reconcile-activities';
 import { createRefundActivities } from './refund-activities';
 import { createRiskActivities } from './risk-activities';
 import type { AutoPauseSettings } from '../domain/risk';
@@ -38,6 +39,7 @@ export function createActivities({ db, providers, mailer, mailFrom, adminEmails 
     ...alerts,
     ...createWebhookDeliveryActivities({ db }),
     ...createRiskActivities({ db, providers, raiseAlert: alerts.raiseAlert, autoPause }),
+    ...createReconcileActivities({ db, providers }),
   };
 }
 

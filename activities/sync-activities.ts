@@ -170,7 +170,8 @@ export function createSyncActivities({ db, providers, raiseAlert }: SyncActivity
       await trx('payments').where({ id: payment.id }).update({
         amount_refunded: refunded, status, updated_at: new Date(), state_version: trx.raw('state_version + 1'),
       });
-      await bookImportedRefund(trx, payment.id, state);
+      // What the record gained (never beyond what was captured), so ledger and record stay equal.
+      await bookImportedRefund(trx, payment.id, { ...state, amount: refunded - Number(payment.amount_refunded) });
       return true;
     });
   }

@@ -29,6 +29,7 @@ import { addSyncRoutes } from './routes/sync-routes';
 import { addPayerReturnRoutes } from './routes/payer-return-routes';
 import { addPaymentRoutes } from './routes/payment-routes';
 import { addReportRoutes } from './routes/report-routes';
+import { addLedgerRoutes } from './routes/ledger-routes';
 import { addSystemRoutes } from './routes/system-routes';
 import { addWebhookRoutes } from './routes/webhook-routes';
 import { addWebhookEndpointRoutes } from './routes/webhook-endpoint-routes';
@@ -100,6 +101,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   addDocumentRoutes(routes, engine);
   addWebhookEndpointRoutes(routes, { db: deps.db, client: deps.client, taskQueue: deps.taskQueue });
   addRiskRoutes(routes, engine);
+  addLedgerRoutes(routes, { db: deps.db, client: deps.client, taskQueue: deps.taskQueue, providers: deps.providers });
 
   let document: object | null = null;
   const openapi = () =>

@@ -3,6 +3,8 @@ import type { Database } from '../platform/database';
 
 /** Reports read the ledger only: what moved, never what a mutable status column says. */
 
+type Row = Record<string, unknown>;
+
 export type ReportInterval = 'day' | 'week' | 'month';
 export type ReportGroupBy = 'method' | 'provider' | 'currency';
 
@@ -123,4 +125,13 @@ export async function customerPaymentLines(db: Database | Knex.Transaction, cust
     date: row.date as string, payment_id: row.payment_id as string, description: (row.description as string | null) ?? null,
     method: row.method as string, currency: row.currency as string, ...totals(row),
   }));
+}
+
+/** Every account's balance per currency, in its normal direction (revenue credit-normal, the rest debit-normal). */
+export async function listLedgerBalances(db: Database): Promise<Array<{ account: string; currency: string; balance: number }>> {
+  const { rows } = await db.raw(
+    `select account, currency, sum(case when direction = 'debit' then amount else -amount end) * (case when account = 'revenue' then -1 else 1 end) as balance
+       from ledger_postings group by account, currency order by account, currency`,
+  );
+  return rows.map((row: Row) => ({ account: row.account as string, currency: row.currency as string, balance: Number(row.balance) }));
 }

@@ -9,3 +9,4 @@ export { syncProviderPayments } from './sync-provider-payments';
 export { handleDispute } from './handle-dispute';
 export { deliverWebhook } from './deliver-webhook';
 export { pauseProcessing } from './pause-processing';
+export { reconcileLedger } from './reconcile-ledger';

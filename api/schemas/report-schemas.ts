@@ -59,3 +59,50 @@ export const CustomerStatsSchema = z
 export const CustomerPaymentsCsvQuery = z.strictObject({
   year: z.coerce.number().int().min(2000).max(2100).describe('UTC calendar year.'),
 });
+
+export const StartReconciliationBody = z
+  .strictObject({
+    from: z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]).optional().describe('Provider window start (inclusive); default: 7 days before to.'),
+    to: z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]).optional().describe('Provider window end (exclusive); default: now.'),
+  })
+  .meta({ id: 'StartLedgerReconciliationRequest' });
+
+const FiguresSchema = z.object({ captured: z.number().int(), refunded: z.number().int(), disputed: z.number().int() });
+
+export const LedgerDifferenceSchema = z
+  .object({
+    payment_id: z.string().nullable().describe('Null: a provider payment the engine does not know.'),
+    provider: z.string(),
+    provider_payment_id: z.string().nullable(),
+    currency: z.string(),
+    figure: z.enum(['captured', 'refunded', 'disputed', 'payment']).describe('payment: known on one side only.'),
+    ledger: z.number().int().nullable(),
+    payments: z.number().int().nullable(),
+    provider_figure: z.number().int().nullable(),
+  })
+  .meta({ id: 'LedgerDifference' });
+
+export const LedgerReconciliationSchema = z
+  .object({
+    object: z.literal('ledger_reconciliation'),
+    workflow_id: z.string(),
+    status: z.enum(['running', 'completed', 'failed']),
+    result: z
+      .object({
+        window: z.object({ from: z.string(), to: z.string() }),
+        checked: z.object({ payments: z.number().int(), provider_payments: z.record(z.string(), z.number().int().nullable()) }),
+        difference_count: z.number().int(),
+        differences: z.array(LedgerDifferenceSchema),
+        totals: z.array(z.object({ currency: z.string(), ledger: FiguresSchema, payments: FiguresSchema })),
+        alert_id: z.string().nullable(),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'LedgerReconciliation' });
+
+export const LedgerBalancesSchema = z
+  .object({
+    object: z.literal('list'),
+    data: z.array(z.object({ account: z.string(), currency: z.string(), balance: z.number().int().describe('In the account\'s normal direction, minor units.') })),
+  })
+  .meta({ id: 'LedgerBalances' });

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import type Stripe from 'stripe';
+import { createReconcileActivities } from '../../activities/reconcile-activities';
+import { RECONCILE_WORKFLOW_TYPE, type ReconcileLedgerInput, type ReconcileLedgerResult } from '../../workflows/reconcile-definitions';
+import { recordHistory } from '../support/histories';
+import { sandboxStripe } from '../support/sandbox-control';
+import { TestStack } from '../support/stack';
+import { waitFor } from '../support/wait';
+
+let stack: TestStack;
+let stripe: Stripe;
+beforeAll(async () => {
+  stack = await TestStack.start();
+  stripe = sandboxStripe(stack.sandbox);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const admin = () => ({ key: stack.adminKey });
+const seconds = () => Math.floor(Date.now() / 1000);
+
+async function reconcile(body: Record<string, unknown>): Promise<{ workflow_id: string; result: ReconcileLedgerResult }> {
+  const started = await stack.request('POST', '/v1/admin/ledger/reconcile', { body, ...admin() });
+  expect(started.status).toBe(202);
+  return waitFor(async () => {
+    const run = await stack.request('GET', `/v1/admin/ledger/reconciliations/${started.body.workflow_id}`, admin());
+    expect(run.status).toBe(200);
+    if (run.body.status === 'failed') throw new Error('reconciliation failed');
+    return run.body.status === 'completed' ? run.body : undefined;
+  }, { timeoutMs: 60_000, what: 'the reconciliation to complete' });
+}
+
+async function sync(window: { from: number; to: number }): Promise<void> {
+  const started = await stack.request('POST', '/v1/admin/sync', { body: { provider: 'stripe', ...window }, ...admin() });
+  expect(started.status).toBe(202);
+  await waitFor(async () => ((await stack.request('GET', `/v1/admin/syncs/${started.body.workflow_id}`, admin())).body.status === 'completed' ? true : undefined), {
+    timeoutMs: 60_000, what: 'the sync to complete',
+  });
+}
+
+describe('ledger reconciliation', () => {
+  it('finds a refund made only at the provider, alerts once, and agrees again once sync imports it', async () => {
+    const window = { from: seconds() - 60, to: seconds() + 600 };
+    const paid = await stack.createPayment({ amount: 2000, payment_method: 'pm_card_visa' });
+    expect(paid.body.status).toBe('succeeded');
+    // Planted at the provider only, as if someone refunded from the Stripe dashboard.
+    await stripe.refunds.create({ payment_intent: paid.body.provider_payment_id!, amount: 700 });
+
+    const found = await reconcile(window);
+    const planted = {
+      payment_id: paid.body.id, provider: 'stripe', provider_payment_id: paid.body.provider_payment_id, currency: 'eur',
+      figure: 'refunded', ledger: 0, payments: 0, provider_figure: 700,
+    };
+    expect(found.result.differences).toContainEqual(planted);
+    expect(found.result.checked.provider_payments).toMatchObject({ stripe: expect.any(Number), paypal: null });
+    const alerts = (await stack.request('GET', '/v1/admin/alerts?acknowledged=false&limit=100', admin())).body.data;
+    const alert = alerts.find((candidate: { id: string }) => candidate.id === found.result.alert_id);
+    expect(alert).toMatchObject({ kind: 'ledger_mismatch', severity: 'critical', data: expect.objectContaining({ differences: expect.arrayContaining([planted]) }) });
+    await recordHistory(stack.client, found.workflow_id, 'reconcile-ledger-difference');
+
+    // The same differences found again are the same alert, not a new one.
+    const again = await reconcile(window);
+    expect(again.result.alert_id).toBe(found.result.alert_id);
+
+    await sync(window);
+    const agreed = await reconcile(window);
+    expect(agreed.result.differences.filter((difference) => difference.payment_id === paid.body.id)).toEqual([]);
+    const payment = await stack.getPayment(paid.body.id);
+    expect(payment).toMatchObject({ amount_captured: 2000, amount_refunded: 700, status: 'partially_refunded' });
+  });
+
+  it("keeps every account's balance equal to the payments' own figures", async () => {
+    const balances = (await stack.request('GET', '/v1/admin/ledger/balances', admin())).body.data as Array<{ account: string; currency: string; balance: number }>;
+    const balance = (account: string) => balances.find((row) => row.account === account && row.currency === 'eur')?.balance ?? 0;
+    const { rows: [totals] } = await stack.db.raw(`select sum(amount_captured) as captured, sum(amount_refunded) as refunded from payments where currency = 'eur'`);
+    expect(balance('revenue')).toBe(Number(totals.captured));
+    expect(balance('refunds')).toBe(Number(totals.refunded));
+  });
+
+  it('counts failed and successful attempts over a window of payment history', async () => {
+    // Synthetic history far from now, so other tests' payments don't count.
+    const id = `pay_failrate_${randomBytes(6).toString('hex')}`;
+    const at = (minute: number) => new Date(Date.UTC(2031, 0, 1, 0, minute));
+    await stack.db('payments').insert({ id, status: 'failed', amount: 100, currency: 'eur', capture_method: 'automatic', provider: 'stripe', created_at: at(0), updated_at: at(0) });
+    const events = [
+      ['pending', 'failed'], ['pending', 'failed'], ['pending', 'succeeded'], ['pending', 'requires_capture'], ['requires_capture', 'succeeded'], ['disputed', 'succeeded'], ['processing', 'succeeded'],
+    ].map(([from, to], index) => ({
+      payment_id: id, dedupe_key: `${id}:${index}`, type: 'status_changed', from_status: from, to_status: to, source: 'workflow', actor: 'test', data: '{}', occurred_at: at(index + 1),
+    }));
+    await stack.db('payment_events').insert(events);
+    const activities = createReconcileActivities({ db: stack.db, providers: stack.providers() });
+    expect(await activities.countPaymentOutcomes({ fromMs: at(0).getTime(), toMs: at(30).getTime() })).toEqual({ attempts: 5, failed: 2 });
+    expect(await activities.countPaymentOutcomes({ fromMs: at(3).getTime(), toMs: at(30).getTime() })).toEqual({ attempts: 3, failed: 0 });
+  });
+
+  it('raises the failure-rate alert once per window', async () => {
+    const declined = await stack.createPayment({ amount: 900, payment_method: 'pm_card_chargeDeclined' });
+    expect(declined.body.status).toBe('failed');
+    // A window of about two years and a threshold any failure exceeds: both runs fall in the same window.
+    const input: ReconcileLedgerInput = { trigger: 'manual', providers: [], failureRateAlert: { percent: 0.000001, windowMinutes: 1_000_000, minAttempts: 1 } };
+    const run = () => stack.client.workflow.execute(RECONCILE_WORKFLOW_TYPE, { taskQueue: stack.taskQueue, workflowId: `reconcile-test-${randomBytes(6).toString('hex')}`, args: [input] });
+    await run();
+    await run();
+    const alerts = (await stack.request('GET', '/v1/admin/alerts?limit=100', admin())).body.data.filter((alert: { kind: string; data: { window_minutes?: number } }) => alert.kind === 'failure_rate' && alert.data.window_minutes === 1_000_000);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].message).toMatch(/payment attempts failed in the last 1000000 minutes/);
+  });
+});
