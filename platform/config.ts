@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '../domain/merchant-event';
 import { type AutomaticRetryPolicy, parseRetrySchedule } from '../domain/payment-retry';
+import type { FailureRateSettings } from '../domain/reconciliation';
 import { edgeEnvironment, edgeSettings, type EdgeSettings } from './edge-config';
 import { invoiceSettingsProblems } from './invoice-settings';
 import type { AutoPauseSettings, RiskSettings } from '../domain/risk';
@@ -95,6 +96,11 @@ const environmentSchema = z.object({
   SYNC_INTERVAL_MINUTES: z.coerce.number().min(0).default(15),
   /** Rejected plus unprocessable webhooks per sync interval above this raise an alert; 0 turns the alert off. */
   WEBHOOK_FAILURE_ALERT_THRESHOLD: z.coerce.number().int().min(0).default(10),
+  /** More than this percentage of payment attempts failing over the window raises an alert (checked on the sync interval); 0 turns it off. */
+  FAILURE_RATE_ALERT_PERCENT: z.coerce.number().min(0).max(100).default(10),
+  FAILURE_RATE_ALERT_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  /** Fewer attempts than this in the window raise nothing. */
+  FAILURE_RATE_ALERT_MIN_ATTEMPTS: z.coerce.number().int().min(1).default(20),
 
   /** Admins are reminded this many hours before a dispute's evidence is due (fractions allowed). */
   DISPUTE_REMINDER_HOURS_BEFORE_DUE: z.coerce.number().positive().default(48),
@@ -177,6 +183,7 @@ export interface DurapayConfig {
   mail: { smtpUrl?: string; sinkPort: number; from: string; adminEmails: string[] };
   refunds: RefundSettings;
   sync: SyncSettings;
+  failureRateAlert: FailureRateSettings;
   disputes: DisputeSettings;
   risk: RiskConfig;
   /** How long after a pm_card_createDispute payment the local Stripe sandbox opens its dispute. */
@@ -313,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
       autoApproveWithinHours: e.REFUND_AUTO_APPROVE_WITHIN_HOURS,
     },
     sync: { intervalMinutes: e.SYNC_INTERVAL_MINUTES, webhookFailureAlertThreshold: e.WEBHOOK_FAILURE_ALERT_THRESHOLD },
+    failureRateAlert: { percent: e.FAILURE_RATE_ALERT_PERCENT, windowMinutes: e.FAILURE_RATE_ALERT_WINDOW_MINUTES, minAttempts: e.FAILURE_RATE_ALERT_MIN_ATTEMPTS },
     disputes: {
       reminderHoursBeforeDue: e.DISPUTE_REMINDER_HOURS_BEFORE_DUE,
       pollInitialSeconds: e.DISPUTE_POLL_INITIAL_SECONDS,

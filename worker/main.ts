@@ -5,7 +5,7 @@ import { connectTemporal, ensureSearchAttributes } from '../platform/temporal';
 import { createProviders } from '../providers/registry';
 import { createDurapayWorker } from './create-worker';
 import { createMailer } from '../platform/mailer';
-import { ensureSyncSchedules } from './sync-schedules';
+import { ensureReconcileSchedule, ensureSyncSchedules } from './sync-schedules';
 import { findFreePort } from '../platform/child-process';
 import { collectProcessMetrics } from '../platform/metrics';
 import { installWorkerRuntime, startWorkerMetricsServer } from './telemetry';
@@ -44,13 +44,17 @@ async function main(): Promise<void> {
     workflowBundle: config.temporal.workflowBundlePath ? { codePath: config.temporal.workflowBundlePath } : undefined,
   });
   if (config.sync.intervalMinutes > 0) {
+    const configured = Object.values(providers).filter((provider) => provider.isConfigured()).map((provider) => provider.name);
     const schedules = await ensureSyncSchedules(temporal.client, {
-      providers: Object.values(providers).filter((provider) => provider.isConfigured()).map((provider) => provider.name),
+      providers: configured,
       intervalMinutes: config.sync.intervalMinutes,
       taskQueue: config.temporal.taskQueue,
       webhookFailureAlertThreshold: config.sync.webhookFailureAlertThreshold,
     });
-    log.info({ schedules, intervalMinutes: config.sync.intervalMinutes }, 'provider sync schedules ready');
+    schedules.push(await ensureReconcileSchedule(temporal.client, {
+      providers: configured, intervalMinutes: config.sync.intervalMinutes, taskQueue: config.temporal.taskQueue, failureRateAlert: config.failureRateAlert,
+    }));
+    log.info({ schedules, intervalMinutes: config.sync.intervalMinutes }, 'provider sync and ledger reconciliation schedules ready');
   }
   const webhooks = await startWebhookDispatcher({
     databaseUrl: config.database.url!, db, client: temporal.client, taskQueue: config.temporal.taskQueue,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
 import { createReconcileActivities } from '../../activities/reconcile-activities';
 import { RECONCILE_WORKFLOW_TYPE, type ReconcileLedgerInput, type ReconcileLedgerResult } from '../../workflows/reconcile-definitions';
+import { ensureReconcileSchedule } from '../../worker/sync-schedules';
 import { recordHistory } from '../support/histories';
 import { sandboxStripe } from '../support/sandbox-control';
 import { TestStack } from '../support/stack';
@@ -105,5 +106,17 @@ describe('ledger reconciliation', () => {
     const alerts = (await stack.request('GET', '/v1/admin/alerts?limit=100', admin())).body.data.filter((alert: { kind: string; data: { window_minutes?: number } }) => alert.kind === 'failure_rate' && alert.data.window_minutes === 1_000_000);
     expect(alerts).toHaveLength(1);
     expect(alerts[0].message).toMatch(/payment attempts failed in the last 1000000 minutes/);
+  });
+
+  it('runs on a Temporal Schedule with the failure-rate settings', async () => {
+    const failureRateAlert = { percent: 10, windowMinutes: 15, minAttempts: 20 };
+    const id = await ensureReconcileSchedule(stack.client, { providers: ['stripe'], intervalMinutes: 60, taskQueue: stack.taskQueue, failureRateAlert, idSuffix: stack.taskQueue });
+    try {
+      const schedule = await stack.client.schedule.getHandle(id).describe();
+      expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: RECONCILE_WORKFLOW_TYPE, taskQueue: stack.taskQueue, args: [{ trigger: 'schedule', providers: ['stripe'], failureRateAlert }] });
+      expect(schedule.spec.intervals?.[0].every).toBe(3_600_000);
+    } finally {
+      await stack.client.schedule.getHandle(id).delete();
+    }
   });
 });

@@ -7,6 +7,8 @@ describe('configuration', () => {
     expect(config.database.url).toBeUndefined();
     expect(config.temporal.namespace).toBe('default');
     expect(config.payments.authorizationExpirySeconds).toBe(7 * 24 * 3600);
+    expect(config.failureRateAlert).toEqual({ percent: 10, windowMinutes: 15, minAttempts: 20 });
+    expect(loadConfig({ FAILURE_RATE_ALERT_PERCENT: '2.5', FAILURE_RATE_ALERT_WINDOW_MINUTES: '5' }).failureRateAlert).toMatchObject({ percent: 2.5, windowMinutes: 5 });
   });
 
   it('reports one clear line per bad value', () => {

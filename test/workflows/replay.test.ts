@@ -43,6 +43,7 @@ describe('replaying recorded workflow histories', () => {
       'take-payment-review-blocked.json',
       'take-payment-review-expired.json',
       'take-payment-risk-blocked.json',
+      'reconcile-ledger-difference.json',
     ]));
   });
 
