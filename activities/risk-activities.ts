@@ -102,8 +102,12 @@ export function createRiskActivities(deps: RiskActivityDependencies) {
       return { id: String(pause.id), scope: String(pause.scope), started };
     },
 
-    async flagCustomer(input: { customerId: string; reason: string; paymentId: string | null; actor: string }) {
-      await setCustomerFlag(db, input.customerId, { reason: input.reason, payment_id: input.paymentId, flagged_by: input.actor });
+    /** Confirmed fraud on a payment (a dispute lost as fraudulent): its customer, if it has one, may not pay again until cleared. */
+    async flagPaymentCustomer(input: { paymentId: string; reason: string; actor: string }): Promise<string | null> {
+      const payment = await db('payments').where({ id: input.paymentId }).first('customer_id');
+      if (!payment?.customer_id) return null;
+      await setCustomerFlag(db, payment.customer_id, { reason: input.reason, payment_id: input.paymentId, flagged_by: input.actor });
+      return payment.customer_id as string;
     },
   };
 }

@@ -5,6 +5,7 @@ import type { RefundStatus } from './refund';
 /** What a merchant can subscribe to: one event per change a merchant's backend acts on. */
 export const EVENT_TYPES = [
   'payment.created',
+  'payment.requires_review',
   'payment.requires_action',
   'payment.requires_capture',
   'payment.processing',
@@ -25,6 +26,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The payment statuses that are news to a merchant; pending (a new attempt starting) and the refund/dispute ones are told by their own events. */
 const PAYMENT_STATUS_EVENTS: Partial<Record<PaymentStatus, EventType>> = {
+  requires_review: 'payment.requires_review',
   requires_action: 'payment.requires_action',
   requires_capture: 'payment.requires_capture',
   processing: 'payment.processing',

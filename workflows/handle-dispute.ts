@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { type Dispute, evidenceReminderAt, isFinalDispute, needsEvidenceReminder } from '../domain/dispute';
 import type { EmailTemplateName } from '../domain/email-templates';
@@ -82,6 +82,10 @@ export async function handleDispute(input: HandleDisputeInput): Promise<Dispute 
     const final = isFinalDispute(current.status);
     if (final && !outcomeMailed) {
       await emailAdmins(current, current.status, 'dispute_closed');
+      // Lost as fraudulent is fraud confirmed: the customer may not pay again until an admin clears the flag.
+      if (current.status === 'lost' && current.reason === 'fraudulent' && current.payment_id && patched('dispute-fraud-flag')) {
+        await acts.flagPaymentCustomer({ paymentId: current.payment_id, reason: `dispute ${current.id} lost as fraudulent`, actor: `${input.provider}:dispute` });
+      }
       outcomeMailed = true;
     }
     if (final && paymentInLine && inbox.length === 0) break;

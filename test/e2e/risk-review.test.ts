@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { recordHistory } from '../support/histories';
 import { sandboxStripe } from '../support/sandbox-control';
 import { TestStack } from '../support/stack';
+import { workflowTypesFound } from '../support/visibility';
 import { waitFor } from '../support/wait';
 
 const uniqueCustomer = () => `cus_risk_${randomBytes(5).toString('hex')}`;
@@ -56,6 +57,9 @@ describe('risk review', () => {
     const events = await stack.events(held.body.id);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['risk.assessed', 'risk.review_opened', 'risk.review_approved']));
     expect(events).toContainEqual(expect.objectContaining({ type: 'risk.review_approved', actor: expect.stringContaining('api_key:admin_'), data: expect.objectContaining({ reason: 'known customer' }) }));
+    expect(await workflowTypesFound(stack.client, `DurapayPaymentId = "${held.body.id}" AND DurapayRiskReview = "approved"`, ['takePayment'])).toEqual(['takePayment']);
+    const merchantEvents = await stack.request('GET', '/v1/events?type=payment.requires_review&limit=100');
+    expect(merchantEvents.body.data).toContainEqual(expect.objectContaining({ type: 'payment.requires_review', data: { object: expect.objectContaining({ id: held.body.id }) } }));
     await recordHistory(stack.client, held.body.id, 'take-payment-review-approved');
   });
 
@@ -130,6 +134,24 @@ describe('risk review', () => {
     expect(next.body).toMatchObject({ status: 'canceled', failure_code: 'blocked_by_risk_rules' });
     expect((await stack.request('DELETE', `/v1/customers/${customer}/risk-flag`, admin(stack))).status).toBe(200);
     expect((await stack.createPayment({ payment_method: 'pm_card_visa', customer_id: customer })).body.status).toBe('succeeded');
+  });
+
+  it('flags the customer when a dispute of theirs is lost as fraudulent', async () => {
+    const customer = uniqueCustomer();
+    const paid = await stack.createPayment({ payment_method: 'pm_card_createDispute', customer_id: customer });
+    expect(paid.body.status).toBe('succeeded');
+    const dispute = await waitFor(async () => {
+      const list = await stack.request('GET', `/v1/disputes?payment_id=${paid.body.id}`);
+      return list.body.data[0];
+    }, { what: 'the dispute' });
+    const closed = await fetch(`${stack.sandbox.url}/_sandbox/disputes/${dispute.provider_dispute_id}/close`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'lost' }),
+    });
+    expect(closed.status).toBe(200);
+    const flag = await waitFor(async () => (await stack.db('customers').where({ id: customer }).first('risk_flag'))?.risk_flag ?? undefined, { what: 'the customer flag' });
+    expect(flag).toMatchObject({ payment_id: paid.body.id, flagged_by: 'stripe:dispute' });
+    expect((await stack.createPayment({ payment_method: 'pm_card_visa', customer_id: customer })).body.failure_code).toBe('blocked_by_risk_rules');
+    expect((await stack.request('DELETE', `/v1/customers/${customer}/risk-flag`, admin(stack))).status).toBe(200);
   });
 
   it('pauses new payments in scope with 503 payments_paused and Retry-After until resumed; admins are alerted', async () => {
