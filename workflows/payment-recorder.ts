@@ -1,13 +1,8 @@
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { EventSource, Payment, PaymentEvent } from '../domain/payment';
 import type { PaymentStatus } from '../domain/payment-status';
+import { paymentWrites } from './hot-path';
 import { PAYMENT_STATUS } from './search-attributes';
-
-const { savePayment, claimPaymentAttempt } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 export interface EventDraft {
   type: string;
@@ -32,7 +27,7 @@ export class PaymentRecorder {
   async save(drafts: EventDraft[], processedWebhookEventIds: number[] = []): Promise<void> {
     this.version += 1;
     const events = this.eventsFor(drafts);
-    await savePayment({ payment: this.payment, version: this.version, events, processedWebhookEventIds });
+    await paymentWrites().savePayment({ payment: this.payment, version: this.version, events, processedWebhookEventIds });
   }
 
   /**
@@ -45,7 +40,7 @@ export class PaymentRecorder {
     this.payment = next;
     this.version += 1;
     const events = this.eventsFor([{ ...draft, from_status: previous.status, to_status: next.status }]);
-    const claimed = await claimPaymentAttempt({ payment: next, expectedVersion, version: this.version, events });
+    const claimed = await paymentWrites().claimPaymentAttempt({ payment: next, expectedVersion, version: this.version, events });
     if (!claimed) {
       this.payment = previous;
       this.version = expectedVersion;

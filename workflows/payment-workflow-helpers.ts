@@ -3,12 +3,9 @@ import type { Activities } from '../activities';
 import type { Payment } from '../domain/payment';
 import type { MoneyMismatchAlert } from '../domain/provider-money';
 import { API_ERROR_FAILURE, type ApiErrorDetails } from './definitions';
+import { providerCallOptions } from './hot-path';
 
-// Provider calls carry idempotency keys derived from the payment id, so retrying them forever is safe.
-export const provider = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ProviderRequestError'] },
-});
+export const provider = proxyActivities<Activities>(providerCallOptions);
 
 // Longer than the mailer's own connect and socket timeouts.
 const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });

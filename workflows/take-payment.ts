@@ -18,6 +18,7 @@ import {
   retryUpdate,
   type TakePaymentInput,
 } from './definitions';
+import { providerCreate } from './hot-path';
 import { type EventDraft, PaymentRecorder } from './payment-recorder';
 import { apiError, emailOutcome, invalidState, provider, providerRefusal, raiseMoneyMismatch } from './payment-workflow-helpers';
 import { type GateVerdict, PaymentRiskGate } from './payment-risk-gate';
@@ -200,7 +201,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     const payment = recorder.payment;
     creationError = undefined;
     try {
-      const created = await provider.createProviderPayment({
+      const created = await providerCreate()({
         provider: payment.provider,
         paymentId: payment.id,
         paymentMethodType: payment.payment_method_type === 'sepa_debit' || payment.payment_method_type === 'paypal' ? payment.payment_method_type : 'card',
@@ -545,6 +546,9 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     // Only once the payment is done: no email while an automatic retry is still scheduled.
     // Histories recorded before emails existed replay without them.
     if (patched('payment-emails')) await emailOutcome(recorder.payment);
+    // Webhooks and commands that arrived while the email went out are recorded (or refused) before the workflow
+    // closes: returning would drop them. Histories recorded before this closed without looking.
+    while (!pendingRetry && (inbox.length > 0 || commands.length > 0) && patched('late-messages-before-close')) await refuseAndRecordLateMessages();
     // A retry accepted while the email went out still gets its attempt.
     if (!pendingRetry) return recorder.payment;
   }

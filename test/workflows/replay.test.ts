@@ -44,6 +44,10 @@ describe('replaying recorded workflow histories', () => {
       'take-payment-review-expired.json',
       'take-payment-risk-blocked.json',
       'reconcile-ledger-difference.json',
+      // Payment writes and the provider call as local activities (patch local-hot-path).
+      'take-payment-succeeded-local-hot-path.json',
+      'take-payment-3ds-approved-local-hot-path.json',
+      'take-payment-declined-local-hot-path.json',
     ]));
   });
 

@@ -1,0 +1,43 @@
+import { type ActivityOptions, type LocalActivityOptions, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+/**
+ * The steps between a payment request and its answer run as local activities: the worker runs them inside the
+ * workflow task and records only a marker, instead of a round trip through the server per step (schedule, poll,
+ * complete, new workflow task). Correct here because each step is idempotent and short: payment writes are
+ * version-guarded and dedupe-keyed, and the provider call carries an idempotency key derived from the payment id.
+ * A step that outlasts the workflow task timeout keeps its task alive by heartbeat; a retry backing off beyond a
+ * minute waits on a durable timer. Histories recorded before this replay with regular activities.
+ */
+export const LOCAL_HOT_PATH_PATCH = 'local-hot-path';
+
+export function usesLocalHotPath(): boolean {
+  return patched(LOCAL_HOT_PATH_PATCH);
+}
+
+const writeOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+} satisfies ActivityOptions & LocalActivityOptions;
+
+const regularWrites = proxyActivities<Activities>(writeOptions);
+const localWrites = proxyLocalActivities<Activities>(writeOptions);
+
+/** savePayment and claimPaymentAttempt, local unless replaying a history from before. */
+export function paymentWrites(): Pick<Activities, 'savePayment' | 'claimPaymentAttempt'> {
+  return usesLocalHotPath() ? localWrites : regularWrites;
+}
+
+// Provider calls carry idempotency keys derived from the payment id, so retrying them forever is safe.
+export const providerCallOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ProviderRequestError'] },
+} satisfies ActivityOptions & LocalActivityOptions;
+
+const regularProvider = proxyActivities<Activities>(providerCallOptions);
+const localProvider = proxyLocalActivities<Activities>(providerCallOptions);
+
+/** Creating the payment at the provider: the call the API's answer waits for. */
+export function providerCreate(): Activities['createProviderPayment'] {
+  return (usesLocalHotPath() ? localProvider : regularProvider).createProviderPayment;
+}
