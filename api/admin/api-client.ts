@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import inject from 'light-my-request';
+import inject, { type Response as InjectedResponse } from 'light-my-request';
 
 export interface ApiAnswer<T = any> {
   status: number;
@@ -33,14 +33,30 @@ export class InProcessApi {
   }
 
   async request<T = any>(
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     options: { body?: unknown; idempotencyKey?: string; query?: Record<string, string | undefined>; authorization?: string } = {},
   ): Promise<ApiAnswer<T>> {
+    const response = await this.send(method, path, options);
+    return { status: response.statusCode, body: response.payload ? (JSON.parse(response.payload) as T) : (null as T) };
+  }
+
+  /** A file the API serves (CSV): its bytes and the headers that name it. */
+  async download(path: string, query: Record<string, string | undefined>): Promise<{ status: number; type: string; disposition: string | null; payload: string }> {
+    const response = await this.send('GET', path, { query });
+    const header = (name: string) => (typeof response.headers[name] === 'string' ? (response.headers[name] as string) : null);
+    return { status: response.statusCode, type: header('content-type') ?? 'application/octet-stream', disposition: header('content-disposition'), payload: response.payload };
+  }
+
+  private send(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    options: { body?: unknown; idempotencyKey?: string; query?: Record<string, string | undefined>; authorization?: string },
+  ): Promise<InjectedResponse> {
     this.listener ??= this.callback();
     const authorization = options.authorization ?? this.authorization();
     const query = Object.fromEntries(Object.entries(options.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
-    const response = await inject(this.listener, {
+    return inject(this.listener, {
       method, url: { pathname: path, query }, remoteAddress: this.clientIp,
       headers: {
         ...(authorization ? { authorization } : {}),
@@ -50,7 +66,6 @@ export class InProcessApi {
       },
       payload: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
-    return { status: response.statusCode, body: response.payload ? (JSON.parse(response.payload) as T) : (null as T) };
   }
 
   /** GET that must succeed: anything else is an error the page shows. */

@@ -21,6 +21,7 @@ import { addAlertPages } from './pages/alerts';
 import { addDisputePages } from './pages/disputes';
 import { addPaymentPages } from './pages/payments';
 import { addRefundPages } from './pages/refunds';
+import { addRevenuePages } from './pages/revenue';
 import { signInPage } from './pages/sign-in';
 import { addSyncPages } from './pages/syncs';
 import { AdminSessionStore } from './sessions';
@@ -63,6 +64,7 @@ const NAV: NavItem[] = [
   { href: '/admin/disputes', label: 'Disputes' },
   { href: '/admin/alerts', label: 'Alerts' },
   { href: '/admin/syncs', label: 'Sync runs' },
+  { href: '/admin/revenue', label: 'Revenue' },
 ];
 
 const SIGN_IN_COOKIE = 'durapay_admin_signin';
@@ -187,6 +189,7 @@ export function createAdminConsole(deps: AdminConsoleDependencies): Router {
   addDisputePages(pages, kit);
   addAlertPages(pages, kit);
   addSyncPages(pages, kit);
+  addRevenuePages(pages, kit);
   router.use(pages.routes(), pages.allowedMethods());
   return router;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createAlertActivities } from '../../activities/alert-activities';
@@ -231,6 +231,37 @@ describe('the admin console in a real browser', () => {
     // The same request with the token is the console's own, and works.
     const genuine = await context.request.post(url, { form: { _csrf: token, idempotency_key: `genuine-${randomBytes(8).toString('hex')}` }, maxRedirects: 0 });
     expect(genuine.status()).toBe(303);
+  });
+
+  it('charts revenue by day and method from the reports API, with its CSV', async () => {
+    await paidPayment('cus_revenue', 1200);
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await waitFor(async () => {
+      const report = await stack.request('GET', `/v1/reports/revenue?from=${today}&to=${tomorrow}&group_by=method`, { key: stack.adminKey });
+      return report.body.data?.length ? true : undefined;
+    }, { what: 'the ledger to book the capture' });
+    await page.goto(`${stack.apiUrl}/admin/payments`);
+    await page.getByRole('link', { name: 'Revenue' }).click();
+    await page.getByRole('heading', { name: 'Revenue' }).waitFor(WAIT);
+    await page.getByRole('img', { name: /Net revenue in EUR per period/ }).waitFor(WAIT);
+    const todayRow = page.getByRole('table', { name: /Revenue in EUR/ }).getByRole('row').filter({ hasText: today }).filter({ hasText: 'card' });
+    await todayRow.waitFor(WAIT);
+    await shot('revenue');
+
+    await page.getByLabel('Period', { exact: true }).selectOption('month');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByRole('table', { name: /Revenue in EUR/ }).getByRole('row').filter({ hasText: `${today.slice(0, 7)}-01` }).waitFor(WAIT);
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Download CSV' }).click();
+    const file = await download;
+    const csv = readFileSync((await file.path())!, 'utf8');
+    const url = new URL(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href') ?? '', stack.apiUrl);
+    const to = new Date(Date.parse(`${url.searchParams.get('to')}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const fromApi = await fetch(`${stack.apiUrl}/v1/reports/revenue.csv?from=${url.searchParams.get('from')}&to=${to}&interval=month&group_by=method`, { headers: { authorization: `Bearer ${stack.adminKey}` } });
+    expect(csv).toBe(await fromApi.text());
+    expect(csv.split('\n')[0]).toBe('period_start,group,currency,gross,refunded,disputed,net,count');
   });
 
   it('shows disputes', async () => {
