@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { EmailTemplateError, renderEmail, type EmailTemplateName } from '../domain/email-templates';
 import type { Database } from '../platform/database';
+import { documentAttachment, documentToAttach } from './document-attachments';
 
 /** The one thing the activity needs from an SMTP client (nodemailer's transport fits). */
 export interface Mailer {
@@ -13,6 +14,7 @@ export interface Mailer {
     html: string;
     messageId: string;
     headers?: Record<string, string>;
+    attachments?: { filename: string; content: Buffer; contentType: string }[];
   }): Promise<unknown>;
 }
 
@@ -23,6 +25,8 @@ export interface EmailRequest {
   template: EmailTemplateName;
   locale: string;
   data: Record<string, unknown>;
+  /** A document to attach as PDF; receipts and refund receipts attach their payment's invoice or credit note anyway. */
+  attachDocumentId?: string;
 }
 
 export interface EmailActivityDependencies {
@@ -44,6 +48,7 @@ interface OutboxRow {
   text_body: string;
   html_body: string | null;
   status: 'pending' | 'sent';
+  attachment_document_id: string | null;
 }
 
 /** Deterministic, so that even a send repeated after a lost commit carries the same Message-ID for receivers to dedupe. */
@@ -78,6 +83,7 @@ export function createEmailActivities({ db, mailer, from }: EmailActivityDepende
             html: row.html_body ?? '',
             messageId,
             headers: { 'X-Durapay-Template': row.template, 'X-Durapay-Dedupe-Key': row.dedupe_key },
+            attachments: row.attachment_document_id ? [await documentAttachment(db, row.attachment_document_id)] : undefined,
           });
         } catch (error) {
           // Committed, not rolled back: the outbox keeps a record of every failed attempt.
@@ -101,9 +107,10 @@ export function createEmailActivities({ db, mailer, from }: EmailActivityDepende
 async function insertIfNew(db: Database, request: EmailRequest): Promise<void> {
   const existing = await db('email_outbox').where({ dedupe_key: request.dedupeKey }).first('id');
   if (existing) return; // a retry: no need to render again
+  const document = await documentToAttach(db, request);
   let rendered;
   try {
-    rendered = renderEmail(request.template, request.locale, request.data);
+    rendered = renderEmail(request.template, request.locale, document ? { ...request.data, document_kind: document.kind, document_number: document.number } : request.data);
   } catch (error) {
     if (error instanceof EmailTemplateError) {
       throw ApplicationFailure.create({ type: EMAIL_TEMPLATE_FAILURE, message: error.message, nonRetryable: true });
@@ -120,6 +127,7 @@ async function insertIfNew(db: Database, request: EmailRequest): Promise<void> {
       text_body: rendered.text,
       html_body: rendered.html,
       status: 'pending',
+      attachment_document_id: document?.id ?? null,
     })
     .onConflict('dedupe_key')
     .ignore();

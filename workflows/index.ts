@@ -10,3 +10,4 @@ export { handleDispute } from './handle-dispute';
 export { deliverWebhook } from './deliver-webhook';
 export { pauseProcessing } from './pause-processing';
 export { reconcileLedger } from './reconcile-ledger';
+export { sendDocumentEmail } from './send-document-email';

@@ -7,7 +7,9 @@ import { findPayment } from '../payment-reads';
 import { findRefundRow } from '../refund-reads';
 import type { RefundEngine } from '../refund-commands';
 import type { RouteTable } from '../route';
-import { CreditNoteSchema, InvoiceSchema, PdfSchema } from '../schemas/document-schemas';
+import { CreditNoteSchema, InvoiceDeliverySchema, InvoiceSchema, PdfSchema } from '../schemas/document-schemas';
+import type { sendDocumentEmail } from '../../workflows/send-document-email';
+import { searchAttributesFor } from '../../workflows/search-attributes';
 
 type Row = Record<string, unknown>;
 
@@ -68,4 +70,34 @@ export function addDocumentRoutes(routes: RouteTable, engine: RefundEngine): voi
     response: { status: 200, description: 'The PDF', schema: PdfSchema, contentType: 'application/pdf' },
     handler: async (ctx, { params }) => answerPdf(ctx, await creditNoteOf(engine, params.id)),
   });
+
+  routes.add({
+    method: 'post', path: '/v1/payments/:id/invoice/send', tag: 'Documents', roles: ['merchant', 'admin'], idempotent: true,
+    summary: "Email the invoice again to the customer, with its PDF; each request (Idempotency-Key) sends one message",
+    response: { status: 200, description: 'The copy was sent', schema: InvoiceDeliverySchema },
+    handler: async (ctx, { params }) => {
+      const row = await invoiceOf(engine, params.id);
+      const content = row.content as DocumentContent;
+      const to = await recipientOf(engine, params.id);
+      if (!to) throw new ApiError(409, 'invalid_request_error', 'customer_has_no_email', "This payment's customer has no email address to send to.", 'id');
+      const sendId = await ctx.state.idempotency!.resourceId('snd');
+      await engine.client.workflow.execute<typeof sendDocumentEmail>('sendDocumentEmail', {
+        workflowId: `document-email-${sendId}`,
+        taskQueue: engine.taskQueue,
+        typedSearchAttributes: searchAttributesFor({ paymentId: params.id }),
+        args: [{
+          dedupeKey: `${row.id as string}:copy:${sendId}`, to, template: 'document_copy', locale: content.locale, attachDocumentId: row.id as string,
+          data: { payment_id: params.id, amount: content.total, currency: content.currency, customer_name: content.buyer.name },
+        }],
+      });
+      return { object: 'invoice_delivery' as const, id: sendId, invoice_number: content.number, to, status: 'sent' as const };
+    },
+  });
+}
+
+/** The customer's address today (it may have changed since the invoice), else the payment's receipt_email. */
+async function recipientOf(engine: RefundEngine, paymentId: string): Promise<string | null> {
+  const payment = await engine.db('payments').where({ id: paymentId }).first('customer_id', 'receipt_email');
+  const customer = payment?.customer_id ? await engine.db('customers').where({ id: payment.customer_id }).first('email') : null;
+  return customer?.email ?? payment?.receipt_email ?? null;
 }

@@ -53,6 +53,7 @@ export const PdfSchema = z.string().meta({ format: 'binary' });
 export const InvoiceDeliverySchema = z
   .object({
     object: z.literal('invoice_delivery'),
+    id: z.string().describe('This send; the same for a retried request with the same Idempotency-Key'),
     invoice_number: z.string(),
     to: z.string(),
     status: z.literal('sent'),

@@ -134,5 +134,41 @@ describe('invoices and credit notes', () => {
     expect(Object.keys(ok('/v1/refunds/{id}/credit-note.pdf', 'get'))).toEqual(['application/pdf']);
     expect(components.schemas.Invoice.required).toEqual(expect.arrayContaining(['object', 'number', 'issued_at', 'currency', 'subtotal', 'tax', 'total', 'lines', 'pdf_url']));
     expect(components.schemas.UpsertCustomerRequest.properties).toHaveProperty('vat_id');
+    const send = paths['/v1/payments/{id}/invoice/send'].post;
+    expect(send.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/InvoiceDelivery' });
+    expect(send.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'Idempotency-Key', required: true }));
+  });
+
+  it('attaches the invoice PDF to the receipt email, and sends a copy on request, each request its own message', async () => {
+    const buyer = await customer({ name: 'Katrin Schäfer', locale: 'de', country: 'DE' });
+    const payment = (await stack.createPayment({ amount: 4990, payment_method: 'pm_card_visa', customer_id: buyer.id })).body;
+    const invoice = (await stack.request('GET', `/v1/payments/${payment.id}/invoice`)).body;
+    const receipt = await stack.mail.waitFor((m) => m.to.includes(buyer.email) && m.headers['x-durapay-template'] === 'payment_receipt');
+    expect(receipt.subject).toContain('Quittung für Ihre Zahlung über 49,90');
+    expect(receipt.text.replace(/[\u00a0\u202f]/g, ' ')).toContain('Bezahlter Betrag: 49,90 €');
+    expect(receipt.text).toContain(`Ihre Rechnung ${invoice.number} ist als PDF beigefügt.`);
+    expect(receipt.attachments).toHaveLength(1);
+    expect(receipt.attachments[0]).toMatchObject({ filename: `${invoice.number}.pdf`, contentType: 'application/pdf' });
+    const attached = await pdfText(receipt.attachments[0].content);
+    expect(attached).toContain(invoice.number);
+    expect(attached).toContain('49,90 €');
+
+    const key = `resend-${randomBytes(8).toString('hex')}`;
+    const sent = await stack.request('POST', `/v1/payments/${payment.id}/invoice/send`, { idempotencyKey: key });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ object: 'invoice_delivery', invoice_number: invoice.number, to: buyer.email, status: 'sent' });
+    const replay = await stack.request('POST', `/v1/payments/${payment.id}/invoice/send`, { idempotencyKey: key });
+    expect(replay.body).toEqual(sent.body);
+    const second = await stack.request('POST', `/v1/payments/${payment.id}/invoice/send`);
+    expect(second.body.id).not.toBe(sent.body.id);
+
+    const copies = () => stack.mail.messages.filter((m) => m.to.includes(buyer.email) && m.headers['x-durapay-template'] === 'document_copy');
+    await waitFor(async () => (copies().length >= 2 ? true : undefined), { what: 'two copies' });
+    expect(copies()).toHaveLength(2);
+    expect(new Set(copies().map((m) => m.messageId)).size).toBe(2);
+    for (const copy of copies()) {
+      expect(copy.subject.replace(/[\u00a0\u202f]/g, ' ')).toBe(`Ihre Rechnung ${invoice.number} (49,90 €)`);
+      expect(copy.attachments.map((a) => a.filename)).toEqual([`${invoice.number}.pdf`]);
+    }
   });
 });

@@ -17,6 +17,7 @@ export interface CapturedEmail {
   messageId: string;
   /** Lower-case header names; the first value when a header repeats. */
   headers: Record<string, string>;
+  attachments: { filename: string; contentType: string; content: Buffer }[];
 }
 
 export interface SmtpCapture {
@@ -40,6 +41,10 @@ export async function parseEmail(raw: Buffer, recipients: string[]): Promise<Cap
     html: email.html ?? '',
     messageId: email.messageId ?? '',
     headers,
+    attachments: email.attachments.map((attachment) => ({
+      filename: attachment.filename ?? '', contentType: attachment.mimeType,
+      content: Buffer.from(attachment.content as ArrayBuffer),
+    })),
   };
 }
 

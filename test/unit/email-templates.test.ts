@@ -26,6 +26,7 @@ const SAMPLE_DATA: Record<EmailTemplateName, Record<string, unknown>> = {
   dispute_opened: { ...DISPUTE_SAMPLE, status: 'needs_response' },
   dispute_evidence_reminder: { ...DISPUTE_SAMPLE, status: 'needs_response' },
   dispute_closed: { ...DISPUTE_SAMPLE, status: 'lost', amount_lost: 1050 },
+  document_copy: { payment_id: 'pay_1', amount: 1050, currency: 'eur', document_kind: 'invoice', document_number: 'DP-2026-000042', customer_name: 'Ada' },
 };
 /** Operator alerts carry no amount. */
 const WITHOUT_AMOUNT: readonly EmailTemplateName[] = ['admin_alert'];
@@ -49,13 +50,23 @@ describe('renderEmail', () => {
       }
     });
 
-    it('writes French and English differently', () => {
-      expect(render(template, 'fr', SAMPLE_DATA[template]).text).not.toBe(render(template, 'en', SAMPLE_DATA[template]).text);
+    it('formats the amount for Dutch and German', () => {
+      const dutch = render(template, 'nl-BE', SAMPLE_DATA[template]);
+      expect(dutch.subject).toContain('€ 10,50');
+      expect(dutch.html).toContain('<html lang="nl">');
+      const german = render(template, 'de', SAMPLE_DATA[template]);
+      expect(german.subject).toContain('10,50 €');
+      expect(german.html).toContain('<html lang="de">');
+    });
+
+    it('writes each language differently', () => {
+      const texts = ['en', 'fr', 'nl', 'de'].map((locale) => render(template, locale, SAMPLE_DATA[template]).text);
+      expect(new Set(texts).size).toBe(4);
     });
   });
 
   it('falls back to English for unknown or malformed locales', () => {
-    for (const locale of ['de', 'xx-?', '']) {
+    for (const locale of ['es', 'xx-?', '']) {
       expect(render('refund_approved', locale, SAMPLE_DATA.refund_approved).subject).toBe('Your refund of €10.50 has been approved');
     }
   });
@@ -166,5 +177,20 @@ describe('renderEmail', () => {
     expect(() => renderEmail('payment_receipt', 'en', { ...SAMPLE_DATA.payment_receipt, amount: 10.5 })).toThrow(EmailTemplateError);
     expect(() => renderEmail('payment_receipt', 'en', { ...SAMPLE_DATA.payment_receipt, currency: 'xyz' })).toThrow(/unknown currency/);
     expect(() => renderEmail('payment_receipt', 'en', { ...SAMPLE_DATA.payment_receipt, paid_at: 'yesterday' })).toThrow(/not a date/);
+  });
+
+  it('says which document is attached to a receipt or refund receipt, in the customer’s language', () => {
+    const withInvoice = { ...SAMPLE_DATA.payment_receipt, document_kind: 'invoice', document_number: 'DP-2026-000042' };
+    expect(render('payment_receipt', 'en', withInvoice).text).toContain('Your invoice DP-2026-000042 is attached as a PDF.');
+    expect(render('payment_receipt', 'nl', withInvoice).text).toContain('Uw factuur DP-2026-000042 zit als pdf in de bijlage.');
+    expect(render('payment_receipt', 'en', SAMPLE_DATA.payment_receipt).text).not.toContain('attached');
+    const withNote = { ...SAMPLE_DATA.refund_completed, document_kind: 'credit_note', document_number: 'DPC-2026-000003' };
+    expect(render('refund_completed', 'de', withNote).text).toContain('Ihre Gutschrift DPC-2026-000003 ist als PDF beigefügt.');
+    expect(render('document_copy', 'fr', SAMPLE_DATA.document_copy).subject).toBe('Votre facture DP-2026-000042 (10,50 €)');
+  });
+
+  it('explains failures in Dutch and German too', () => {
+    expect(render('payment_failed', 'nl', SAMPLE_DATA.payment_failed).text).toContain('Het saldo van de kaart is onvoldoende.');
+    expect(render('payment_failed', 'de', SAMPLE_DATA.payment_failed).text).toContain('Grund: Die Karte ist nicht ausreichend gedeckt.');
   });
 });
