@@ -83,6 +83,7 @@ export const en = {
     customer_has_no_email: 'This payment\'s customer has no email address to send to.',
     webhook_endpoint_disabled: "This webhook endpoint is disabled: enable it first.",
     provider_money_mismatch: "The provider still holds money on this payment's last attempt: an admin has been alerted. Nothing new was charged.",
+    payments_paused: "New payments are paused. Try again later.",
     request_failed: 'The request could not be completed ({code}).',
   },
   email: {
