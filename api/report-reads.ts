@@ -45,21 +45,34 @@ const metadataCondition = (metadata: Record<string, string> | undefined): { sql:
     ? { sql: 'and exists (select 1 from payments m where m.id = t.payment_id and m.metadata @> ?::jsonb)', bindings: [JSON.stringify(metadata)] }
     : { sql: '', bindings: [] };
 
-/** Gross, refunded, disputed and net per UTC period, group and currency, oldest period first. */
-export async function revenueReport(
-  db: Database,
-  query: { from: Date; to: Date; interval: ReportInterval; group_by?: ReportGroupBy; metadata?: Record<string, string> },
-): Promise<RevenueRow[]> {
+export interface RevenueQuery {
+  from: Date;
+  to: Date;
+  interval: ReportInterval;
+  group_by?: ReportGroupBy;
+  metadata?: Record<string, string>;
+}
+
+/** The report's SQL (bench/ledger-report.ts EXPLAINs it). */
+export function revenueReportSql(query: RevenueQuery): { sql: string; bindings: Array<Date | string> } {
   const group = query.group_by ? GROUP_COLUMNS[query.group_by] : 'null::text';
   const metadata = metadataCondition(query.metadata);
-  const { rows } = await db.raw(
-    `select to_char(date_trunc('${INTERVALS[query.interval]}', t.occurred_at, 'UTC') at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as period_start,
-            ${group} as "group", p.currency, ${SUMS}
-       from ledger_transactions t join ledger_postings p on p.transaction_id = t.id
-      where t.occurred_at >= ? and t.occurred_at < ? and ${REPORTED_ACCOUNTS} ${metadata.sql}
-      group by 1, 2, 3 order by 1, 2, 3`,
-    [query.from, query.to, ...metadata.bindings],
-  );
+  return {
+    // Aggregated on the truncated timestamp, formatted once per row of the result (not once per posting).
+    sql: `select to_char(period at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as period_start, "group", currency, gross, refunded, disputed, count
+       from (select date_trunc('${INTERVALS[query.interval]}', t.occurred_at, 'UTC') as period, ${group} as "group", p.currency, ${SUMS}
+               from ledger_transactions t join ledger_postings p on p.transaction_id = t.id
+              where t.occurred_at >= ? and t.occurred_at < ? and ${REPORTED_ACCOUNTS} ${metadata.sql}
+              group by 1, 2, 3) totals
+      order by period, "group", currency`,
+    bindings: [query.from, query.to, ...metadata.bindings],
+  };
+}
+
+/** Gross, refunded, disputed and net per UTC period, group and currency, oldest period first. */
+export async function revenueReport(db: Database, query: RevenueQuery): Promise<RevenueRow[]> {
+  const { sql, bindings } = revenueReportSql(query);
+  const { rows } = await db.raw(sql, bindings);
   return rows.map((row: Record<string, unknown>) => ({
     period_start: row.period_start as string, group: (row.group as string | null) ?? null, currency: row.currency as string, ...totals(row),
   }));
