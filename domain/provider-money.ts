@@ -64,3 +64,20 @@ export function providerVoidKey(paymentId: string, attempt: number): string {
 export function isCancelableProviderId(providerPaymentId: string | null): providerPaymentId is string {
   return providerPaymentId !== null && !providerPaymentId.startsWith('unknown:');
 }
+
+/**
+ * Checks the provider's own object against what the engine asked for, before money is counted: the same provider
+ * payment or refund, the same amount, the same currency. Null when it matches; otherwise what differs.
+ */
+export function providerObjectProblem(
+  expected: { id: string | null; amount: number; currency: string },
+  actual: { id: string; amount: number; currency?: string | null },
+): { field: 'id' | 'amount' | 'currency'; expected: string | number; actual: string | number } | null {
+  if (expected.id !== null && expected.id !== actual.id) return { field: 'id', expected: expected.id, actual: actual.id };
+  if (expected.amount !== actual.amount) return { field: 'amount', expected: expected.amount, actual: actual.amount };
+  if (actual.currency && expected.currency.toLowerCase() !== actual.currency.toLowerCase()) return { field: 'currency', expected: expected.currency, actual: actual.currency };
+  return null;
+}
+
+/** Statuses a hint may only move a payment into after the provider's object has been read and checked. */
+export const VERIFIED_PAYMENT_STATUSES = ['succeeded', 'requires_capture'] as const;

@@ -4,6 +4,7 @@ import type { RefundHistoryLine } from '../activities/refund-activities';
 import type { EmailTemplateName } from '../domain/email-templates';
 import { ibanLast4, normalizeIban } from '../domain/iban';
 import type { ProviderRefundState } from '../domain/provider-types';
+import { providerObjectProblem } from '../domain/provider-money';
 import { classifyRefundFailure, qualifiesForAutoApproval, type Refund } from '../domain/refund';
 import { API_ERROR_FAILURE } from './definitions';
 import {
@@ -163,6 +164,51 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   };
   if (await failForLackOfRoom('before_provider_refund')) return finish();
 
+  /**
+   * Waits for the provider's answer, by webhook or by polling. A webhook is a hint: the refund is counted as paid only
+   * as the provider's own object says, with this refund's id, amount and currency (older histories skip the read).
+   */
+  const awaitProviderRefund = async (created: ProviderRefundState): Promise<ProviderRefundState> => {
+    let current = created;
+    let fromHint = false;
+    let pollMs = timing.pollInitialSeconds * 1000;
+    for (;;) {
+      while (current.status === 'pending') {
+        if (await condition(() => providerEvents.length > 0, pollMs)) {
+          for (const { event } of providerEvents.splice(0, providerEvents.length)) {
+            if (seenEvents.has(event.eventId)) continue;
+            seenEvents.add(event.eventId);
+            if (event.refund?.providerRefundId === current.providerRefundId && current.status === 'pending') {
+              current = event.refund;
+              fromHint = true;
+            }
+          }
+        } else {
+          current = await acts.getProviderRefund({ provider: payment.provider, providerRefundId: current.providerRefundId });
+          fromHint = false;
+          pollMs = Math.min(pollMs * 2, timing.pollMaxSeconds * 1000);
+        }
+      }
+      if (current.status !== 'succeeded' || !patched('verify-provider-refund')) return current;
+      const fresh = fromHint ? await acts.getProviderRefund({ provider: payment.provider, providerRefundId: current.providerRefundId }) : current;
+      const problem = providerObjectProblem(
+        { id: current.providerRefundId, amount: refund.amount, currency: refund.currency },
+        { id: fresh.providerRefundId, amount: fresh.amount, currency: fresh.currency },
+      );
+      if (problem) {
+        await mail.raiseAlert({
+          dedupeKey: `provider_refund_mismatch:${refund.id}`, kind: 'provider_money_mismatch', severity: 'critical',
+          message: `Refund ${refund.id}: the provider's ${fresh.providerRefundId} has ${problem.field} ${problem.actual} where the engine asked ${problem.expected}: not counted as paid`,
+          data: { refund_id: refund.id, payment_id: refund.payment_id, reason: 'provider_object_mismatch', ...problem, provider_refund_id: fresh.providerRefundId },
+        });
+        return { ...fresh, status: 'failed', failureReason: 'provider_object_mismatch' };
+      }
+      if (fresh.status !== 'pending') return fresh;
+      current = fresh;
+      fromHint = false;
+    }
+  };
+
   // Money back through the provider, keyed by the refund id so it happens once.
   let state: ProviderRefundState | null = null;
   let failureMessage: string | null = null;
@@ -173,19 +219,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
       amount: refund.amount, reason: refund.reason, idempotencyKey: `${refund.id}:refund`,
     });
     await save({ ...refund, status: 'processing', provider_refund_id: state.providerRefundId }, { type: 'refund.processing', source: 'workflow', actor: 'workflow', data: { provider_refund_id: state.providerRefundId } });
-    let pollMs = timing.pollInitialSeconds * 1000;
-    while (state.status === 'pending') {
-      if (await condition(() => providerEvents.length > 0, pollMs)) {
-        for (const { event } of providerEvents.splice(0, providerEvents.length)) {
-          if (seenEvents.has(event.eventId)) continue;
-          seenEvents.add(event.eventId);
-          if (event.refund?.providerRefundId === state.providerRefundId && state.status === 'pending') state = event.refund;
-        }
-      } else {
-        state = await acts.getProviderRefund({ provider: payment.provider, providerRefundId: state.providerRefundId });
-        pollMs = Math.min(pollMs * 2, timing.pollMaxSeconds * 1000);
-      }
-    }
+    state = await awaitProviderRefund(state);
     if (state.status !== 'succeeded') failureMessage = FAILURE_REASONS[state.failureReason ?? 'unknown'] ?? FAILURE_REASONS.unknown;
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause;

@@ -2,7 +2,9 @@ import { allHandlersFinished, type ApplicationFailure, condition, patched, setHa
 import { mergeProviderState, type EventSource, type Payment } from '../domain/payment';
 import { attemptNumber, beginNewAttempt, canStartNewAttempt, isEarlierAttempt, nextAutomaticRetryDelay, providerCreateKey } from '../domain/payment-retry';
 import { canCancel, canCapture, isTerminal, judgeTransition } from '../domain/payment-status';
-import { isCancelableProviderId, judgeProviderMoney, moneyMismatchAlert, type MoneyMismatchAlert, providerVoidKey } from '../domain/provider-money';
+import {
+  isCancelableProviderId, judgeProviderMoney, moneyMismatchAlert, type MoneyMismatchAlert, providerObjectProblem, providerVoidKey, VERIFIED_PAYMENT_STATUSES,
+} from '../domain/provider-money';
 import type { ProviderPaymentState } from '../domain/provider-types';
 import {
   cancelUpdate,
@@ -196,6 +198,29 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     return reason ? moneyMismatchAlert(local, fresh, reason, noticedBy) : null;
   };
 
+  /**
+   * A webhook or sync signal is a hint: before it moves the payment to money taken or held, the provider's own object
+   * is read and must be this payment's (id, amount, currency). Returns the state to observe, or the alert when it
+   * doesn't match (then nothing changes). Histories recorded before this replay without the read.
+   */
+  const verifyHint = async (hint: ProviderPaymentState): Promise<{ state: ProviderPaymentState; alert?: MoneyMismatchAlert }> => {
+    const payment = recorder.payment;
+    const moves = (VERIFIED_PAYMENT_STATUSES as readonly string[]).includes(hint.status) && judgeTransition(payment.status, hint.status).kind === 'apply';
+    if (!moves || !patched('verify-provider-object')) return { state: hint };
+    const fresh = await provider.getProviderPayment({ provider: payment.provider, providerPaymentId: hint.providerPaymentId });
+    const problem = providerObjectProblem({ id: payment.provider_payment_id, amount: payment.amount, currency: payment.currency }, { id: fresh.providerPaymentId, amount: fresh.amount, currency: fresh.currency });
+    if (!problem) return { state: fresh };
+    return {
+      state: fresh,
+      alert: {
+        dedupeKey: `provider_object_mismatch:${payment.id}:${fresh.provider}:${fresh.providerPaymentId}`, kind: 'provider_money_mismatch', severity: 'critical',
+        message: `A ${fresh.provider} event for payment ${payment.id} names ${fresh.providerPaymentId}, whose ${problem.field} is ${problem.actual} where the payment has ${problem.expected}: nothing was applied`,
+        data: { payment_id: payment.id, reason: 'provider_object_mismatch', field: problem.field, expected: problem.expected, actual: problem.actual,
+          provider: fresh.provider, provider_payment_id: fresh.providerPaymentId, provider_status: fresh.providerStatus, engine_status: payment.status },
+      },
+    };
+  };
+
   /** Creates and confirms the payment (one attempt of it) at the provider; a refusal fails it and the creating request. */
   const createAtProvider = async (attempt: AttemptMethod): Promise<void> => {
     const payment = recorder.payment;
@@ -279,7 +304,13 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
           }
         } else {
           seenProviderEvents.add(event.eventId);
-          const observed = observe(await voidIfFailed(event.state), draft);
+          const verified = await verifyHint(event.state);
+          if (verified.alert) {
+            alerts.push(verified.alert);
+            drafts.push({ ...draft, type: 'provider_state.ignored', data: { ...data, reason: 'provider_object_mismatch', observed_status: event.state.status } });
+            continue;
+          }
+          const observed = observe(await voidIfFailed(verified.state), draft);
           drafts.push(observed);
           if (observed.type === 'provider_state.ignored' && judgeProviderMoney(recorder.payment, event.state) && patched('provider-money-mismatch')) {
             const alert = await confirmedMismatch(event.state, 'workflow');

@@ -87,3 +87,22 @@ describe('a failed payment is final at the provider', () => {
     }
   });
 });
+
+describe('webhooks are hints, the provider is the truth', () => {
+  it('does not move a payment to succeeded on an event whose provider object is not its own', async () => {
+    const waiting = await stack.createPayment({ amount: 5000, payment_method: 'pm_card_threeDSecure2Required' });
+    expect(waiting.body.status).toBe('requires_action');
+    // A genuine, correctly signed €1 payment_intent.succeeded that names this payment in its metadata.
+    const other = await sandboxStripe(stack.sandbox).paymentIntents.create({
+      amount: 100, currency: 'eur', payment_method: 'pm_card_visa', confirm: true, metadata: { durapay_payment_id: waiting.body.id },
+    });
+    const alert = await waitFor(async () => {
+      const list = await stack.request('GET', '/v1/admin/alerts?limit=100', admin());
+      return list.body.data.find((a: any) => a.data.payment_id === waiting.body.id && a.data.reason === 'provider_object_mismatch');
+    }, { what: 'the provider_object_mismatch alert', timeoutMs: 45_000 });
+    expect(alert).toMatchObject({ kind: 'provider_money_mismatch', severity: 'critical', data: { provider_payment_id: other.id } });
+    const events = await stack.events(waiting.body.id);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'provider_state.ignored', data: expect.objectContaining({ reason: 'provider_object_mismatch' }) }));
+    expect(await stack.getPayment(waiting.body.id)).toMatchObject({ status: 'requires_action', amount_captured: 0, provider_payment_id: waiting.body.provider_payment_id });
+  });
+});
