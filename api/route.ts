@@ -25,7 +25,17 @@ export interface RouteSpec<Body, Query> {
   query?: ZodType<Query>;
   /** contentType: application/json unless said (text/csv handlers set ctx.body themselves). */
   response: { status: number; description: string; schema: ZodType; contentType?: string };
+  /** Error statuses the route answers, each described with the Error shape (the default response covers the rest). */
+  errors?: Record<number, string>;
+  /** OpenAPI links from the success response to the routes that read what it returns. */
+  links?: Record<string, { operationRef: string; parameters: Record<string, string>; description?: string }>;
   handler: (ctx: Context, input: { body: Body; query: Query; params: Record<string, string> }) => Promise<unknown>;
+}
+
+/** A JSON pointer to an operation of this document, for OpenAPI links (routes have no operationId). */
+export function operationRef(method: RouteSpec<unknown, unknown>['method'], path: string): string {
+  const openApiPath = path.replace(/:(\w+)/g, '{$1}').replaceAll('~', '~0').replaceAll('/', '~1');
+  return `#/paths/${openApiPath}/${method}`;
 }
 
 function valueAt(root: unknown, path: PropertyKey[]): unknown {
@@ -104,11 +114,17 @@ export class RouteTable {
       request: {
         ...(pathParams.length ? { params: z.object(Object.fromEntries(pathParams.map((p) => [p, z.string()]))) } : {}),
         ...(spec.query ? { query: spec.query as unknown as z.ZodObject } : {}),
-        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        // Required when an empty body would be refused: then the generated client requires it too.
+        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: !spec.body.safeParse({}).success } } : {}),
         ...(spec.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().min(16).max(255) }) } : {}),
       },
       responses: {
-        [spec.response.status]: { description: spec.response.description, content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } } },
+        [spec.response.status]: {
+          description: spec.response.description,
+          content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } },
+          ...(spec.links ? { links: spec.links } : {}),
+        },
+        ...Object.fromEntries(Object.entries(spec.errors ?? {}).map(([status, description]) => [status, { description, content: { 'application/json': { schema: ErrorSchema } } }])),
         default: { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } },
       },
     });

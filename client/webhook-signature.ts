@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Event } from './generated';
 
 /*
  * Durapay-Signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, one v1 per active secret (two while a
@@ -32,7 +33,7 @@ export interface VerifyOptions {
  * Checks the Durapay-Signature header against the raw request body (exactly the bytes received) and returns the
  * parsed event. Throws DurapaySignatureError when the header is missing, stale, or matches no v1.
  */
-export function verifyDurapayWebhook<Event = DurapayEvent>(
+export function verifyDurapayWebhook(
   rawBody: string | Buffer,
   header: string | string[] | null | undefined,
   secret: string,
@@ -53,13 +54,4 @@ export function verifyDurapayWebhook<Event = DurapayEvent>(
   });
   if (!matches) throw new DurapaySignatureError('No Durapay-Signature v1 matches this secret');
   return JSON.parse(rawBody.toString()) as Event;
-}
-
-/** The event envelope every webhook carries (the generated types describe data.object in full). */
-export interface DurapayEvent {
-  id: string;
-  object: 'event';
-  type: string;
-  created: number;
-  data: { object: Record<string, unknown> };
 }
