@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { DeleteV1CustomersByIdData, DeleteV1CustomersByIdErrors, DeleteV1CustomersByIdResponses, DeleteV1PaymentMethodsByIdData, DeleteV1PaymentMethodsByIdErrors, DeleteV1PaymentMethodsByIdResponses, DeleteV1WebhookEndpointsByIdData, DeleteV1WebhookEndpointsByIdErrors, DeleteV1WebhookEndpointsByIdResponses, GetCancelPaypalData, GetCancelPaypalErrors, GetCancelPaypalResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetReadyzData, GetReadyzErrors, GetReadyzResponses, GetReturnPaypalData, GetReturnPaypalErrors, GetReturnPaypalResponses, GetV1AdminAlertsData, GetV1AdminAlertsErrors, GetV1AdminAlertsResponses, GetV1AdminProvidersData, GetV1AdminProvidersErrors, GetV1AdminProvidersResponses, GetV1AdminSyncsByWorkflowIdData, GetV1AdminSyncsByWorkflowIdErrors, GetV1AdminSyncsByWorkflowIdResponses, GetV1AdminSyncsData, GetV1AdminSyncsErrors, GetV1AdminSyncsResponses, GetV1AdminWebhookEventsData, GetV1AdminWebhookEventsErrors, GetV1AdminWebhookEventsResponses, GetV1CustomersByIdPaymentMethodsData, GetV1CustomersByIdPaymentMethodsErrors, GetV1CustomersByIdPaymentMethodsResponses, GetV1CustomersByIdPaymentsCsvData, GetV1CustomersByIdPaymentsCsvErrors, GetV1CustomersByIdPaymentsCsvResponses, GetV1CustomersByIdStatsData, GetV1CustomersByIdStatsErrors, GetV1CustomersByIdStatsResponses, GetV1DisputesByIdData, GetV1DisputesByIdErrors, GetV1DisputesByIdResponses, GetV1DisputesData, GetV1DisputesErrors, GetV1DisputesResponses, GetV1EventsByIdData, GetV1EventsByIdErrors, GetV1EventsByIdResponses, GetV1EventsData, GetV1EventsErrors, GetV1EventsResponses, GetV1PaymentsByIdData, GetV1PaymentsByIdErrors, GetV1PaymentsByIdEventsData, GetV1PaymentsByIdEventsErrors, GetV1PaymentsByIdEventsResponses, GetV1PaymentsByIdInvoiceData, GetV1PaymentsByIdInvoiceErrors, GetV1PaymentsByIdInvoicePdfData, GetV1PaymentsByIdInvoicePdfErrors, GetV1PaymentsByIdInvoicePdfResponses, GetV1PaymentsByIdInvoiceResponses, GetV1PaymentsByIdRefundsData, GetV1PaymentsByIdRefundsErrors, GetV1PaymentsByIdRefundsResponses, GetV1PaymentsByIdResponses, GetV1PaymentsData, GetV1PaymentsErrors, GetV1PaymentsResponses, GetV1RefundsByIdCreditNoteData, GetV1RefundsByIdCreditNoteErrors, GetV1RefundsByIdCreditNotePdfData, GetV1RefundsByIdCreditNotePdfErrors, GetV1RefundsByIdCreditNotePdfResponses, GetV1RefundsByIdCreditNoteResponses, GetV1RefundsByIdData, GetV1RefundsByIdErrors, GetV1RefundsByIdEventsData, GetV1RefundsByIdEventsErrors, GetV1RefundsByIdEventsResponses, GetV1RefundsByIdResponses, GetV1RefundsData, GetV1RefundsErrors, GetV1RefundsResponses, GetV1ReportsRevenueCsvData, GetV1ReportsRevenueCsvErrors, GetV1ReportsRevenueCsvResponses, GetV1ReportsRevenueData, GetV1ReportsRevenueErrors, GetV1ReportsRevenueResponses, GetV1WebhookEndpointsByIdData, GetV1WebhookEndpointsByIdDeliveriesData, GetV1WebhookEndpointsByIdDeliveriesErrors, GetV1WebhookEndpointsByIdDeliveriesResponses, GetV1WebhookEndpointsByIdErrors, GetV1WebhookEndpointsByIdResponses, GetV1WebhookEndpointsData, GetV1WebhookEndpointsErrors, GetV1WebhookEndpointsResponses, PostV1AdminAlertsByIdAckData, PostV1AdminAlertsByIdAckErrors, PostV1AdminAlertsByIdAckResponses, PostV1AdminSyncData, PostV1AdminSyncErrors, PostV1AdminSyncResponses, PostV1AdminWebhookEventsRelayData, PostV1AdminWebhookEventsRelayErrors, PostV1AdminWebhookEventsRelayResponses, PostV1CustomersData, PostV1CustomersErrors, PostV1CustomersResponses, PostV1EventsByIdRedeliverData, PostV1EventsByIdRedeliverErrors, PostV1EventsByIdRedeliverResponses, PostV1PaymentMethodsData, PostV1PaymentMethodsErrors, PostV1PaymentMethodsResponses, PostV1PaymentsByIdCancelData, PostV1PaymentsByIdCancelErrors, PostV1PaymentsByIdCancelResponses, PostV1PaymentsByIdCaptureData, PostV1PaymentsByIdCaptureErrors, PostV1PaymentsByIdCaptureResponses, PostV1PaymentsByIdRefundsData, PostV1PaymentsByIdRefundsErrors, PostV1PaymentsByIdRefundsResponses, PostV1PaymentsByIdRetryData, PostV1PaymentsByIdRetryErrors, PostV1PaymentsByIdRetryResponses, PostV1PaymentsData, PostV1PaymentsErrors, PostV1PaymentsResponses, PostV1RefundsByIdAlternativeMethodData, PostV1RefundsByIdAlternativeMethodErrors, PostV1RefundsByIdAlternativeMethodResponses, PostV1RefundsByIdAppealData, PostV1RefundsByIdAppealErrors, PostV1RefundsByIdAppealResponses, PostV1RefundsByIdApproveData, PostV1RefundsByIdApproveErrors, PostV1RefundsByIdApproveResponses, PostV1RefundsByIdDenyData, PostV1RefundsByIdDenyErrors, PostV1RefundsByIdDenyResponses, PostV1RefundsByIdMarkSentData, PostV1RefundsByIdMarkSentErrors, PostV1RefundsByIdMarkSentResponses, PostV1WebhookEndpointsByIdData, PostV1WebhookEndpointsByIdErrors, PostV1WebhookEndpointsByIdResponses, PostV1WebhookEndpointsByIdRotateSecretData, PostV1WebhookEndpointsByIdRotateSecretErrors, PostV1WebhookEndpointsByIdRotateSecretResponses, PostV1WebhookEndpointsData, PostV1WebhookEndpointsErrors, PostV1WebhookEndpointsResponses, PutV1PaymentMethodsByIdDeactivateData, PutV1PaymentMethodsByIdDeactivateErrors, PutV1PaymentMethodsByIdDeactivateResponses, PutV1PaymentMethodsByIdSetDefaultData, PutV1PaymentMethodsByIdSetDefaultErrors, PutV1PaymentMethodsByIdSetDefaultResponses, PutV1PaymentsByIdSucceededData, PutV1PaymentsByIdSucceededErrors, PutV1PaymentsByIdSucceededResponses } from './types.gen';
+import type { DeleteV1AdminBlocklistByIdData, DeleteV1AdminBlocklistByIdErrors, DeleteV1AdminBlocklistByIdResponses, DeleteV1CustomersByIdData, DeleteV1CustomersByIdErrors, DeleteV1CustomersByIdResponses, DeleteV1CustomersByIdRiskFlagData, DeleteV1CustomersByIdRiskFlagErrors, DeleteV1CustomersByIdRiskFlagResponses, DeleteV1PaymentMethodsByIdData, DeleteV1PaymentMethodsByIdErrors, DeleteV1PaymentMethodsByIdResponses, DeleteV1WebhookEndpointsByIdData, DeleteV1WebhookEndpointsByIdErrors, DeleteV1WebhookEndpointsByIdResponses, GetCancelPaypalData, GetCancelPaypalErrors, GetCancelPaypalResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetReadyzData, GetReadyzErrors, GetReadyzResponses, GetReturnPaypalData, GetReturnPaypalErrors, GetReturnPaypalResponses, GetV1AdminAlertsData, GetV1AdminAlertsErrors, GetV1AdminAlertsResponses, GetV1AdminBlocklistData, GetV1AdminBlocklistErrors, GetV1AdminBlocklistResponses, GetV1AdminLedgerBalancesData, GetV1AdminLedgerBalancesErrors, GetV1AdminLedgerBalancesResponses, GetV1AdminLedgerReconciliationsByWorkflowIdData, GetV1AdminLedgerReconciliationsByWorkflowIdErrors, GetV1AdminLedgerReconciliationsByWorkflowIdResponses, GetV1AdminPausesData, GetV1AdminPausesErrors, GetV1AdminPausesResponses, GetV1AdminProvidersData, GetV1AdminProvidersErrors, GetV1AdminProvidersResponses, GetV1AdminSyncsByWorkflowIdData, GetV1AdminSyncsByWorkflowIdErrors, GetV1AdminSyncsByWorkflowIdResponses, GetV1AdminSyncsData, GetV1AdminSyncsErrors, GetV1AdminSyncsResponses, GetV1AdminWebhookEventsData, GetV1AdminWebhookEventsErrors, GetV1AdminWebhookEventsResponses, GetV1CustomersByIdPaymentMethodsData, GetV1CustomersByIdPaymentMethodsErrors, GetV1CustomersByIdPaymentMethodsResponses, GetV1CustomersByIdPaymentsCsvData, GetV1CustomersByIdPaymentsCsvErrors, GetV1CustomersByIdPaymentsCsvResponses, GetV1CustomersByIdStatsData, GetV1CustomersByIdStatsErrors, GetV1CustomersByIdStatsResponses, GetV1DisputesByIdData, GetV1DisputesByIdErrors, GetV1DisputesByIdResponses, GetV1DisputesData, GetV1DisputesErrors, GetV1DisputesResponses, GetV1EventsByIdData, GetV1EventsByIdErrors, GetV1EventsByIdResponses, GetV1EventsData, GetV1EventsErrors, GetV1EventsResponses, GetV1PaymentsByIdData, GetV1PaymentsByIdErrors, GetV1PaymentsByIdEventsData, GetV1PaymentsByIdEventsErrors, GetV1PaymentsByIdEventsResponses, GetV1PaymentsByIdInvoiceData, GetV1PaymentsByIdInvoiceErrors, GetV1PaymentsByIdInvoicePdfData, GetV1PaymentsByIdInvoicePdfErrors, GetV1PaymentsByIdInvoicePdfResponses, GetV1PaymentsByIdInvoiceResponses, GetV1PaymentsByIdRefundsData, GetV1PaymentsByIdRefundsErrors, GetV1PaymentsByIdRefundsResponses, GetV1PaymentsByIdResponses, GetV1PaymentsData, GetV1PaymentsErrors, GetV1PaymentsResponses, GetV1RefundsByIdCreditNoteData, GetV1RefundsByIdCreditNoteErrors, GetV1RefundsByIdCreditNotePdfData, GetV1RefundsByIdCreditNotePdfErrors, GetV1RefundsByIdCreditNotePdfResponses, GetV1RefundsByIdCreditNoteResponses, GetV1RefundsByIdData, GetV1RefundsByIdErrors, GetV1RefundsByIdEventsData, GetV1RefundsByIdEventsErrors, GetV1RefundsByIdEventsResponses, GetV1RefundsByIdResponses, GetV1RefundsData, GetV1RefundsErrors, GetV1RefundsResponses, GetV1ReportsRevenueCsvData, GetV1ReportsRevenueCsvErrors, GetV1ReportsRevenueCsvResponses, GetV1ReportsRevenueData, GetV1ReportsRevenueErrors, GetV1ReportsRevenueResponses, GetV1ReviewsData, GetV1ReviewsErrors, GetV1ReviewsResponses, GetV1WebhookEndpointsByIdData, GetV1WebhookEndpointsByIdDeliveriesData, GetV1WebhookEndpointsByIdDeliveriesErrors, GetV1WebhookEndpointsByIdDeliveriesResponses, GetV1WebhookEndpointsByIdErrors, GetV1WebhookEndpointsByIdResponses, GetV1WebhookEndpointsData, GetV1WebhookEndpointsErrors, GetV1WebhookEndpointsResponses, PostV1AdminAlertsByIdAckData, PostV1AdminAlertsByIdAckErrors, PostV1AdminAlertsByIdAckResponses, PostV1AdminBlocklistData, PostV1AdminBlocklistErrors, PostV1AdminBlocklistResponses, PostV1AdminLedgerReconcileData, PostV1AdminLedgerReconcileErrors, PostV1AdminLedgerReconcileResponses, PostV1AdminPauseData, PostV1AdminPauseErrors, PostV1AdminPauseResponses, PostV1AdminResumeData, PostV1AdminResumeErrors, PostV1AdminResumeResponses, PostV1AdminSyncData, PostV1AdminSyncErrors, PostV1AdminSyncResponses, PostV1AdminWebhookEventsRelayData, PostV1AdminWebhookEventsRelayErrors, PostV1AdminWebhookEventsRelayResponses, PostV1CustomersData, PostV1CustomersErrors, PostV1CustomersResponses, PostV1EventsByIdRedeliverData, PostV1EventsByIdRedeliverErrors, PostV1EventsByIdRedeliverResponses, PostV1PaymentMethodsData, PostV1PaymentMethodsErrors, PostV1PaymentMethodsResponses, PostV1PaymentsByIdCancelData, PostV1PaymentsByIdCancelErrors, PostV1PaymentsByIdCancelResponses, PostV1PaymentsByIdCaptureData, PostV1PaymentsByIdCaptureErrors, PostV1PaymentsByIdCaptureResponses, PostV1PaymentsByIdFraudData, PostV1PaymentsByIdFraudErrors, PostV1PaymentsByIdFraudResponses, PostV1PaymentsByIdRefundsData, PostV1PaymentsByIdRefundsErrors, PostV1PaymentsByIdRefundsResponses, PostV1PaymentsByIdRetryData, PostV1PaymentsByIdRetryErrors, PostV1PaymentsByIdRetryResponses, PostV1PaymentsByIdReviewData, PostV1PaymentsByIdReviewErrors, PostV1PaymentsByIdReviewResponses, PostV1PaymentsData, PostV1PaymentsErrors, PostV1PaymentsResponses, PostV1RefundsByIdAlternativeMethodData, PostV1RefundsByIdAlternativeMethodErrors, PostV1RefundsByIdAlternativeMethodResponses, PostV1RefundsByIdAppealData, PostV1RefundsByIdAppealErrors, PostV1RefundsByIdAppealResponses, PostV1RefundsByIdApproveData, PostV1RefundsByIdApproveErrors, PostV1RefundsByIdApproveResponses, PostV1RefundsByIdDenyData, PostV1RefundsByIdDenyErrors, PostV1RefundsByIdDenyResponses, PostV1RefundsByIdMarkSentData, PostV1RefundsByIdMarkSentErrors, PostV1RefundsByIdMarkSentResponses, PostV1WebhookEndpointsByIdData, PostV1WebhookEndpointsByIdErrors, PostV1WebhookEndpointsByIdResponses, PostV1WebhookEndpointsByIdRotateSecretData, PostV1WebhookEndpointsByIdRotateSecretErrors, PostV1WebhookEndpointsByIdRotateSecretResponses, PostV1WebhookEndpointsData, PostV1WebhookEndpointsErrors, PostV1WebhookEndpointsResponses, PutV1PaymentMethodsByIdDeactivateData, PutV1PaymentMethodsByIdDeactivateErrors, PutV1PaymentMethodsByIdDeactivateResponses, PutV1PaymentMethodsByIdSetDefaultData, PutV1PaymentMethodsByIdSetDefaultErrors, PutV1PaymentMethodsByIdSetDefaultResponses, PutV1PaymentsByIdSucceededData, PutV1PaymentsByIdSucceededErrors, PutV1PaymentsByIdSucceededResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -600,5 +600,146 @@ export const postV1WebhookEndpointsByIdRotateSecret = <ThrowOnError extends bool
 export const getV1WebhookEndpointsByIdDeliveries = <ThrowOnError extends boolean = false>(options: Options<GetV1WebhookEndpointsByIdDeliveriesData, ThrowOnError>) => (options.client ?? client).get<GetV1WebhookEndpointsByIdDeliveriesResponses, GetV1WebhookEndpointsByIdDeliveriesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints/{id}/deliveries',
+    ...options
+});
+
+/**
+ * Approve or block a payment held for review
+ */
+export const postV1PaymentsByIdReview = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsByIdReviewData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsByIdReviewResponses, PostV1PaymentsByIdReviewErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/payments/{id}/review',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Confirm fraud on a payment: let go of what it holds, refund what can be, flag its customer
+ */
+export const postV1PaymentsByIdFraud = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsByIdFraudData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsByIdFraudResponses, PostV1PaymentsByIdFraudErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/payments/{id}/fraud',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Risk reviews, newest first; status=open lists what waits for a decision
+ */
+export const getV1Reviews = <ThrowOnError extends boolean = false>(options?: Options<GetV1ReviewsData, ThrowOnError>) => (options?.client ?? client).get<GetV1ReviewsResponses, GetV1ReviewsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/reviews',
+    ...options
+});
+
+/**
+ * The block list, newest first
+ */
+export const getV1AdminBlocklist = <ThrowOnError extends boolean = false>(options?: Options<GetV1AdminBlocklistData, ThrowOnError>) => (options?.client ?? client).get<GetV1AdminBlocklistResponses, GetV1AdminBlocklistErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/blocklist',
+    ...options
+});
+
+/**
+ * Block a customer id, email domain, card fingerprint or payer IP; adding it again returns the entry
+ */
+export const postV1AdminBlocklist = <ThrowOnError extends boolean = false>(options: Options<PostV1AdminBlocklistData, ThrowOnError>) => (options.client ?? client).post<PostV1AdminBlocklistResponses, PostV1AdminBlocklistErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/blocklist',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Remove a block-list entry
+ */
+export const deleteV1AdminBlocklistById = <ThrowOnError extends boolean = false>(options: Options<DeleteV1AdminBlocklistByIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1AdminBlocklistByIdResponses, DeleteV1AdminBlocklistByIdErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/blocklist/{id}',
+    ...options
+});
+
+/**
+ * Pause new payments (all, or one provider); running payments finish; admins are alerted
+ */
+export const postV1AdminPause = <ThrowOnError extends boolean = false>(options: Options<PostV1AdminPauseData, ThrowOnError>) => (options.client ?? client).post<PostV1AdminPauseResponses, PostV1AdminPauseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/pause',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Lift every pause in force
+ */
+export const postV1AdminResume = <ThrowOnError extends boolean = false>(options: Options<PostV1AdminResumeData, ThrowOnError>) => (options.client ?? client).post<PostV1AdminResumeResponses, PostV1AdminResumeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/resume',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Pauses in force
+ */
+export const getV1AdminPauses = <ThrowOnError extends boolean = false>(options?: Options<GetV1AdminPausesData, ThrowOnError>) => (options?.client ?? client).get<GetV1AdminPausesResponses, GetV1AdminPausesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/pauses',
+    ...options
+});
+
+/**
+ * Clear a customer's fraud flag, so they can pay again
+ */
+export const deleteV1CustomersByIdRiskFlag = <ThrowOnError extends boolean = false>(options: Options<DeleteV1CustomersByIdRiskFlagData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1CustomersByIdRiskFlagResponses, DeleteV1CustomersByIdRiskFlagErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/customers/{id}/risk-flag',
+    ...options
+});
+
+/**
+ * Compare the ledger with the payment records and the providers now; differences raise an alert
+ */
+export const postV1AdminLedgerReconcile = <ThrowOnError extends boolean = false>(options: Options<PostV1AdminLedgerReconcileData, ThrowOnError>) => (options.client ?? client).post<PostV1AdminLedgerReconcileResponses, PostV1AdminLedgerReconcileErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/ledger/reconcile',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * One reconciliation run: status, and once completed the differences and totals
+ */
+export const getV1AdminLedgerReconciliationsByWorkflowId = <ThrowOnError extends boolean = false>(options: Options<GetV1AdminLedgerReconciliationsByWorkflowIdData, ThrowOnError>) => (options.client ?? client).get<GetV1AdminLedgerReconciliationsByWorkflowIdResponses, GetV1AdminLedgerReconciliationsByWorkflowIdErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/ledger/reconciliations/{workflow_id}',
+    ...options
+});
+
+/**
+ * Every ledger account's balance per currency
+ */
+export const getV1AdminLedgerBalances = <ThrowOnError extends boolean = false>(options?: Options<GetV1AdminLedgerBalancesData, ThrowOnError>) => (options?.client ?? client).get<GetV1AdminLedgerBalancesResponses, GetV1AdminLedgerBalancesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/ledger/balances',
     ...options
 });

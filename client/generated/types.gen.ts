@@ -22,7 +22,7 @@ export type Error = {
 export type Payment = {
     id: string;
     object: 'payment';
-    status: 'pending' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'failed' | 'canceled' | 'partially_refunded' | 'refunded' | 'disputed';
+    status: 'pending' | 'requires_review' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'failed' | 'canceled' | 'partially_refunded' | 'refunded' | 'disputed';
     amount: number;
     currency: string;
     capture_method: 'automatic' | 'manual';
@@ -124,6 +124,10 @@ export type CreatePaymentRequest = {
      * Where the customer lands after 3-D Secure (http or https).
      */
     return_url?: string;
+    /**
+     * The payer's IP address as your backend saw it; checked against the IP block list.
+     */
+    payer_ip?: string;
 };
 
 export type PaymentList = {
@@ -184,7 +188,7 @@ export type Refund = {
     currency: string;
     reason: 'requested_by_customer' | 'duplicate' | 'fraudulent' | 'other';
     details: string | null;
-    status: 'pending_review' | 'approved' | 'processing' | 'requires_alternative_method' | 'awaiting_manual_transfer' | 'succeeded' | 'denied' | 'expired';
+    status: 'pending_review' | 'approved' | 'processing' | 'requires_alternative_method' | 'awaiting_manual_transfer' | 'succeeded' | 'denied' | 'expired' | 'failed';
     requested_at: string;
     decided_by: string | null;
     decided_at: string | null;
@@ -644,7 +648,7 @@ export type Event = {
     };
 };
 
-export type EventType = 'payment.created' | 'payment.requires_action' | 'payment.requires_capture' | 'payment.processing' | 'payment.succeeded' | 'payment.failed' | 'payment.canceled' | 'refund.pending_review' | 'refund.approved' | 'refund.denied' | 'refund.succeeded' | 'refund.failed' | 'refund.expired' | 'dispute.opened' | 'dispute.won' | 'dispute.lost';
+export type EventType = 'payment.created' | 'payment.requires_review' | 'payment.requires_action' | 'payment.requires_capture' | 'payment.processing' | 'payment.succeeded' | 'payment.failed' | 'payment.canceled' | 'refund.pending_review' | 'refund.approved' | 'refund.denied' | 'refund.succeeded' | 'refund.failed' | 'refund.expired' | 'dispute.opened' | 'dispute.won' | 'dispute.lost';
 
 export type WebhookDelivery = {
     id: string;
@@ -770,6 +774,154 @@ export type WebhookDeliveryList = {
     has_more: boolean;
 };
 
+export type ReviewPaymentRequest = {
+    decision: 'approve' | 'block';
+    /**
+     * Required to block.
+     */
+    reason?: string;
+};
+
+export type ConfirmFraudRequest = {
+    reason: string;
+};
+
+export type Review = {
+    id: string;
+    object: 'review';
+    payment_id: string;
+    kind: 'pre_provider' | 'provider_risk';
+    status: 'open' | 'approved' | 'blocked' | 'expired' | 'canceled';
+    findings: Array<{
+        rule: 'blocklist' | 'customer_flagged' | 'velocity' | 'amount' | 'provider_risk';
+        outcome: 'review' | 'block';
+        figures: {
+            [key: string]: string | number | null;
+        };
+    }>;
+    opened_at: string;
+    expires_at: string | null;
+    decided_by: string | null;
+    decided_at: string | null;
+    decision_reason: string | null;
+    payment: {
+        amount: number;
+        currency: string;
+        status: string;
+        customer_id: string | null;
+        provider: string;
+    };
+};
+
+export type BlocklistEntry = {
+    id: string;
+    object: 'blocklist_entry';
+    kind: 'customer_id' | 'email_domain' | 'card_fingerprint' | 'ip';
+    value: string;
+    reason: string | null;
+    created_by: string;
+    created_at: string;
+};
+
+export type CreateBlocklistEntryRequest = {
+    kind: 'customer_id' | 'email_domain' | 'card_fingerprint' | 'ip';
+    value: string;
+    reason?: string;
+};
+
+export type Pause = {
+    id: string;
+    object: 'pause';
+    scope: string;
+    reason: string;
+    started_by: string;
+    started_at: string;
+    ended_by: string | null;
+    ended_at: string | null;
+};
+
+export type PauseRequest = {
+    /**
+     * "all", "provider:stripe" or "provider:paypal"
+     */
+    scope: 'all' | string;
+    reason: string;
+};
+
+export type StartLedgerReconciliationRequest = {
+    /**
+     * Provider window start (inclusive); default: 7 days before to.
+     */
+    from?: number | string;
+    /**
+     * Provider window end (exclusive); default: now.
+     */
+    to?: number | string;
+};
+
+export type LedgerReconciliation = {
+    object: 'ledger_reconciliation';
+    workflow_id: string;
+    status: 'running' | 'completed' | 'failed';
+    result: {
+        window: {
+            from: string;
+            to: string;
+        };
+        checked: {
+            payments: number;
+            provider_payments: {
+                [key: string]: number | null;
+            };
+        };
+        difference_count: number;
+        differences: Array<LedgerDifference>;
+        totals: Array<{
+            currency: string;
+            ledger: {
+                captured: number;
+                refunded: number;
+                disputed: number;
+            };
+            payments: {
+                captured: number;
+                refunded: number;
+                disputed: number;
+            };
+        }>;
+        alert_id: string | null;
+    } | null;
+};
+
+export type LedgerDifference = {
+    /**
+     * Null: a provider payment the engine does not know.
+     */
+    payment_id: string | null;
+    provider: string;
+    provider_payment_id: string | null;
+    currency: string;
+    /**
+     * payment: known on one side only.
+     */
+    figure: 'captured' | 'refunded' | 'disputed' | 'payment';
+    ledger: number | null;
+    payments: number | null;
+    provider_figure: number | null;
+};
+
+export type LedgerBalances = {
+    object: 'list';
+    data: Array<{
+        account: string;
+        currency: string;
+        /**
+         * In the account's normal direction, minor units.
+         */
+        balance: number;
+    }>;
+};
+
 export type GetHealthzData = {
     body?: never;
     path?: never;
@@ -825,8 +977,27 @@ export type GetV1PaymentsData = {
     path?: never;
     query?: {
         customer_id?: string;
-        status?: 'pending' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'failed' | 'canceled' | 'partially_refunded' | 'refunded' | 'disputed';
+        status?: 'pending' | 'requires_review' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'failed' | 'canceled' | 'partially_refunded' | 'refunded' | 'disputed';
         provider_payment_id?: string;
+        provider?: string;
+        payment_method_type?: 'card' | 'sepa_debit' | 'paypal' | 'cash' | 'bank_transfer';
+        currency?: string;
+        /**
+         * Minor units, inclusive
+         */
+        amount_gte?: number | null;
+        /**
+         * Minor units, inclusive
+         */
+        amount_lte?: number | null;
+        /**
+         * Created at or after: a UTC date (from its start) or an ISO 8601 time
+         */
+        created_gte?: string;
+        /**
+         * Created at or before: a UTC date (to its end) or an ISO 8601 time
+         */
+        created_lte?: string;
         limit?: number;
         starting_after?: string;
         /**
@@ -1120,7 +1291,7 @@ export type GetV1RefundsData = {
     body?: never;
     path?: never;
     query?: {
-        status?: 'pending_review' | 'approved' | 'processing' | 'requires_alternative_method' | 'awaiting_manual_transfer' | 'succeeded' | 'denied' | 'expired';
+        status?: 'pending_review' | 'approved' | 'processing' | 'requires_alternative_method' | 'awaiting_manual_transfer' | 'succeeded' | 'denied' | 'expired' | 'failed';
         limit?: number;
         starting_after?: string;
     };
@@ -2623,3 +2794,394 @@ export type GetV1WebhookEndpointsByIdDeliveriesResponses = {
 };
 
 export type GetV1WebhookEndpointsByIdDeliveriesResponse = GetV1WebhookEndpointsByIdDeliveriesResponses[keyof GetV1WebhookEndpointsByIdDeliveriesResponses];
+
+export type PostV1PaymentsByIdReviewData = {
+    body: ReviewPaymentRequest;
+    headers: {
+        'Idempotency-Key': string;
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/payments/{id}/review';
+};
+
+export type PostV1PaymentsByIdReviewErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type PostV1PaymentsByIdReviewError = PostV1PaymentsByIdReviewErrors[keyof PostV1PaymentsByIdReviewErrors];
+
+export type PostV1PaymentsByIdReviewResponses = {
+    /**
+     * The payment after the decision
+     */
+    200: Payment;
+};
+
+export type PostV1PaymentsByIdReviewResponse = PostV1PaymentsByIdReviewResponses[keyof PostV1PaymentsByIdReviewResponses];
+
+export type PostV1PaymentsByIdFraudData = {
+    body: ConfirmFraudRequest;
+    headers: {
+        'Idempotency-Key': string;
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/payments/{id}/fraud';
+};
+
+export type PostV1PaymentsByIdFraudErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type PostV1PaymentsByIdFraudError = PostV1PaymentsByIdFraudErrors[keyof PostV1PaymentsByIdFraudErrors];
+
+export type PostV1PaymentsByIdFraudResponses = {
+    /**
+     * The payment
+     */
+    200: Payment;
+};
+
+export type PostV1PaymentsByIdFraudResponse = PostV1PaymentsByIdFraudResponses[keyof PostV1PaymentsByIdFraudResponses];
+
+export type GetV1ReviewsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        status?: 'open' | 'approved' | 'blocked' | 'expired' | 'canceled';
+        limit?: number;
+        starting_after?: string;
+    };
+    url: '/v1/reviews';
+};
+
+export type GetV1ReviewsErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type GetV1ReviewsError = GetV1ReviewsErrors[keyof GetV1ReviewsErrors];
+
+export type GetV1ReviewsResponses = {
+    /**
+     * A page of reviews
+     */
+    200: {
+        object: 'list';
+        data: Array<Review>;
+        has_more: boolean;
+    };
+};
+
+export type GetV1ReviewsResponse = GetV1ReviewsResponses[keyof GetV1ReviewsResponses];
+
+export type GetV1AdminBlocklistData = {
+    body?: never;
+    path?: never;
+    query?: {
+        kind?: 'customer_id' | 'email_domain' | 'card_fingerprint' | 'ip';
+    };
+    url: '/v1/admin/blocklist';
+};
+
+export type GetV1AdminBlocklistErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type GetV1AdminBlocklistError = GetV1AdminBlocklistErrors[keyof GetV1AdminBlocklistErrors];
+
+export type GetV1AdminBlocklistResponses = {
+    /**
+     * Every entry
+     */
+    200: {
+        object: 'list';
+        data: Array<BlocklistEntry>;
+        has_more: boolean;
+    };
+};
+
+export type GetV1AdminBlocklistResponse = GetV1AdminBlocklistResponses[keyof GetV1AdminBlocklistResponses];
+
+export type PostV1AdminBlocklistData = {
+    body: CreateBlocklistEntryRequest;
+    headers: {
+        'Idempotency-Key': string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/admin/blocklist';
+};
+
+export type PostV1AdminBlocklistErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type PostV1AdminBlocklistError = PostV1AdminBlocklistErrors[keyof PostV1AdminBlocklistErrors];
+
+export type PostV1AdminBlocklistResponses = {
+    /**
+     * The entry
+     */
+    201: BlocklistEntry;
+};
+
+export type PostV1AdminBlocklistResponse = PostV1AdminBlocklistResponses[keyof PostV1AdminBlocklistResponses];
+
+export type DeleteV1AdminBlocklistByIdData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/admin/blocklist/{id}';
+};
+
+export type DeleteV1AdminBlocklistByIdErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type DeleteV1AdminBlocklistByIdError = DeleteV1AdminBlocklistByIdErrors[keyof DeleteV1AdminBlocklistByIdErrors];
+
+export type DeleteV1AdminBlocklistByIdResponses = {
+    /**
+     * The removed entry
+     */
+    200: {
+        id: string;
+        object: 'blocklist_entry';
+        kind: 'customer_id' | 'email_domain' | 'card_fingerprint' | 'ip';
+        value: string;
+        reason: string | null;
+        created_by: string;
+        created_at: string;
+        deleted: true;
+    };
+};
+
+export type DeleteV1AdminBlocklistByIdResponse = DeleteV1AdminBlocklistByIdResponses[keyof DeleteV1AdminBlocklistByIdResponses];
+
+export type PostV1AdminPauseData = {
+    body: PauseRequest;
+    headers: {
+        'Idempotency-Key': string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/admin/pause';
+};
+
+export type PostV1AdminPauseErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type PostV1AdminPauseError = PostV1AdminPauseErrors[keyof PostV1AdminPauseErrors];
+
+export type PostV1AdminPauseResponses = {
+    /**
+     * The pause in force for that scope
+     */
+    200: Pause;
+};
+
+export type PostV1AdminPauseResponse = PostV1AdminPauseResponses[keyof PostV1AdminPauseResponses];
+
+export type PostV1AdminResumeData = {
+    body?: {
+        [key: string]: never;
+    };
+    headers: {
+        'Idempotency-Key': string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/admin/resume';
+};
+
+export type PostV1AdminResumeErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type PostV1AdminResumeError = PostV1AdminResumeErrors[keyof PostV1AdminResumeErrors];
+
+export type PostV1AdminResumeResponses = {
+    /**
+     * The pauses lifted
+     */
+    200: {
+        object: 'list';
+        data: Array<Pause>;
+        has_more: boolean;
+    };
+};
+
+export type PostV1AdminResumeResponse = PostV1AdminResumeResponses[keyof PostV1AdminResumeResponses];
+
+export type GetV1AdminPausesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/admin/pauses';
+};
+
+export type GetV1AdminPausesErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type GetV1AdminPausesError = GetV1AdminPausesErrors[keyof GetV1AdminPausesErrors];
+
+export type GetV1AdminPausesResponses = {
+    /**
+     * Pauses in force
+     */
+    200: {
+        object: 'list';
+        data: Array<Pause>;
+        has_more: boolean;
+    };
+};
+
+export type GetV1AdminPausesResponse = GetV1AdminPausesResponses[keyof GetV1AdminPausesResponses];
+
+export type DeleteV1CustomersByIdRiskFlagData = {
+    body?: never;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/customers/{id}/risk-flag';
+};
+
+export type DeleteV1CustomersByIdRiskFlagErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type DeleteV1CustomersByIdRiskFlagError = DeleteV1CustomersByIdRiskFlagErrors[keyof DeleteV1CustomersByIdRiskFlagErrors];
+
+export type DeleteV1CustomersByIdRiskFlagResponses = {
+    /**
+     * The customer id and its cleared flag
+     */
+    200: {
+        customer_id: string;
+        risk_flag: null;
+    };
+};
+
+export type DeleteV1CustomersByIdRiskFlagResponse = DeleteV1CustomersByIdRiskFlagResponses[keyof DeleteV1CustomersByIdRiskFlagResponses];
+
+export type PostV1AdminLedgerReconcileData = {
+    body?: StartLedgerReconciliationRequest;
+    headers: {
+        'Idempotency-Key': string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/admin/ledger/reconcile';
+};
+
+export type PostV1AdminLedgerReconcileErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type PostV1AdminLedgerReconcileError = PostV1AdminLedgerReconcileErrors[keyof PostV1AdminLedgerReconcileErrors];
+
+export type PostV1AdminLedgerReconcileResponses = {
+    /**
+     * The reconcileLedger workflow started
+     */
+    202: {
+        workflow_id: string;
+    };
+};
+
+export type PostV1AdminLedgerReconcileResponse = PostV1AdminLedgerReconcileResponses[keyof PostV1AdminLedgerReconcileResponses];
+
+export type GetV1AdminLedgerReconciliationsByWorkflowIdData = {
+    body?: never;
+    path: {
+        workflow_id: string;
+    };
+    query?: never;
+    url: '/v1/admin/ledger/reconciliations/{workflow_id}';
+};
+
+export type GetV1AdminLedgerReconciliationsByWorkflowIdErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type GetV1AdminLedgerReconciliationsByWorkflowIdError = GetV1AdminLedgerReconciliationsByWorkflowIdErrors[keyof GetV1AdminLedgerReconciliationsByWorkflowIdErrors];
+
+export type GetV1AdminLedgerReconciliationsByWorkflowIdResponses = {
+    /**
+     * The run
+     */
+    200: LedgerReconciliation;
+};
+
+export type GetV1AdminLedgerReconciliationsByWorkflowIdResponse = GetV1AdminLedgerReconciliationsByWorkflowIdResponses[keyof GetV1AdminLedgerReconciliationsByWorkflowIdResponses];
+
+export type GetV1AdminLedgerBalancesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/v1/admin/ledger/balances';
+};
+
+export type GetV1AdminLedgerBalancesErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type GetV1AdminLedgerBalancesError = GetV1AdminLedgerBalancesErrors[keyof GetV1AdminLedgerBalancesErrors];
+
+export type GetV1AdminLedgerBalancesResponses = {
+    /**
+     * Balances, by account and currency
+     */
+    200: LedgerBalances;
+};
+
+export type GetV1AdminLedgerBalancesResponse = GetV1AdminLedgerBalancesResponses[keyof GetV1AdminLedgerBalancesResponses];
