@@ -55,11 +55,17 @@ async function main(): Promise<void> {
       if (payment.status !== 'succeeded') throw new Error(`payment: ${JSON.stringify(payment).slice(0, 200)}`);
       if (!arrivals.has(payment.id)) await new Promise<void>((resolve) => waiters.set(payment.id, resolve));
       const epochMs = (column: string) => db.raw(`extract(epoch from ${column}) * 1000`);
-      const row = await db('events as e')
+      const stages = () => db('events as e')
         .join('webhook_deliveries as d', 'd.event_id', 'e.id')
         .join('webhook_delivery_attempts as a', 'a.delivery_id', 'd.id')
         .where({ 'e.object_id': payment.id, 'e.type': 'payment.succeeded', 'd.endpoint_id': endpoint.id })
         .first({ created: epochMs('e.created_at'), dispatched: epochMs('d.dispatched_at'), attempted: epochMs('a.attempted_at') });
+      // The receiver has it before the activity records the attempt.
+      let row = await stages();
+      while (!row) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        row = await stages();
+      }
       samples.push({
         total: arrivals.get(payment.id)! - Number(row.created), dispatch: Number(row.dispatched) - Number(row.created),
         attempt: Number(row.attempted) - Number(row.dispatched), request,
