@@ -620,6 +620,17 @@ export type CreditNote = {
     invoice_number: string;
 };
 
+export type InvoiceDelivery = {
+    object: 'invoice_delivery';
+    /**
+     * This send; the same for a retried request with the same Idempotency-Key
+     */
+    id: string;
+    invoice_number: string;
+    to: string;
+    status: 'sent';
+};
+
 export type EventList = {
     object: 'list';
     data: Array<Event>;
@@ -2357,6 +2368,36 @@ export type GetV1RefundsByIdCreditNotePdfResponses = {
 };
 
 export type GetV1RefundsByIdCreditNotePdfResponse = GetV1RefundsByIdCreditNotePdfResponses[keyof GetV1RefundsByIdCreditNotePdfResponses];
+
+export type PostV1PaymentsByIdInvoiceSendData = {
+    body?: never;
+    headers: {
+        'Idempotency-Key': string;
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/payments/{id}/invoice/send';
+};
+
+export type PostV1PaymentsByIdInvoiceSendErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type PostV1PaymentsByIdInvoiceSendError = PostV1PaymentsByIdInvoiceSendErrors[keyof PostV1PaymentsByIdInvoiceSendErrors];
+
+export type PostV1PaymentsByIdInvoiceSendResponses = {
+    /**
+     * The copy was sent
+     */
+    200: InvoiceDelivery;
+};
+
+export type PostV1PaymentsByIdInvoiceSendResponse = PostV1PaymentsByIdInvoiceSendResponses[keyof PostV1PaymentsByIdInvoiceSendResponses];
 
 export type GetV1EventsData = {
     body?: never;
