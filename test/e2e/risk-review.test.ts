@@ -15,14 +15,20 @@ async function intentsOf(stack: TestStack, paymentId: string): Promise<number> {
 
 const admin = (stack: TestStack) => ({ key: stack.adminKey });
 
+async function clearBlocklist(stack: TestStack): Promise<void> {
+  const list = await stack.request('GET', '/v1/admin/blocklist', admin(stack));
+  for (const entry of list.body.data) await stack.request('DELETE', `/v1/admin/blocklist/${entry.id}`, admin(stack));
+}
+
 describe('risk review', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await TestStack.start({ risk: { maxPaymentsPerCustomerPerHour: 3, reviewAmount: 50_000, reviewExpiryHours: 72 } });
   });
   afterEach(async () => {
-    // Pauses are global: never leave one for the next test file.
+    // Pauses and block lists are global: never leave one for the next test file.
     await stack.request('POST', '/v1/admin/resume', { body: {}, ...admin(stack) });
+    await clearBlocklist(stack);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -180,6 +186,7 @@ describe('risk review expiry and automatic pause', () => {
   });
   afterAll(async () => {
     await stack?.request('POST', '/v1/admin/resume', { body: {}, key: stack.adminKey });
+    if (stack) await clearBlocklist(stack);
     await stack?.stop();
   });
 
