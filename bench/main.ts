@@ -12,6 +12,7 @@ import { connectDatabase } from '../platform/database';
 import { connectTemporal } from '../platform/temporal';
 import { bareActivities, ensureBenchTable } from './bare-activities';
 import { resultUpdate } from './bare-workflows';
+import { cpuSecondsByRole, cpuShare } from './cpu';
 import { closedLoop, ms, openLoop, ratio, type RunFigures } from './load';
 import { startExtraProcess, startOrAttach, type BenchTarget } from './target';
 
@@ -48,11 +49,16 @@ async function workerRssMb(target: BenchTarget): Promise<number> {
   return line ? Number(line.split(' ')[1]) / 1024 / 1024 : NaN;
 }
 
-/** Each path at c=1 and c=16 after a warm-up at c=4. */
-async function both(operation: (index: number) => Promise<void>): Promise<[RunFigures, RunFigures]> {
+const cpuLines: string[] = [];
+
+/** Each path at c=1 and c=16 after a warm-up at c=4; where the CPU went during c=16. */
+async function both(target: BenchTarget, name: string, operation: (index: number) => Promise<void>): Promise<[RunFigures, RunFigures]> {
   await closedLoop(4, WARMUP, operation);
   const c1 = await closedLoop(1, PAYMENTS, operation);
+  const before = cpuSecondsByRole(target.pid);
   const c16 = await closedLoop(16, PAYMENTS, operation);
+  const share = cpuShare(before, cpuSecondsByRole(target.pid));
+  if (share.length) cpuLines.push(`   ${name}: ${share.join(', ')}`);
   return [c1, c16];
 }
 
@@ -80,7 +86,7 @@ async function main(): Promise<void> {
     let durapayC16: RunFigures | undefined;
     if (SECTIONS.has('p1')) {
       log(`P1: ${PAYMENTS} payments per row after ${WARMUP} warm-up, pm_card_visa`);
-      const plain = await both(async () => {
+      const plain = await both(target, 'plain', async () => {
         const id = `plain_${randomUUID()}`;
         await steps.insertPayment(id);
         const status = await steps.chargeAtSandbox(id);
@@ -94,9 +100,9 @@ async function main(): Promise<void> {
         });
         if (status !== 'succeeded') throw new Error(`${workflowType} ${status}`);
       };
-      const bareRegular = await both(bare('barePayment'));
-      const bareLocal = await both(bare('bareLocalPayment'));
-      const durapay = await both(async () => void (await expectSucceeded(await createPayment(target.apiUrl, target.merchantKey, 'pm_card_visa'))));
+      const bareRegular = await both(target, 'bare regular', bare('barePayment'));
+      const bareLocal = await both(target, 'bare local', bare('bareLocalPayment'));
+      const durapay = await both(target, 'Durapay', async () => void (await expectSucceeded(await createPayment(target.apiUrl, target.merchantKey, 'pm_card_visa'))));
       durapayC16 = durapay[1];
       say('');
       say('| path | c=1 rate/s | c=1 p50 | c=1 p99 | c=16 rate/s | c=16 p50 | c=16 p99 |');
@@ -108,6 +114,8 @@ async function main(): Promise<void> {
       say('');
       say(`P1 throughput  Durapay / bare-local at c=16: ${ratio(durapay[1].rate / bareLocal[1].rate)} (goal ≥ 0.80×)`);
       say(`P1 latency     Durapay / bare-local p50 at c=1: ${ratio(durapay[0].p50 / bareLocal[0].p50)} (goal ≤ 1.25×)`);
+      if (cpuLines.length) say('CPU seconds by process during each c=16 row (2 cores = 2 s per second):');
+      for (const line of cpuLines) say(line);
       say(`               Durapay / bare-regular at c=16: ${ratio(durapay[1].rate / bareRegular[1].rate)}; bare-local / plain at c=16: ${ratio(bareLocal[1].rate / plain[1].rate)}`);
     }
 

@@ -11,6 +11,8 @@ const READY_TIMEOUT_MS = 180_000;
 /** What the bench drives: a Durapay it started (and stops), or the `npm start` already running here. */
 export interface BenchTarget {
   started: boolean;
+  /** The supervisor's pid when the bench started it: its processes' CPU is measured. */
+  pid?: number;
   apiUrl: string;
   merchantKey: string;
   webhookSecret: string;
@@ -92,7 +94,7 @@ async function startOwn(log: (line: string) => void): Promise<BenchTarget> {
     ADMIN_EMAILS: 'admin@durapay.local', PUBLIC_URL: apiUrl,
   };
   return {
-    started: true, apiUrl, merchantKey: secrets.merchantKey, webhookSecret: secrets.stripeWebhookSecret, databaseUrl,
+    started: true, pid: supervisor.pid, apiUrl, merchantKey: secrets.merchantKey, webhookSecret: secrets.stripeWebhookSecret, databaseUrl,
     temporalAddress: `127.0.0.1:${temporal}`, sandboxUrl, workerMetricsUrl: `http://127.0.0.1:${metrics}/metrics`, childEnv, stop,
   };
 }

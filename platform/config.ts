@@ -33,6 +33,9 @@ const environmentSchema = z.object({
   TEMPORAL_WORKFLOW_BUNDLE: optionalString,
   EMBEDDED_TEMPORAL_PORT: port(7233),
   EMBEDDED_TEMPORAL_UI_PORT: port(8233),
+  /** The dev server's SQLite pragmas, comma-separated; empty: SQLite's defaults (see docs/performance.md). */
+  EMBEDDED_TEMPORAL_SQLITE_PRAGMAS: z.string().default('journal_mode=WAL,synchronous=NORMAL')
+    .transform((value) => value.split(',').map((pragma) => pragma.trim()).filter(Boolean)),
 
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -149,6 +152,7 @@ export interface DurapayConfig {
     workflowBundlePath?: string;
     embeddedPort: number;
     embeddedUiPort: number;
+    sqlitePragmas: string[];
   };
   stripe: {
     secretKey?: string;
@@ -277,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
       workflowBundlePath: e.TEMPORAL_WORKFLOW_BUNDLE,
       embeddedPort: e.EMBEDDED_TEMPORAL_PORT,
       embeddedUiPort: e.EMBEDDED_TEMPORAL_UI_PORT,
+      sqlitePragmas: e.EMBEDDED_TEMPORAL_SQLITE_PRAGMAS,
     },
     stripe: {
       secretKey: e.STRIPE_SECRET_KEY,

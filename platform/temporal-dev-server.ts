@@ -13,7 +13,16 @@ export interface TemporalDevServerOptions {
   uiPort: number | null;
   namespace: string;
   log: LineLogger;
+  /** `PRAGMA=VALUE` for the SQLite file (ignored in memory); default DEFAULT_SQLITE_PRAGMAS, [] for SQLite's own. */
+  sqlitePragmas?: string[];
 }
+
+/**
+ * Write-ahead log, fsync at checkpoints only: every commit is one sequential append instead of two synced writes, which
+ * roughly doubles the dev server's throughput. The price: an operating-system crash or power cut may lose the last
+ * moments of committed workflow history (the file stays consistent); a crash of the server process itself loses nothing.
+ */
+export const DEFAULT_SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL'];
 
 export interface TemporalDevServer {
   /** host:port of the frontend, for Connection.connect / TEMPORAL_ADDRESS. */
@@ -31,7 +40,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const uiPort = options.uiPort === 0 ? await findFreePort() : options.uiPort;
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   args.push(...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort)]));
-  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.dbFile) {
+    args.push('--db-filename', options.dbFile);
+    for (const pragma of options.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
+  }
   // "default" always exists; naming it again is redundant.
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
 

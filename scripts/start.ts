@@ -176,6 +176,7 @@ async function startServices(config: DurapayConfig, running: Running, fail: (mes
       port: config.temporal.embeddedPort,
       uiPort: config.temporal.embeddedUiPort,
       namespace: config.temporal.namespace,
+      sqlitePragmas: config.temporal.sqlitePragmas,
       log: prefixed('temporal'),
     }).catch((error: Error) => {
       throw new Error(`the Temporal dev server did not start: ${error.message}\nA busy port? Set EMBEDDED_TEMPORAL_PORT / EMBEDDED_TEMPORAL_UI_PORT, or TEMPORAL_ADDRESS.`);

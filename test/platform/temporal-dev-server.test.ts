@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { waitForHttpOk } from '../../platform/child-process';
@@ -33,5 +35,19 @@ describe('startTemporalDevServer', () => {
     const exit = await server.exited;
     expect(exit.error).toBeUndefined();
     await expect(Connection.connect({ address: server.address, connectTimeout: '1s' })).rejects.toThrow();
+  });
+
+  it('keeps its SQLite file in write-ahead-log mode by default', async () => {
+    const cliPath = await findTemporalCli({ configuredPath: process.env.TEMPORAL_CLI_PATH, projectRoot, log, allowInstall: false });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durapay-temporal-wal-'));
+    const dbFile = path.join(dir, 'temporal.sqlite');
+    const onDisk = await startTemporalDevServer({ cliPath, dbFile, port: 0, uiPort: null, namespace: 'default', log });
+    try {
+      // SQLite keeps a -wal file beside the database only in WAL mode.
+      expect(fs.existsSync(`${dbFile}-wal`)).toBe(true);
+    } finally {
+      await onDisk.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
