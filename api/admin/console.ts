@@ -22,6 +22,8 @@ import { addDisputePages } from './pages/disputes';
 import { addPaymentPages } from './pages/payments';
 import { addRefundPages } from './pages/refunds';
 import { addRevenuePages } from './pages/revenue';
+import { addReviewPages } from './pages/reviews';
+import { addWebhookPages } from './pages/webhooks';
 import { signInPage } from './pages/sign-in';
 import { addSyncPages } from './pages/syncs';
 import { AdminSessionStore } from './sessions';
@@ -61,10 +63,12 @@ export interface ConsoleKit {
 const NAV: NavItem[] = [
   { href: '/admin/payments', label: 'Payments' },
   { href: '/admin/refunds', label: 'Refund queue' },
+  { href: '/admin/reviews', label: 'Risk reviews' },
   { href: '/admin/disputes', label: 'Disputes' },
   { href: '/admin/alerts', label: 'Alerts' },
   { href: '/admin/syncs', label: 'Sync runs' },
   { href: '/admin/revenue', label: 'Revenue' },
+  { href: '/admin/webhooks', label: 'Webhook endpoints' },
 ];
 
 const SIGN_IN_COOKIE = 'durapay_admin_signin';
@@ -190,6 +194,8 @@ export function createAdminConsole(deps: AdminConsoleDependencies): Router {
   addAlertPages(pages, kit);
   addSyncPages(pages, kit);
   addRevenuePages(pages, kit);
+  addReviewPages(pages, kit);
+  addWebhookPages(pages, kit);
   router.use(pages.routes(), pages.allowedMethods());
   return router;
 }

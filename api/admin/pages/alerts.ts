@@ -8,18 +8,18 @@ type Alert = Record<string, any>;
 
 function alertRow(frame: PageFrame, alert: Alert): Html {
   return html`<tr>
-    <td>${utc(alert.created_at)}</td>
-    <td>${badge(alert.severity)}</td>
-    <td><code>${alert.kind}</code></td>
-    <td>${alert.message}<div class="details">${summarizeData(alert.data)}</div></td>
-    <td>${alert.acknowledged_at
-      ? html`${utc(alert.acknowledged_at)} by <code>${alert.acknowledged_by}</code>`
+    <td data-label="Raised">${utc(alert.created_at)}</td>
+    <td data-label="Severity">${badge(alert.severity)}</td>
+    <td data-label="Kind"><code>${alert.kind}</code></td>
+    <td data-label="What"><div>${alert.message}<div class="details">${summarizeData(alert.data)}</div></div></td>
+    <td data-label="Handled">${alert.acknowledged_at
+      ? html`<span>${utc(alert.acknowledged_at)} by <code>${alert.acknowledged_by}</code></span>`
       : actionForm(frame, `/admin/alerts/${encodeURIComponent(alert.id)}/ack`, 'Acknowledge', html`<span class="visually-hidden">${alert.kind}: ${alert.message}</span>`)}</td>
   </tr>`;
 }
 
 const alertTable = (frame: PageFrame, alerts: Alert[], caption: string): Html =>
-  html`<div class="table-wrap"><table>
+  html`<div class="table-wrap"><table class="stack">
     <caption>${caption}</caption>
     <thead><tr><th scope="col">Raised</th><th scope="col">Severity</th><th scope="col">Kind</th><th scope="col">What happened</th><th scope="col">Acknowledged</th></tr></thead>
     <tbody>${alerts.map((a) => alertRow(frame, a))}</tbody>

@@ -47,18 +47,18 @@ function searchForm(search: Search): Html {
 
 export function paymentsTable(payments: Payment[], caption: string): Html {
   if (payments.length === 0) return html`<p class="empty">No payments match.</p>`;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"><table class="stack">
     <caption>${caption}</caption>
     <thead><tr><th scope="col">Created</th><th scope="col">Payment</th><th scope="col">Customer</th><th scope="col" class="num">Amount</th><th scope="col">Status</th><th scope="col">Provider</th><th scope="col">Method</th></tr></thead>
     <tbody>
       ${payments.map((p) => html`<tr>
-        <td>${utc(p.created_at)}</td>
-        <td><a href="/admin/payments/${encodeURIComponent(p.id)}"><code>${p.id}</code></a></td>
-        <td>${p.customer_id ?? '—'}</td>
-        <td class="num">${money(p.amount, p.currency)}</td>
-        <td>${badge(p.status)}</td>
-        <td>${p.provider}</td>
-        <td>${p.payment_method_type.replace(/_/g, ' ')}</td>
+        <td data-label="Created">${utc(p.created_at)}</td>
+        <td data-label="Payment"><a href="/admin/payments/${encodeURIComponent(p.id)}"><code>${p.id}</code></a></td>
+        <td data-label="Customer">${p.customer_id ?? '—'}</td>
+        <td data-label="Amount" class="num">${money(p.amount, p.currency)}</td>
+        <td data-label="Status">${badge(p.status)}</td>
+        <td data-label="Provider">${p.provider}</td>
+        <td data-label="Method">${p.payment_method_type.replace(/_/g, ' ')}</td>
       </tr>`)}
     </tbody>
   </table></div>`;

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { majorUnits } from '../../../domain/money';
+import { currencyExponent, majorUnits } from '../../../domain/money';
 import { ApiCallError } from '../api-client';
 import type { ConsoleKit } from '../console';
 import { html, type Html, money, queryString } from '../html';
@@ -55,6 +55,14 @@ export function periodStarts(from: string, toExclusive: string, interval: string
   return periods;
 }
 
+/** The axis top: 1, 2, 5 or 10 times a power of ten in major units, so its fifths read as round numbers. */
+function niceCeiling(minor: number, exponent: number): number {
+  const major = minor / 10 ** exponent;
+  const power = 10 ** Math.floor(Math.log10(major));
+  const factor = [1, 2, 5, 10].find((f) => f * power >= major) ?? 10;
+  return Math.max(Math.round(factor * power * 10 ** exponent), 1);
+}
+
 /** Net revenue per period as stacked bars, one colour per group; the table below holds the same numbers. */
 function chart(rows: RevenueRow[], currency: string, groups: string[], window: string[]): Html {
   const periods = [...new Set([...window, ...rows.map((r) => r.period_start)])].sort();
@@ -64,11 +72,11 @@ function chart(rows: RevenueRow[], currency: string, groups: string[], window: s
   const bottom = 40;
   const plotHeight = height - bottom - 10;
   const totals = periods.map((p) => rows.filter((r) => r.period_start === p).reduce((sum, r) => sum + Math.max(r.net, 0), 0));
-  const max = Math.max(...totals, 1);
+  const max = niceCeiling(Math.max(...totals, 1), currencyExponent(currency));
   const step = (width - left - 10) / Math.max(periods.length, 1);
   const barWidth = Math.max(Math.min(step * 0.7, 60), 2);
   const y = (amount: number) => 10 + plotHeight - (amount / max) * plotHeight;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(max * f));
+  const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1].map((f) => Math.round(max * f));
   const labelEvery = Math.ceil(periods.length / 10);
   const bars = periods.flatMap((period, index) => {
     let base = 0;
@@ -82,7 +90,7 @@ function chart(rows: RevenueRow[], currency: string, groups: string[], window: s
       return rect;
     });
   });
-  const summary = `Net revenue in ${currency.toUpperCase()} per period from ${periods[0]?.slice(0, 10)} to ${periods.at(-1)?.slice(0, 10)}; highest ${money(max, currency)}. The table below lists every value.`;
+  const summary = `Net revenue in ${currency.toUpperCase()} per period from ${periods[0]?.slice(0, 10)} to ${periods.at(-1)?.slice(0, 10)}; highest ${money(Math.max(...totals), currency)}. The table below lists every value.`;
   return html`<figure class="chart">
     <svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${summary}" preserveAspectRatio="xMidYMid meet">
       ${ticks.map((t) => html`<g><line x1="${left}" x2="${width - 10}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#d0d7de"/><text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="#57606a">${majorUnits(t, currency)}</text></g>`)}
