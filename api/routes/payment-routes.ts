@@ -22,7 +22,7 @@ import { actorOf } from '../middleware/auth';
 import { refuseWhilePaused } from '../risk-commands';
 
 /** Temporal dedupes updates by id; deriving it from the Idempotency-Key makes retries land once. */
-function updateIdFor(ctx: Context, action: string): string {
+export function updateIdFor(ctx: Context, action: string): string {
   const key = ctx.state.idempotency?.key ?? '';
   return `${action}-${createHash('sha256').update(`${ctx.state.principal?.id}:${key}`).digest('hex').slice(0, 32)}`;
 }

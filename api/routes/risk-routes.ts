@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import type { Context } from 'koa';
 import { z } from 'zod';
 import { normalizeBlocklistValue } from '../../domain/risk';
 import { clearCustomerFlag, endPauses, toReview } from '../../activities/risk-store';
@@ -11,6 +9,7 @@ import type { RefundEngine } from '../refund-commands';
 import { confirmFraud, decideReview, pauseProcessingNow } from '../risk-commands';
 import type { RouteTable } from '../route';
 import { PaymentSchema } from '../schemas/payment-schemas';
+import { updateIdFor } from './payment-routes';
 import {
   BlocklistEntryBody, BlocklistEntrySchema, ConfirmFraudBody, ListBlocklistQuery, ListReviewsQuery, PauseBody, PauseSchema,
   ReviewPaymentBody, ReviewSchema,
@@ -28,11 +27,6 @@ const toPause = (row: Row) => ({
   id: String(row.id), object: 'pause' as const, scope: String(row.scope), reason: String(row.reason), started_by: String(row.started_by),
   started_at: iso(row.started_at)!, ended_by: (row.ended_by as string) ?? null, ended_at: iso(row.ended_at),
 });
-
-function updateIdFor(ctx: Context, action: string): string {
-  const key = ctx.state.idempotency?.key ?? '';
-  return `${action}-${createHash('sha256').update(`${ctx.state.principal?.id}:${key}`).digest('hex').slice(0, 32)}`;
-}
 
 /** Risk review: held payments' decisions, confirmed fraud, block lists and processing pauses. Admin key only. */
 export function addRiskRoutes(routes: RouteTable, engine: RefundEngine): void {
