@@ -29,6 +29,8 @@ export interface RouteSpec<Body, Query> {
   errors?: Record<number, string>;
   /** OpenAPI links from the success response to the routes that read what it returns. */
   links?: Record<string, { operationRef: string; parameters: Record<string, string>; description?: string }>;
+  /** Answers without a body besides the main one, e.g. 304 for a conditional GET. */
+  bodilessResponses?: Record<number, string>;
   handler: (ctx: Context, input: { body: Body; query: Query; params: Record<string, string> }) => Promise<unknown>;
 }
 
@@ -125,6 +127,7 @@ export class RouteTable {
           ...(spec.links ? { links: spec.links } : {}),
         },
         ...Object.fromEntries(Object.entries(spec.errors ?? {}).map(([status, description]) => [status, { description, content: { 'application/json': { schema: ErrorSchema } } }])),
+        ...Object.fromEntries(Object.entries(spec.bodilessResponses ?? {}).map(([status, description]) => [status, { description }])),
         default: { description: 'Error', content: { 'application/json': { schema: ErrorSchema } } },
       },
     });

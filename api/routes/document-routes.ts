@@ -13,6 +13,10 @@ import { searchAttributesFor } from '../../workflows/search-attributes';
 
 type Row = Record<string, unknown>;
 
+const INVOICE_ERRORS = { 401: 'No API key, or an unknown one', 404: 'No such payment (resource_missing), or it has no invoice yet (invoice_not_issued)' };
+const CREDIT_NOTE_ERRORS = { 401: INVOICE_ERRORS[401], 404: 'No such refund (resource_missing), or it has no credit note (credit_note_not_issued)' };
+const NOT_MODIFIED = { 304: 'Not modified: If-None-Match names this document’s checksum (its ETag)' };
+
 async function invoiceOf(engine: RefundEngine, paymentId: string): Promise<Row> {
   if (!(await findPayment(engine.db, paymentId))) throw ApiError.notFound('payment', paymentId);
   const row = await findInvoiceRow(engine.db, paymentId);
@@ -35,6 +39,11 @@ async function answerPdf(ctx: Context, row: Row): Promise<void> {
   // Issued documents never change: caches may keep the PDF as long as they like.
   ctx.set('Cache-Control', 'private, max-age=31536000, immutable');
   ctx.set('ETag', `"${row.checksum as string}"`);
+  if (ctx.fresh) {
+    ctx.status = 304; // the caller's copy is this document: nothing to render
+    ctx.body = null;
+    return;
+  }
   ctx.body = await renderDocumentPdf(content, row.checksum as string);
 }
 
@@ -46,6 +55,7 @@ export function addDocumentRoutes(routes: RouteTable, engine: RefundEngine): voi
   routes.add({
     method: 'get', path: '/v1/payments/:id/invoice', tag: 'Documents', roles: ['merchant', 'admin'],
     summary: "The payment's invoice (or receipt), issued when it succeeded",
+    errors: INVOICE_ERRORS,
     response: { status: 200, description: 'The invoice', schema: InvoiceSchema },
     handler: async (_ctx, { params }) => toDocumentJson(await invoiceOf(engine, params.id), invoicePdfUrl(params.id)),
   });
@@ -53,13 +63,16 @@ export function addDocumentRoutes(routes: RouteTable, engine: RefundEngine): voi
   routes.add({
     method: 'get', path: '/v1/payments/:id/invoice.pdf', tag: 'Documents', roles: ['merchant', 'admin'],
     summary: "The payment's invoice as an A4 PDF, in the customer's language",
+    errors: INVOICE_ERRORS,
     response: { status: 200, description: 'The PDF', schema: PdfSchema, contentType: 'application/pdf' },
+    bodilessResponses: NOT_MODIFIED,
     handler: async (ctx, { params }) => answerPdf(ctx, await invoiceOf(engine, params.id)),
   });
 
   routes.add({
     method: 'get', path: '/v1/refunds/:id/credit-note', tag: 'Documents', roles: ['merchant', 'admin'],
     summary: "The refund's credit note, issued when the refund succeeded",
+    errors: CREDIT_NOTE_ERRORS,
     response: { status: 200, description: 'The credit note', schema: CreditNoteSchema },
     handler: async (_ctx, { params }) => toDocumentJson(await creditNoteOf(engine, params.id), creditNotePdfUrl(params.id)),
   });
@@ -67,7 +80,9 @@ export function addDocumentRoutes(routes: RouteTable, engine: RefundEngine): voi
   routes.add({
     method: 'get', path: '/v1/refunds/:id/credit-note.pdf', tag: 'Documents', roles: ['merchant', 'admin'],
     summary: "The refund's credit note as an A4 PDF, in the customer's language",
+    errors: CREDIT_NOTE_ERRORS,
     response: { status: 200, description: 'The PDF', schema: PdfSchema, contentType: 'application/pdf' },
+    bodilessResponses: NOT_MODIFIED,
     handler: async (ctx, { params }) => answerPdf(ctx, await creditNoteOf(engine, params.id)),
   });
 
@@ -75,6 +90,11 @@ export function addDocumentRoutes(routes: RouteTable, engine: RefundEngine): voi
     method: 'post', path: '/v1/payments/:id/invoice/send', tag: 'Documents', roles: ['merchant', 'admin'], idempotent: true,
     summary: "Email the invoice again to the customer, with its PDF; each request (Idempotency-Key) sends one message",
     response: { status: 200, description: 'The copy was sent', schema: InvoiceDeliverySchema },
+    errors: {
+      ...INVOICE_ERRORS, 400: 'The Idempotency-Key is missing or malformed',
+      409: 'The customer has no email address (customer_has_no_email), or a request with this Idempotency-Key is in progress',
+      422: 'The Idempotency-Key was used with another request',
+    },
     handler: async (ctx, { params }) => {
       const row = await invoiceOf(engine, params.id);
       const content = row.content as DocumentContent;

@@ -57,6 +57,9 @@ describe('invoices and credit notes', () => {
     // Regenerating renders the same document.
     const again = await download(`/v1/payments/${payment.id}/invoice.pdf`);
     expect(await pdfText(again.body)).toBe(text);
+    // cache-control: undici sends no-cache with a conditional request otherwise, and no-cache always gets the full answer.
+    const cached = await fetch(`${stack.apiUrl}/v1/payments/${payment.id}/invoice.pdf`, { headers: { authorization: `Bearer ${stack.merchantKey}`, 'if-none-match': `"${invoice.body.checksum}"`, 'cache-control': 'max-age=0' } });
+    expect(cached.status).toBe(304);
   });
 
   it('reverse-charges an EU business buyer in another member state', async () => {
@@ -93,6 +96,9 @@ describe('invoices and credit notes', () => {
     });
     const text = await pdfText((await download(`/v1/refunds/${refund.id}/credit-note.pdf`)).body);
     for (const expected of ['Creditnota', note.body.number, `Crediteert factuur ${invoice.number}`, '€ 60,50', refund.id]) expect(text).toContain(expected);
+    const refundReceipt = await stack.mail.waitFor((m) => m.to.includes(buyer.email) && m.headers['x-durapay-template'] === 'refund_completed');
+    expect(refundReceipt.text).toContain(`Uw creditnota ${note.body.number} zit als pdf in de bijlage.`);
+    expect(refundReceipt.attachments.map((a) => a.filename)).toEqual([`${note.body.number}.pdf`]);
   });
 
   it('answers 404 with a code for a payment without an invoice, and for unknown payments', async () => {
@@ -132,6 +138,7 @@ describe('invoices and credit notes', () => {
     expect(ok('/v1/payments/{id}/invoice.pdf', 'get')).toEqual({ 'application/pdf': { schema: { type: 'string', format: 'binary' } } });
     expect(ok('/v1/refunds/{id}/credit-note', 'get')['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreditNote' });
     expect(Object.keys(ok('/v1/refunds/{id}/credit-note.pdf', 'get'))).toEqual(['application/pdf']);
+    expect(Object.keys(paths['/v1/payments/{id}/invoice.pdf'].get.responses).sort()).toEqual(['200', '304', '401', '404', 'default']);
     expect(components.schemas.Invoice.required).toEqual(expect.arrayContaining(['object', 'number', 'issued_at', 'currency', 'subtotal', 'tax', 'total', 'lines', 'pdf_url']));
     expect(components.schemas.UpsertCustomerRequest.properties).toHaveProperty('vat_id');
     const send = paths['/v1/payments/{id}/invoice/send'].post;
