@@ -5,6 +5,9 @@ import { WEBHOOK_DELIVERY_CHANNEL } from '../activities/merchant-events';
 import type { Database } from '../platform/database';
 import type { DeliverWebhookInput } from '../workflows/deliver-webhook';
 
+/** Deliveries started at once, at most. */
+const BATCH = 50;
+
 export interface WebhookDispatcherOptions {
   databaseUrl: string;
   db: Database;
@@ -32,21 +35,24 @@ export async function startWebhookDispatcher(options: WebhookDispatcherOptions):
   let again = false;
   let stopped = false;
 
+  const startDelivery = async (id: string): Promise<void> => {
+    const input: DeliverWebhookInput = { deliveryId: id, retryDelaysSeconds: options.retryDelaysSeconds };
+    try {
+      await client.workflow.start('deliverWebhook', {
+        workflowId: id, taskQueue: options.taskQueue, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    await db('webhook_deliveries').where({ id }).whereNull('dispatched_at').update({ dispatched_at: db.fn.now() });
+  };
+
   const dispatchQueued = async (): Promise<void> => {
     for (;;) {
-      const rows: Array<{ id: string }> = await db('webhook_deliveries').whereNull('dispatched_at').orderBy('created_at').limit(100).select('id');
-      for (const { id } of rows) {
-        const input: DeliverWebhookInput = { deliveryId: id, retryDelaysSeconds: options.retryDelaysSeconds };
-        try {
-          await client.workflow.start('deliverWebhook', {
-            workflowId: id, taskQueue: options.taskQueue, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          });
-        } catch (error) {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        }
-        await db('webhook_deliveries').where({ id }).whereNull('dispatched_at').update({ dispatched_at: db.fn.now() });
-      }
-      if (rows.length < 100 || stopped) return;
+      const rows: Array<{ id: string }> = await db('webhook_deliveries').whereNull('dispatched_at').orderBy('created_at').limit(BATCH).select('id');
+      // Started side by side: under load, one start at a time would queue deliveries behind each other.
+      await Promise.all(rows.map(({ id }) => startDelivery(id)));
+      if (rows.length < BATCH || stopped) return;
     }
   };
 

@@ -204,4 +204,24 @@ describe('events and their delivery', () => {
     verifyDurapayWebhook(succeeded.rawBody, succeeded.headers['durapay-signature'], endpoint.secret);
     expect(receiver.at('/refunds', (hook) => hook.event.type.startsWith('payment.'))).toEqual([]);
   });
+
+  it('records a declined payment as payment.failed, and a dispute opened then lost', async () => {
+    await createEndpoint('/outcomes', ['payment.failed', 'dispute.opened', 'dispute.won', 'dispute.lost']);
+    const declined = await stack.createPayment({ amount: 1500, currency: 'eur', payment_method: 'pm_card_chargeDeclined' });
+    expect(declined.body.status).toBe('failed');
+    const [failed] = await receiver.waitFor('/outcomes', about(declined.body.id, 'payment.failed'));
+    expect(failed.event.data.object).toMatchObject({ status: 'failed', failure_code: 'card_declined', attempt_count: 1 });
+
+    const disputed = await stack.createPayment({ amount: 2500, currency: 'eur', payment_method: 'pm_card_createDispute' });
+    const opened = await receiver.waitFor('/outcomes', (hook) => hook.event.type === 'dispute.opened' && hook.event.data.object.payment_id === disputed.body.id);
+    const dispute = opened[0].event.data.object;
+    expect(dispute).toMatchObject({ object: 'dispute', status: 'needs_response', amount: 2500 });
+    const closed = await fetch(`${stack.sandbox.url}/_sandbox/disputes/${dispute.provider_dispute_id}/close`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'lost' }),
+    });
+    expect(closed.status).toBe(200);
+    const [lost] = await receiver.waitFor('/outcomes', about(dispute.id, 'dispute.lost'));
+    expect(lost.event.data.object).toMatchObject({ status: 'lost', amount_lost: 2500 });
+    expect(receiver.at('/outcomes', about(dispute.id)).map((hook) => hook.event.type)).toEqual(['dispute.opened', 'dispute.lost']);
+  });
 });
