@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { signatureHeader } from '../client/webhook-signature';
 import { connectDatabase } from '../platform/database';
@@ -78,12 +79,13 @@ async function main(): Promise<void> {
       const of = (key: keyof (typeof samples)[number]) => samples.map((sample) => sample[key]);
       return {
         count: samples.length, p50: p(of('total'), 50), p99: p(of('total'), 99),
-        dispatch: p(of('dispatch'), 50), attempt: p(of('attempt'), 50), request: p(of('request'), 50),
+        dispatch: p(of('dispatch'), 50), dispatch99: p(of('dispatch'), 99), attempt: p(of('attempt'), 50), attempt99: p(of('attempt'), 99), request: p(of('request'), 50),
       };
     };
     await closedLoop(2, 10, payOnce);
     const c1 = await run(1);
     const c8 = await run(8);
+    const load = os.loadavg()[0].toFixed(1);
 
     const body = JSON.stringify({ id: 'baseline', object: 'event', type: 'payment.succeeded', created: 0, data: { object: { id: 'baseline' } } });
     const hop: number[] = [];
@@ -96,12 +98,13 @@ async function main(): Promise<void> {
     const hopSorted = hop.sort((a, b) => a - b);
     const baseline = { p50: percentile(hopSorted, 50), p99: percentile(hopSorted, 99) };
 
-    console.log('\n| state change → receiver | n | p50 | p99 | p50 / baseline p50 | p50 queued → workflow started | p50 started → attempt recorded | p50 POST /v1/payments (same run) |');
+    console.log('\n| state change → receiver | n | p50 | p99 | p50 / baseline p50 | queued → workflow started p50 / p99 | started → attempt recorded p50 / p99 | p50 POST /v1/payments (same run) |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const [name, f] of [['c=1', c1], ['c=8', c8]] as const) {
-      console.log(`| ${name} | ${f.count} | ${ms(f.p50)} | ${ms(f.p99)} | ${ratio(f.p50 / Math.max(baseline.p50, 0.1))} | ${ms(f.dispatch)} | ${ms(f.attempt)} | ${ms(f.request)} |`);
+      console.log(`| ${name} | ${f.count} | ${ms(f.p50)} | ${ms(f.p99)} | ${ratio(f.p50 / Math.max(baseline.p50, 0.1))} | ${ms(f.dispatch)} / ${ms(f.dispatch99)} | ${ms(f.attempt)} / ${ms(f.attempt99)} | ${ms(f.request)} |`);
     }
     console.log(`| baseline: one signed POST to the receiver | ${hop.length} | ${ms(baseline.p50)} | ${ms(baseline.p99)} | 1.00× | | | |`);
+    console.log(`\n${os.cpus().length} CPUs, load average ${load} (1 min) when the runs ended.`);
   } finally {
     if (endpoint.id) await api('DELETE', `/v1/webhook-endpoints/${endpoint.id}`);
     receiver.close();
