@@ -2272,6 +2272,14 @@ export type GetV1PaymentsByIdInvoiceData = {
 
 export type GetV1PaymentsByIdInvoiceErrors = {
     /**
+     * No API key, or an unknown one
+     */
+    401: Error;
+    /**
+     * No such payment (resource_missing), or it has no invoice yet (invoice_not_issued)
+     */
+    404: Error;
+    /**
      * Error
      */
     default: Error;
@@ -2298,6 +2306,14 @@ export type GetV1PaymentsByIdInvoicePdfData = {
 };
 
 export type GetV1PaymentsByIdInvoicePdfErrors = {
+    /**
+     * No API key, or an unknown one
+     */
+    401: Error;
+    /**
+     * No such payment (resource_missing), or it has no invoice yet (invoice_not_issued)
+     */
+    404: Error;
     /**
      * Error
      */
@@ -2326,6 +2342,14 @@ export type GetV1RefundsByIdCreditNoteData = {
 
 export type GetV1RefundsByIdCreditNoteErrors = {
     /**
+     * No API key, or an unknown one
+     */
+    401: Error;
+    /**
+     * No such refund (resource_missing), or it has no credit note (credit_note_not_issued)
+     */
+    404: Error;
+    /**
      * Error
      */
     default: Error;
@@ -2352,6 +2376,14 @@ export type GetV1RefundsByIdCreditNotePdfData = {
 };
 
 export type GetV1RefundsByIdCreditNotePdfErrors = {
+    /**
+     * No API key, or an unknown one
+     */
+    401: Error;
+    /**
+     * No such refund (resource_missing), or it has no credit note (credit_note_not_issued)
+     */
+    404: Error;
     /**
      * Error
      */
@@ -2382,6 +2414,26 @@ export type PostV1PaymentsByIdInvoiceSendData = {
 };
 
 export type PostV1PaymentsByIdInvoiceSendErrors = {
+    /**
+     * The Idempotency-Key is missing or malformed
+     */
+    400: Error;
+    /**
+     * No API key, or an unknown one
+     */
+    401: Error;
+    /**
+     * No such payment (resource_missing), or it has no invoice yet (invoice_not_issued)
+     */
+    404: Error;
+    /**
+     * The customer has no email address (customer_has_no_email), or a request with this Idempotency-Key is in progress
+     */
+    409: Error;
+    /**
+     * The Idempotency-Key was used with another request
+     */
+    422: Error;
     /**
      * Error
      */
