@@ -1,6 +1,6 @@
 import type { Payment } from './payment';
 
-export type PaymentAction = 'capture' | 'cancel' | 'call_off_retry' | 'retry' | 'refund' | 'mark_received';
+export type PaymentAction = 'capture' | 'cancel' | 'call_off_retry' | 'retry' | 'refund' | 'mark_received' | 'review';
 
 /**
  * The commands worth offering for a payment in its state (the admin console's buttons). The API still decides: this
@@ -11,6 +11,8 @@ export function actionsFor(payment: Pick<Payment, 'status' | 'provider' | 'next_
   switch (payment.status) {
     case 'requires_capture':
       return ['capture', 'cancel'];
+    case 'requires_review':
+      return ['review'];
     case 'pending':
       return offline ? ['mark_received', 'cancel'] : ['cancel'];
     case 'requires_action':

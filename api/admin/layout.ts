@@ -81,3 +81,14 @@ export function select(id: string, name: string, options: Array<[string, string]
     ${options.map(([value, label]) => html`<option value="${value}" ${value === (selected ?? '') ? raw('selected') : ''}>${label}</option>`)}
   </select>`;
 }
+
+/**
+ * Approve (an optional note) beside a refusal that needs its reason: the refund queue, risk reviews and a held
+ * payment's page. Both post `reason`; `key` keeps the field ids unique on the page.
+ */
+export function decisionForms(frame: PageFrame, base: string, key: string, refuse: { action: string; button: string; label: string }): Html {
+  return html`<div class="decisions">
+    ${actionForm(frame, `${base}/approve`, 'Approve', field(`approve-${key}`, 'Note (optional)', html`<input id="approve-${key}" name="reason" type="text" maxlength="1000">`))}
+    ${actionForm(frame, `${base}/${refuse.action}`, refuse.button, field(`${refuse.action}-${key}`, refuse.label, html`<textarea id="${refuse.action}-${key}" name="reason" rows="2" required maxlength="1000"></textarea>`), { danger: true })}
+  </div>`;
+}

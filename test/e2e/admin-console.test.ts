@@ -15,7 +15,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 /** The machine is shared: waits are generous, and nothing asserts on how long anything took. */
-const WAIT = { timeout: 30_000 };
+const WAIT = { timeout: 90_000 };
+jest.setTimeout(240_000);
 
 let stack: TestStack;
 let browser: Browser;
@@ -188,7 +189,7 @@ describe('the admin console in a real browser', () => {
     expect(denied.decided_by).toMatch(/^api_key:admin_/);
     const decided = page.getByRole('table').filter({ hasText: 'Recently decided' });
     await decided.getByRole('row').filter({ hasText: denyMe.id }).filter({ hasText: 'Outside the return policy' }).waitFor(WAIT);
-    await stack.waitForPayment(first.id, (p) => p.status === 'partially_refunded');
+    await stack.waitForPayment(first.id, (p) => p.status === 'partially_refunded', 90_000);
   });
 
   it('acknowledges an alert', async () => {
@@ -214,7 +215,7 @@ describe('the admin console in a real browser', () => {
     const run = await waitFor(async () => {
       const answer = await stack.request('GET', `/v1/admin/syncs/${workflowId}`, { key: stack.adminKey });
       return answer.body.status === 'completed' ? answer.body : undefined;
-    }, { what: `sync ${workflowId} to complete`, timeoutMs: 60_000 });
+    }, { what: `sync ${workflowId} to complete`, timeoutMs: 90_000 });
     // The page refreshes its table while the run goes on: the finished row appears without a reload.
     const row = page.getByRole('row').filter({ hasText: workflowId }).filter({ hasText: 'completed' });
     await row.waitFor(WAIT);
@@ -248,7 +249,7 @@ describe('the admin console in a real browser', () => {
     await waitFor(async () => {
       const report = await stack.request('GET', `/v1/reports/revenue?from=${today}&to=${tomorrow}&group_by=method`, { key: stack.adminKey });
       return report.body.data?.length ? true : undefined;
-    }, { what: 'the ledger to book the capture' });
+    }, { what: 'the ledger to book the capture', timeoutMs: 90_000 });
     await page.goto(`${stack.apiUrl}/admin/payments`);
     await page.getByRole('link', { name: 'Revenue' }).click();
     await page.getByRole('heading', { name: 'Revenue' }).waitFor(WAIT);
@@ -279,6 +280,10 @@ describe('the admin console in a real browser', () => {
       return payment.body;
     };
     const [approveMe, blockMe] = [await held(), await held()];
+    // The held payment's own page offers the same decision.
+    await page.goto(`${stack.apiUrl}/admin/payments/${blockMe.id}`);
+    await page.getByRole('button', { name: 'Block' }).waitFor(WAIT);
+    await shot('payment-requires-review');
     await page.goto(`${stack.apiUrl}/admin/payments`);
     await page.getByRole('link', { name: 'Risk reviews' }).click();
     await page.getByRole('heading', { name: 'Risk reviews' }).waitFor(WAIT);
@@ -302,7 +307,7 @@ describe('the admin console in a real browser', () => {
     expect(created.status).toBe(201);
     endpointsMade.push(created.body.id);
     const payment = await paidPayment('cus_webhooks', 1500);
-    await waitFor(async () => (receiver.received.some((r) => r.path === '/console' && r.event.data.object.id === payment.id) ? true : undefined), { what: 'the payment.succeeded delivery' });
+    await waitFor(async () => (receiver.received.some((r) => r.path === '/console' && r.event.data.object.id === payment.id) ? true : undefined), { what: 'the payment.succeeded delivery', timeoutMs: 90_000 });
 
     await page.goto(`${stack.apiUrl}/admin/payments`);
     await page.getByRole('link', { name: 'Webhook endpoints' }).click();
@@ -317,7 +322,7 @@ describe('the admin console in a real browser', () => {
     const before = receiver.received.filter((r) => r.path === '/console').length;
     await delivery.getByRole('button', { name: 'Redeliver' }).click();
     await page.getByRole('status').filter({ hasText: 'sent again' }).waitFor(WAIT);
-    await waitFor(async () => (receiver.received.filter((r) => r.path === '/console').length > before ? true : undefined), { what: 'the redelivery' });
+    await waitFor(async () => (receiver.received.filter((r) => r.path === '/console').length > before ? true : undefined), { what: 'the redelivery', timeoutMs: 90_000 });
 
     await page.getByRole('link', { name: 'Webhook endpoints' }).click();
     await page.getByRole('row').filter({ hasText: created.body.id }).getByRole('button', { name: 'Disable' }).click();

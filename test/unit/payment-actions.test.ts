@@ -7,6 +7,10 @@ describe('actionsFor: the console offers only commands that fit the state', () =
     expect(actionsFor(payment({ status: 'requires_capture' }))).toEqual(['capture', 'cancel']);
   });
 
+  it('offers the risk decision for a held payment', () => {
+    expect(actionsFor(payment({ status: 'requires_review' }))).toEqual(['review']);
+  });
+
   it('offers mark received only for offline payments still pending', () => {
     expect(actionsFor(payment({ status: 'pending', provider: 'offline' }))).toEqual(['mark_received', 'cancel']);
     expect(actionsFor(payment({ status: 'pending', provider: 'stripe' }))).toEqual(['cancel']);

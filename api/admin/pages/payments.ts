@@ -9,8 +9,9 @@ import { REFUND_REASONS } from '../../../domain/refund';
 import { ApiCallError } from '../api-client';
 import type { ConsoleKit } from '../console';
 import { badge, html, type Html, money, queryString, raw, utc } from '../html';
-import { actionForm, field, type PageFrame, select } from '../layout';
+import { actionForm, decisionForms, field, type PageFrame, select } from '../layout';
 import { disputeDetails } from './disputes';
+import { BLOCK } from './reviews';
 import { externalLink, summarizeData } from './shared';
 
 const PAGE_SIZE = 25;
@@ -120,13 +121,14 @@ function actions(frame: PageFrame, payment: Payment): Html {
     field(id, label, html`<input id="${id}" name="${name}" type="text" inputmode="decimal" placeholder="${(0).toFixed(decimals)}" aria-describedby="${id}-hint"><small id="${id}-hint">${payment.currency.toUpperCase()}; leave empty for the whole amount</small>`);
   const forms: Record<string, () => Html> = {
     capture: () => actionForm(frame, `${base}/capture`, 'Capture', amountInput('capture-amount', 'amount', 'Amount to capture')),
-    cancel: () => actionForm(frame, `${base}/cancel`, 'Cancel payment', field('cancel-reason', 'Reason', select('cancel-reason', 'cancellation_reason', [['', 'None given'], ['requested_by_customer', 'requested by customer'], ['duplicate', 'duplicate'], ['fraudulent', 'fraudulent'], ['abandoned', 'abandoned']], undefined)), { danger: true }),
+    cancel: () => actionForm(frame, `${base}/cancel`, 'Cancel payment', field('cancel-reason', 'Cancellation reason', select('cancel-reason', 'cancellation_reason', [['', 'None given'], ['requested_by_customer', 'requested by customer'], ['duplicate', 'duplicate'], ['fraudulent', 'fraudulent'], ['abandoned', 'abandoned']], undefined)), { danger: true }),
     call_off_retry: () => actionForm(frame, `${base}/cancel`, 'Call off automatic retry', '', { danger: true }),
     retry: () => actionForm(frame, `${base}/retry`, 'Retry payment', field('retry-method', 'Payment method (optional)', html`<input id="retry-method" name="payment_method" type="text" placeholder="pm_… or dpm_…; empty: the same method" spellcheck="false">`)),
     refund: () => actionForm(frame, `${base}/refunds`, 'Request refund', html`
       ${amountInput('refund-amount', 'amount', 'Amount to refund')}
       ${field('refund-reason', 'Reason', select('refund-reason', 'reason', REFUND_REASONS.map((r): [string, string] => [r, r.replace(/_/g, ' ')]), 'requested_by_customer', raw('required')))}
       ${field('refund-details', 'Details (optional)', html`<textarea id="refund-details" name="details" rows="2" maxlength="2000"></textarea>`)}`),
+    review: () => decisionForms(frame, `/admin/reviews/${encodeURIComponent(payment.id)}`, 'review', BLOCK),
     mark_received: () => actionForm(frame, `${base}/received`, 'Mark received', html`
       ${amountInput('received-amount', 'amount', 'Amount received')}
       ${field('received-reference', 'Bank reference (optional)', html`<input id="received-reference" name="reference" type="text" maxlength="140">`)}`),

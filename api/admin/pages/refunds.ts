@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Payment } from '../../../domain/payment';
 import type { ConsoleKit } from '../console';
 import { badge, html, type Html, money, utc } from '../html';
-import { actionForm, field, type PageFrame } from '../layout';
+import { decisionForms, type PageFrame } from '../layout';
 
 type Refund = Record<string, any>;
 
@@ -19,10 +19,7 @@ function pendingCard(frame: PageFrame, refund: Refund, payment: Payment | null):
       <dt>Reason</dt><dd>${String(refund.reason).replace(/_/g, ' ')}${refund.details ? html` — “${refund.details}”` : ''}</dd>
       <dt>Requested</dt><dd>${utc(refund.requested_at)}${refund.appeal_count ? ' · appealed' : ''}</dd>
     </dl>
-    <div class="decisions">
-      ${actionForm(frame, `${base}/approve`, 'Approve', field(`approve-note-${refund.id}`, 'Note (optional)', html`<input id="approve-note-${refund.id}" name="reason" type="text" maxlength="1000">`))}
-      ${actionForm(frame, `${base}/deny`, 'Deny', field(`deny-reason-${refund.id}`, 'Reason for denying (required, the customer is told)', html`<textarea id="deny-reason-${refund.id}" name="reason" rows="2" required maxlength="1000"></textarea>`), { danger: true })}
-    </div>
+    ${decisionForms(frame, base, refund.id, { action: 'deny', button: 'Deny', label: 'Reason for denying (required, the customer is told)' })}
   </article>`;
 }
 

@@ -2,20 +2,11 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { currencyExponent, majorUnits } from '../../../domain/money';
 import { ApiCallError } from '../api-client';
+import type { RevenueRow } from '../../report-reads';
 import type { ConsoleKit } from '../console';
 import { html, type Html, money, queryString } from '../html';
 import { field, select } from '../layout';
 
-interface RevenueRow {
-  period_start: string;
-  group: string | null;
-  currency: string;
-  gross: number;
-  refunded: number;
-  disputed: number;
-  net: number;
-  count: number;
-}
 
 type RevenueSearch = { from: string; to: string; interval: string; group_by: string };
 

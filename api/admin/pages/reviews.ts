@@ -1,7 +1,9 @@
 import type Router from '@koa/router';
 import type { ConsoleKit } from '../console';
 import { badge, html, type Html, money, utc } from '../html';
-import { actionForm, field, type PageFrame } from '../layout';
+import { decisionForms, type PageFrame } from '../layout';
+
+export const BLOCK = { action: 'block', button: 'Block', label: 'Reason for blocking (required)' };
 
 type Review = Record<string, any>;
 
@@ -19,10 +21,7 @@ function openCard(frame: PageFrame, review: Review): Html {
       <dt>Why held</dt><dd>${findings(review)}</dd>
       <dt>Held since</dt><dd>${utc(review.opened_at)}${review.expires_at ? html` · canceled if undecided by ${utc(review.expires_at)}` : ''}</dd>
     </dl>
-    <div class="decisions">
-      ${actionForm(frame, `${base}/approve`, 'Approve', field(`review-approve-${review.id}`, 'Note (optional)', html`<input id="review-approve-${review.id}" name="reason" type="text" maxlength="1000">`))}
-      ${actionForm(frame, `${base}/block`, 'Block', field(`review-block-${review.id}`, 'Reason for blocking (required)', html`<textarea id="review-block-${review.id}" name="reason" rows="2" required maxlength="1000"></textarea>`), { danger: true })}
-    </div>
+    ${decisionForms(frame, base, review.id, BLOCK)}
   </article>`;
 }
 

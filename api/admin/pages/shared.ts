@@ -7,7 +7,7 @@ export const externalLink = (link: ExternalLink): Html =>
 
 /** A history line's data as short key: value pairs (nested values as compact JSON). */
 export function summarizeData(data: Record<string, unknown> | null | undefined): Html {
-  const entries = Object.entries(data ?? {}).filter(([, value]) => value !== null && value !== undefined && value !== '');
+  const entries = Object.entries(data ?? {}).filter(([, value]) => value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0));
   if (entries.length === 0) return html``;
   return html`<ul class="kv">${entries.map(([key, value]) => html`<li><span>${key}</span> ${typeof value === 'object' ? JSON.stringify(value) : String(value)}</li>`)}</ul>`;
 }
