@@ -27,7 +27,7 @@ export function formatDay(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(formattingLocale(locale), { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
 }
 
-/** A VAT percentage in the locale: 21, 5,5. */
+/** A VAT rate (percent) in the locale: "21%" (en, nl), "5,5 %" (fr, de). */
 export function formatPercent(rate: number, locale: string): string {
-  return new Intl.NumberFormat(formattingLocale(locale), { maximumFractionDigits: 2 }).format(rate);
+  return new Intl.NumberFormat(formattingLocale(locale), { style: 'percent', maximumFractionDigits: 2 }).format(rate / 100);
 }

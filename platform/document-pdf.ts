@@ -95,7 +95,7 @@ export function renderDocumentPdf(content: DocumentContent, checksum: string): P
   tableTop = row(columns.map((column) => column.title), tableTop, 'bold') + 10;
   for (const line of content.lines) {
     const amount = content.prices === 'inclusive' ? line.total : line.net;
-    tableTop = row([line.description, String(line.quantity), money(line.unit_amount), `${formatPercent(line.tax_rate, content.locale)} %`, money(amount)], tableTop, 'regular') + 6;
+    tableTop = row([line.description, String(line.quantity), money(line.unit_amount), formatPercent(line.tax_rate, content.locale), money(amount)], tableTop, 'regular') + 6;
     doc.moveTo(MARGIN, tableTop - 3).lineTo(MARGIN + CONTENT_WIDTH, tableTop - 3).lineWidth(0.5).strokeColor('#cccccc').stroke();
   }
 

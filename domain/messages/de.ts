@@ -19,7 +19,7 @@ export const de: MessageCatalogue = {
     vat_rate: 'MwSt.',
     amount: 'Betrag',
     subtotal: 'Summe netto',
-    vat_total: 'MwSt. {rate} %',
+    vat_total: 'MwSt. {rate}',
     total: 'Gesamtbetrag brutto',
     total_paid: 'Bezahlter Betrag',
     total_credited: 'Gutgeschriebener Betrag',

@@ -18,7 +18,7 @@ export const en = {
     vat_rate: 'VAT',
     amount: 'Amount',
     subtotal: 'Total excl. VAT',
-    vat_total: 'VAT {rate}%',
+    vat_total: 'VAT {rate}',
     total: 'Total incl. VAT',
     total_paid: 'Total paid',
     total_credited: 'Total credited',

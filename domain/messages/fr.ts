@@ -19,7 +19,7 @@ export const fr: MessageCatalogue = {
     vat_rate: 'TVA',
     amount: 'Montant',
     subtotal: 'Total HT',
-    vat_total: 'TVA {rate} %',
+    vat_total: 'TVA {rate}',
     total: 'Total TTC',
     total_paid: 'Total payé',
     total_credited: 'Total crédité',

@@ -19,7 +19,7 @@ export const nl: MessageCatalogue = {
     vat_rate: 'Btw',
     amount: 'Bedrag',
     subtotal: 'Totaal excl. btw',
-    vat_total: 'Btw {rate}%',
+    vat_total: 'Btw {rate}',
     total: 'Totaal incl. btw',
     total_paid: 'Totaal betaald',
     total_credited: 'Totaal gecrediteerd',

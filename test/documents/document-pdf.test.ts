@@ -60,4 +60,19 @@ describe('document PDFs', () => {
     }
     await savePreview(pdf, 'credit-note-nl');
   });
+
+  it('a receipt for a buyer without details, with exclusive prices, shows net unit prices and VAT added', async () => {
+    const content = buildInvoice(invoiceInput('en', {
+      kind: 'receipt', prices: 'exclusive', buyer: { name: null, email: null, address: [], country: null, vat_id: null },
+      payment: { id: 'pay_cash', amount_captured: 2000, currency: 'eur', description: null, method_type: 'cash', paid_at: '2026-11-30T09:59:00.000Z' },
+    }));
+    expect(content).toMatchObject({ tax_country: 'BE', subtotal: 1653, tax: 347, total: 2000 });
+    const pdf = await renderDocumentPdf(content, documentChecksum(content));
+    const text = await pdfText(pdf);
+    for (const expected of ['Receipt', 'Unit price (excl. VAT)', '€16.53', 'VAT 21%', '€3.47', '€20.00', 'Payment method: Cash', 'Payment pay_cash']) {
+      expect(text).toContain(expected);
+    }
+    expect(text).not.toContain('BILL TO');
+    await savePreview(pdf, 'receipt-en-exclusive');
+  });
 });
