@@ -3,6 +3,7 @@ import type { Refund } from '../../domain/refund';
 import { savePaymentAndEvents } from '../../activities/payment-store';
 import { documentChecksum } from '../../activities/document-issuer';
 import { pdfText, savePreview } from '../documents/pdf-text';
+import { recordHistory } from '../support/histories';
 import { TestStack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
@@ -164,6 +165,7 @@ describe('invoices and credit notes', () => {
     const sent = await stack.request('POST', `/v1/payments/${payment.id}/invoice/send`, { idempotencyKey: key });
     expect(sent.status).toBe(200);
     expect(sent.body).toMatchObject({ object: 'invoice_delivery', invoice_number: invoice.number, to: buyer.email, status: 'sent' });
+    await recordHistory(stack.client, `document-email-${sent.body.id}`, 'send-document-email');
     const replay = await stack.request('POST', `/v1/payments/${payment.id}/invoice/send`, { idempotencyKey: key });
     expect(replay.body).toEqual(sent.body);
     const second = await stack.request('POST', `/v1/payments/${payment.id}/invoice/send`);

@@ -38,6 +38,8 @@ describe('replaying recorded workflow histories', () => {
       'handle-dispute-lost.json',
       // Two 500s then a 200: three attempts with durable timers between them.
       'deliver-webhook-retried.json',
+      // A copy of an invoice emailed on request, its PDF attached.
+      'send-document-email.json',
       // Risk review: held then approved, held then blocked, held until it lapsed, blocked by a list.
       'take-payment-review-approved.json',
       'take-payment-review-blocked.json',
