@@ -8,6 +8,10 @@ import type { Activities } from '../activities';
  * version-guarded and dedupe-keyed, and the provider call carries an idempotency key derived from the payment id.
  * A step that outlasts the workflow task timeout keeps its task alive by heartbeat; a retry backing off beyond a
  * minute waits on a durable timer. Histories recorded before this replay with regular activities.
+ *
+ * Nothing after the answer may let the workflow complete inside its first task: webhook signals arriving meanwhile
+ * fail that task (UnhandledCommand) and with it the waiting update-with-start, so POST /v1/payments would answer 503.
+ * (Measured: the outcome email's contact lookup as a local activity did exactly that; it stays a regular activity.)
  */
 export const LOCAL_HOT_PATH_PATCH = 'local-hot-path';
 
