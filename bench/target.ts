@@ -7,6 +7,7 @@ import { PAYPAL_SANDBOX_CREDENTIALS, STRIPE_SANDBOX_API_KEY } from '../platform/
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 const READY_TIMEOUT_MS = 180_000;
+const RATE_LIMITS = ['RATE_LIMIT_PER_IP', 'RATE_LIMIT_READS_PER_KEY', 'RATE_LIMIT_WRITES_PER_KEY', 'RATE_LIMIT_PAYMENT_CREATION_PER_KEY', 'RATE_LIMIT_WEBHOOKS_PER_IP'];
 
 /** What the bench drives: a Durapay it started (and stops), or the `npm start` already running here. */
 export interface BenchTarget {
@@ -37,7 +38,7 @@ async function answers(url: string): Promise<boolean> {
 export async function startOrAttach(log: (line: string) => void): Promise<BenchTarget> {
   const config = loadConfig();
   if (process.env.BENCH_START !== '1' && (await answers(`http://127.0.0.1:${config.port}/readyz`))) {
-    log(`using the running npm start at http://127.0.0.1:${config.port}`);
+    log(`using the running npm start at http://127.0.0.1:${config.port} (start it with RATE_LIMIT_*=0 or the bench's load meets 429s)`);
     const secrets = readSecrets(config.dataDir);
     const databaseUrl = config.database.url ?? `postgres://postgres:postgres@127.0.0.1:${config.database.embeddedPort}/durapay`;
     const temporalAddress = config.temporal.address ?? `127.0.0.1:${config.temporal.embeddedPort}`;
@@ -60,6 +61,8 @@ async function startOwn(log: (line: string) => void): Promise<BenchTarget> {
     EMBEDDED_TEMPORAL_PORT: String(temporal), EMBEDDED_TEMPORAL_UI_PORT: String(temporalUi), STRIPE_SANDBOX_PORT: String(sandbox),
     PAYPAL_SANDBOX_PORT: String(paypal), SMTP_SINK_PORT: String(smtp), WORKER_METRICS_PORT: String(metrics),
     SYNC_INTERVAL_MINUTES: '0', LOG_LEVEL: 'warn',
+    // The bench measures the engine, not the rate limiter: 300 webhooks/s from one address is over budget by design.
+    ...Object.fromEntries(RATE_LIMITS.map((name) => [name, '0'])),
   };
   for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'STRIPE_SECRET_KEY', 'STRIPE_API_BASE', 'PAYPAL_CLIENT_ID', 'SMTP_URL', 'ADMIN_API_KEY', 'MERCHANT_API_KEY']) delete env[key];
   log(`starting npm start in ${dataDir} (API on port ${api})`);

@@ -116,7 +116,7 @@ const environmentSchema = z.object({
   /** Where a worker serves /metrics (its own and the Temporal SDK's); 0 picks a free port (two workers on one host). */
   WORKER_METRICS_PORT: port(9464),
   /** Workflows a worker keeps in memory; parked payments beyond it are evicted and replayed when news arrives. */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   ...edgeEnvironment,
   /** More payment attempts than this by one customer in an hour go to review; 0 turns the rule off. */
   RISK_MAX_PAYMENTS_PER_CUSTOMER_PER_HOUR: z.coerce.number().int().min(0).default(10),

@@ -8,6 +8,7 @@ import { createMailer } from '../platform/mailer';
 import { ensureReconcileSchedule, ensureSyncSchedules } from './sync-schedules';
 import { findFreePort } from '../platform/child-process';
 import { collectProcessMetrics } from '../platform/metrics';
+import { bundleWorkflowsInChild } from './bundle-workflows';
 import { installWorkerRuntime, startWorkerMetricsServer } from './telemetry';
 import { startWebhookDispatcher } from './webhook-dispatcher';
 
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     maxCachedWorkflows: config.observability.maxCachedWorkflows,
     log,
     autoPause: config.risk.autoPause,
-    workflowBundle: config.temporal.workflowBundlePath ? { codePath: config.temporal.workflowBundlePath } : undefined,
+    workflowBundle: config.temporal.workflowBundlePath ? { codePath: config.temporal.workflowBundlePath } : bundleWorkflowsInChild(),
   });
   if (config.sync.intervalMinutes > 0) {
     const configured = Object.values(providers).filter((provider) => provider.isConfigured()).map((provider) => provider.name);
