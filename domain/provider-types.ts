@@ -84,6 +84,8 @@ export interface ProviderEvent {
   refund: ProviderRefundState | null;
   /** Present when the event is about a dispute. Absent in events stored before disputes existed. */
   dispute?: ProviderDisputeState | null;
+  /** The provider's id for this delivery (PayPal's transmission id), when it signs one: a delivery is accepted once. */
+  deliveryId?: string;
 }
 
 /** A dispute (chargeback) at the provider, in provider-neutral terms; adapters translate their own shapes to it. */

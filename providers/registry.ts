@@ -32,8 +32,25 @@ export function createPayPalProvider(settings: PayPalSettings | undefined): PayP
     mode,
     baseUrl: apiBase ?? null,
     webhookId: webhookId ?? null,
-    certHosts: apiBase ? [...certHosts, new URL(apiBase).host] : certHosts,
+    certHosts: apiBase ? [...certHosts, new URL(apiBase).hostname] : certHosts,
+    // Configured for the local sandbox: its CA is trusted, fetched from it once (the operator chose this host).
+    trustAnchors: apiBase ? sandboxCertificateAuthority(apiBase) : undefined,
   });
+}
+
+function sandboxCertificateAuthority(apiBase: string): () => Promise<string[]> {
+  let loading: Promise<string[]> | null = null;
+  return () => {
+    loading ??= fetch(new URL('/_sandbox/certs/ca.pem', apiBase), { signal: AbortSignal.timeout(10_000) })
+      .then(async (response) => (response.ok ? [await response.text()] : []))
+      .catch(() => []);
+    const current = loading;
+    // Nothing learned: ask again next time.
+    void current.then((anchors) => {
+      if (anchors.length === 0 && loading === current) loading = null;
+    });
+    return current;
+  };
 }
 
 export function providerNamed(providers: ProviderRegistry, name: string): PaymentProvider {

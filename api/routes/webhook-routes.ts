@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ProviderEvent } from '../../domain/provider-types';
 import type { PaymentProvider } from '../../providers/types';
 import { WebhookVerificationError } from '../../providers/types';
 import { ApiError } from '../errors';
@@ -8,6 +9,18 @@ import { storeWebhook, type WebhookDispatcher } from '../webhook-inbox';
 import type { Database } from '../../platform/database';
 
 const WebhookAck = z.object({ received: z.literal(true), duplicate: z.boolean() }).meta({ id: 'WebhookAck' });
+
+/**
+ * Stores the event, once per signed delivery: a delivery id (PayPal's transmission id) seen before is a replay, and is
+ * acknowledged without being stored or applied again. Null for a replay.
+ */
+async function storeOnce(db: Database, event: ProviderEvent, rawBody: Buffer) {
+  if (!event.deliveryId) return storeWebhook(db, event, rawBody);
+  return db.transaction(async (trx) => {
+    const fresh = await trx('webhook_transmissions').insert({ provider: event.provider, delivery_id: event.deliveryId }).onConflict(['provider', 'delivery_id']).ignore().returning('delivery_id');
+    return fresh.length > 0 ? storeWebhook(trx, event, rawBody) : null;
+  });
+}
 
 /** Verify, store, then hand over: the answer is fast and nothing is lost if Temporal is away. */
 export function addWebhookRoutes(
@@ -34,7 +47,8 @@ export function addWebhookRoutes(
           }
           throw error;
         }
-        const stored = await storeWebhook(db, event, ctx.state.rawBody ?? Buffer.alloc(0));
+        const stored = await storeOnce(db, event, ctx.state.rawBody ?? Buffer.alloc(0));
+        if (!stored) return { received: true, duplicate: true };
         await dispatcher.dispatch(stored.id, event);
         return { received: true, duplicate: stored.duplicate };
       },

@@ -19,7 +19,9 @@ export interface PayPalProviderOptions {
   webhookId: string | null;
   /** Hosts besides PayPal's own allowed to serve webhook certificates (PAYPAL_CERT_HOSTS, the sandbox). */
   certHosts: string[];
-  fetchCertificate?: (url: string) => Promise<string>;
+  fetchCertificate?: (url: string, ca: string[]) => Promise<string>;
+  /** CAs trusted for the signing chain besides the system's: the local sandbox's. */
+  trustAnchors?: () => Promise<string[]>;
 }
 
 /** PayPal Checkout (Orders v2, intent CAPTURE) through the official SDK; no vault. */
@@ -37,7 +39,7 @@ export class PayPalProvider implements PaymentProvider {
     this.mode = options.mode;
     this.baseUrl = options.baseUrl;
     this.verifier = options.webhookId
-      ? new PayPalWebhookVerifier({ webhookId: options.webhookId, extraCertHosts: options.certHosts, fetchCertificate: options.fetchCertificate })
+      ? new PayPalWebhookVerifier({ webhookId: options.webhookId, extraCertHosts: options.certHosts, fetchCertificate: options.fetchCertificate, trustAnchors: options.trustAnchors })
       : null;
   }
 
@@ -147,7 +149,7 @@ export class PayPalProvider implements PaymentProvider {
 
   async parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<ProviderEvent> {
     if (!this.verifier) throw new WebhookVerificationError('PayPal webhooks cannot be verified without PAYPAL_WEBHOOK_ID');
-    await this.verifier.verify(rawBody, headers);
+    const { transmissionId } = await this.verifier.verify(rawBody, headers);
     const { event, refundedCaptureId, disputedCaptureId } = fromWebhookBody(rawBody, {
       disputeUrl: (disputeId) => payPalDisputeUrl(disputeId, { mode: this.mode, baseUrl: this.baseUrl }),
     });
@@ -157,6 +159,7 @@ export class PayPalProvider implements PaymentProvider {
       event.dispute.providerPaymentId = await this.orderOfCapture(disputedCaptureId);
       event.providerPaymentId = event.dispute.providerPaymentId;
     }
+    event.deliveryId = transmissionId;
     return event;
   }
 

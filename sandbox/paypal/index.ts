@@ -1,3 +1,5 @@
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { listen } from '../shared/http-server';
 import { buildApp } from './app';
 import type { PayPalSandboxCore } from './core';
@@ -20,14 +22,42 @@ export interface PayPalSandboxOptions {
 export interface PayPalSandbox {
   url: string; // e.g. 'http://127.0.0.1:41234'
   port: number;
-  /** What PAYPAL-CERT-URL says: the sandbox's self-signed webhook certificate. */
+  /** What PAYPAL-CERT-URL says: the signing certificate's chain, served over HTTPS like PayPal's. */
   certUrl: string;
+  /** The CA the signing chain and the HTTPS server chain up to: an engine configured for this sandbox trusts it. */
+  caCertificatePem: string;
   setWebhookUrl(url: string | null): void;
   close(): Promise<void>; // stops deliveries, flushes state
 }
 
-/** Path of the certificate the sandbox signs webhooks with. */
+/** Path of the certificate the sandbox signs webhooks with (plain HTTP, for people). */
 export const CERT_PATH = '/_sandbox/certs/paypal.pem';
+/** Where PAYPAL-CERT-URL points, on the HTTPS certificate server: PayPal's own path. */
+export const HTTPS_CERT_PATH = '/v1/notifications/certs/CERT-durapay-sandbox';
+
+/** PayPal serves its signing certificates over HTTPS; so does the sandbox, with a TLS certificate from its own CA. */
+async function listenForCertificates(store: PayPalSandboxStore, host: string): Promise<{ port: number; close(): Promise<void> }> {
+  const { tlsPrivateKeyPem, tlsCertificatePem, caCertificatePem } = store.signingKey;
+  const server = https.createServer({ key: tlsPrivateKeyPem, cert: `${tlsCertificatePem}\n${caCertificatePem}` }, (request, response) => {
+    if (request.method === 'GET' && request.url === HTTPS_CERT_PATH) {
+      response.writeHead(200, { 'content-type': 'application/x-pem-file' });
+      response.end(`${store.signingKey.certificatePem}\n${store.signingKey.caCertificatePem}`);
+      return;
+    }
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
 
 /** Starts a local HTTP server that answers the PayPal SDK the way PayPal's sandbox does. */
 export async function startPayPalSandbox(options: PayPalSandboxOptions): Promise<PayPalSandbox> {
@@ -41,7 +71,8 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions): Promise
   const store = new PayPalSandboxStore(options.stateFile ?? null, (error) => log(`could not save state: ${String(error)}`));
   await store.load();
   let baseUrl = '';
-  const certUrl = () => `${baseUrl}${CERT_PATH}`;
+  const certServer = await listenForCertificates(store, host);
+  const certUrl = () => `https://${host.includes(':') ? `[${host}]` : host}:${certServer.port}${HTTPS_CERT_PATH}`;
   const delivery = createPayPalWebhookDelivery(
     options.webhookUrl ?? null,
     (body) => signedWebhookHeaders({ body, webhookId: options.webhookId, certUrl: certUrl(), key: store.signingKey }),
@@ -65,6 +96,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions): Promise
     url: baseUrl,
     port: server.port,
     certUrl: certUrl(),
+    caCertificatePem: store.signingKey.caCertificatePem,
     setWebhookUrl(url) {
       delivery.setUrl(url);
     },
@@ -72,6 +104,7 @@ export async function startPayPalSandbox(options: PayPalSandboxOptions): Promise
       closing ??= (async () => {
         delivery.close();
         await server.close();
+        await certServer.close();
         await store.flush();
       })();
       return closing;

@@ -2,8 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { startPayPalSandbox } from '../../sandbox/paypal';
+import { downloadCertificate } from '../../providers/paypal/paypal-webhook-verifier';
+import { startPayPalSandbox, type PayPalSandbox } from '../../sandbox/paypal';
 import { CLIENT_ID, CLIENT_SECRET, paymentRequest, startPayPalHarness, WEBHOOK_ID } from './helpers';
+
+/** The signing chain, over HTTPS, trusting the sandbox's own CA. */
+const chainOf = (sandbox: PayPalSandbox) => downloadCertificate(sandbox.certUrl, [sandbox.caCertificatePem]);
 
 describe('PayPal sandbox: state file', () => {
   test('orders, the signing certificate and access tokens survive a restart', async () => {
@@ -13,7 +17,7 @@ describe('PayPal sandbox: state file', () => {
     const request = paymentRequest();
     const { providerPaymentId: orderId } = await h.provider.createPayment(request);
     await h.checkout(orderId, 'approve');
-    const certificate = await (await fetch(h.sandbox.certUrl)).text();
+    const certificate = await chainOf(h.sandbox);
     const port = h.sandbox.port;
     await h.close();
     expect(fs.statSync(stateFile).mode & 0o077).toBe(0); // it holds a private key
@@ -21,7 +25,7 @@ describe('PayPal sandbox: state file', () => {
     // Same port, so the provider (and the token it cached) keeps talking to it.
     const restarted = await startPayPalSandbox({ port, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, webhookId: WEBHOOK_ID, stateFile, log: () => undefined });
     try {
-      expect(await (await fetch(restarted.certUrl)).text()).toBe(certificate);
+      expect(await chainOf(restarted)).toBe(certificate);
       expect(new X509Certificate(certificate).subject).toContain('sandbox');
       expect(await h.provider.getPayment(orderId)).toMatchObject({ status: 'requires_capture', paymentId: request.paymentId });
       expect(await h.provider.capture(orderId, { idempotencyKey: `${request.paymentId}:capture` })).toMatchObject({ status: 'succeeded' });
@@ -36,7 +40,7 @@ describe('PayPal sandbox: state file', () => {
     const options = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, webhookId: WEBHOOK_ID, log: () => undefined };
     const [a, b] = await Promise.all([startPayPalSandbox(options), startPayPalSandbox(options)]);
     try {
-      expect(await (await fetch(a.certUrl)).text()).not.toBe(await (await fetch(b.certUrl)).text());
+      expect(await chainOf(a)).not.toBe(await chainOf(b));
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

@@ -39,10 +39,16 @@ export function sandboxControlRoutes(core: PayPalSandboxCore): Router<RequestSta
     ctx.body = disputeJson(core, getDispute(core, ctx.params.id));
   });
 
-  // What PAYPAL-CERT-URL points at: the self-signed certificate of the key that signs webhooks.
+  // The signing certificate for people to look at; PAYPAL-CERT-URL points at the HTTPS certificate server.
   router.get('/_sandbox/certs/paypal.pem', (ctx) => {
     ctx.type = 'application/x-pem-file';
     ctx.body = core.store.signingKey.certificatePem;
+  });
+
+  // The sandbox's CA: an engine configured with this sandbox as PAYPAL_API_BASE trusts it (and only then).
+  router.get('/_sandbox/certs/ca.pem', (ctx) => {
+    ctx.type = 'application/x-pem-file';
+    ctx.body = core.store.signingKey.caCertificatePem;
   });
 
   return router;
