@@ -25,17 +25,17 @@ function pendingCard(frame: PageFrame, refund: Refund, payment: Payment | null):
 
 function decidedTable(refunds: Refund[]): Html {
   if (refunds.length === 0) return html`<p class="empty">No decided refunds yet.</p>`;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"><table class="stack">
     <caption>Recently decided, newest request first</caption>
     <thead><tr><th scope="col">Refund</th><th scope="col">Payment</th><th scope="col" class="num">Amount</th><th scope="col">Status</th><th scope="col">Decided by</th><th scope="col">Why</th><th scope="col">Decided</th></tr></thead>
     <tbody>${refunds.map((r) => html`<tr>
-      <td><code>${r.id}</code></td>
-      <td><a href="/admin/payments/${encodeURIComponent(r.payment_id)}"><code>${r.payment_id}</code></a></td>
-      <td class="num">${money(r.amount, r.currency)}</td>
-      <td>${badge(r.status)}</td>
-      <td><code>${r.decided_by}</code></td>
-      <td>${r.decision_reason ?? '—'}</td>
-      <td>${utc(r.decided_at)}</td>
+      <td data-label="Refund"><code>${r.id}</code></td>
+      <td data-label="Payment"><a href="/admin/payments/${encodeURIComponent(r.payment_id)}"><code>${r.payment_id}</code></a></td>
+      <td data-label="Amount" class="num">${money(r.amount, r.currency)}</td>
+      <td data-label="Status">${badge(r.status)}</td>
+      <td data-label="Decided by"><code>${r.decided_by}</code></td>
+      <td data-label="Why">${r.decision_reason ?? '—'}</td>
+      <td data-label="Decided">${utc(r.decided_at)}</td>
     </tr>`)}</tbody>
   </table></div>`;
 }

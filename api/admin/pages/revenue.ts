@@ -84,19 +84,19 @@ function chart(rows: RevenueRow[], currency: string, groups: string[], window: s
   const summary = `Net revenue in ${currency.toUpperCase()} per period from ${periods[0]?.slice(0, 10)} to ${periods.at(-1)?.slice(0, 10)}; highest ${money(Math.max(...totals), currency)}. The table below lists every value.`;
   return html`<figure class="chart">
     <svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${summary}" preserveAspectRatio="xMidYMid meet">
-      ${ticks.map((t) => html`<g><line x1="${left}" x2="${width - 10}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#d0d7de"/><text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="#57606a">${majorUnits(t, currency)}</text></g>`)}
+      ${ticks.map((t) => html`<g><line x1="${left}" x2="${width - 10}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#d0d7de"/><text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="14" fill="#57606a">${majorUnits(t, currency)}</text></g>`)}
       ${bars}
-      ${periods.map((p, index) => (index % labelEvery === 0 ? html`<text x="${(left + index * step + step / 2).toFixed(1)}" y="${height - 20}" text-anchor="middle" font-size="12" fill="#57606a">${p.slice(5, 10)}</text>` : ''))}
+      ${periods.map((p, index) => (index % labelEvery === 0 ? html`<text x="${(left + index * step + step / 2).toFixed(1)}" y="${height - 20}" text-anchor="middle" font-size="14" fill="#57606a">${p.slice(5, 10)}</text>` : ''))}
     </svg>
     <figcaption>Net revenue, ${currency.toUpperCase()} <ul class="legend">${groups.map((g, i) => html`<li><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="${PALETTE[i % PALETTE.length]}"/></svg> ${g.replace(/_/g, ' ')}</li>`)}</ul></figcaption>
   </figure>`;
 }
 
 function table(rows: RevenueRow[], currency: string): Html {
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap"><table class="stack">
     <caption>Revenue in ${currency.toUpperCase()} per period and group</caption>
     <thead><tr><th scope="col">Period</th><th scope="col">Group</th><th scope="col" class="num">Gross</th><th scope="col" class="num">Refunded</th><th scope="col" class="num">Disputed</th><th scope="col" class="num">Net</th><th scope="col" class="num">Captures</th></tr></thead>
-    <tbody>${rows.map((r) => html`<tr><td>${r.period_start.slice(0, 10)}</td><td>${(r.group ?? 'all').replace(/_/g, ' ')}</td><td class="num">${money(r.gross, currency)}</td><td class="num">${money(r.refunded, currency)}</td><td class="num">${money(r.disputed, currency)}</td><td class="num">${money(r.net, currency)}</td><td class="num">${r.count}</td></tr>`)}</tbody>
+    <tbody>${rows.map((r) => html`<tr><td data-label="Period">${r.period_start.slice(0, 10)}</td><td data-label="Group">${(r.group ?? 'all').replace(/_/g, ' ')}</td><td data-label="Gross" class="num">${money(r.gross, currency)}</td><td data-label="Refunded" class="num">${money(r.refunded, currency)}</td><td data-label="Disputed" class="num">${money(r.disputed, currency)}</td><td data-label="Net" class="num">${money(r.net, currency)}</td><td data-label="Captures" class="num">${r.count}</td></tr>`)}</tbody>
   </table></div>`;
 }
 
