@@ -2,22 +2,24 @@ import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError 
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { ApiError } from './errors';
 
+/** Starts the workflow unless one with its id is running or ran already: a retried request starts nothing twice. */
+export async function startOnce(client: Client, options: { workflowType: string; workflowId: string; taskQueue: string; args: unknown[]; memo?: Record<string, unknown> }): Promise<void> {
+  try {
+    await client.workflow.start(options.workflowType, {
+      workflowId: options.workflowId, taskQueue: options.taskQueue, args: options.args, memo: options.memo,
+      workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
 /**
  * Runs a short workflow to its end and returns its result. A retried request finds the same workflow (the id
  * derives from the resource id) and gets the same result; a provider's refusal becomes a 400.
  */
 export async function runWorkflowToEnd<T>(client: Client, options: { workflowType: string; workflowId: string; taskQueue: string; args: unknown[] }): Promise<T> {
-  try {
-    await client.workflow.start(options.workflowType, {
-      workflowId: options.workflowId,
-      taskQueue: options.taskQueue,
-      args: options.args,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
+  await startOnce(client, options);
   try {
     return (await client.workflow.getHandle(options.workflowId).result()) as T;
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { Database } from '../../platform/database';
 import type { ProviderRegistry } from '../../providers/registry';
@@ -7,10 +7,9 @@ import { RECONCILE_WORKFLOW_TYPE, type ReconcileLedgerInput, type ReconcileLedge
 import { ApiError } from '../errors';
 import { listLedgerBalances } from '../report-reads';
 import type { RouteTable } from '../route';
+import { toSeconds } from '../schemas/sync-schemas';
+import { startOnce } from '../workflow-runs';
 import { LedgerBalancesSchema, LedgerReconciliationSchema, StartReconciliationBody } from '../schemas/report-schemas';
-
-const toSeconds = (moment: number | string | undefined): number | undefined =>
-  moment === undefined ? undefined : typeof moment === 'number' ? moment : Math.floor(Date.parse(moment) / 1000);
 
 /** The ledger for operators: reconcile it now, follow a run, read every account's balance. Admin key only. */
 export function addLedgerRoutes(routes: RouteTable, { db, client, taskQueue, providers }: { db: Database; client: Client; taskQueue: string; providers: ProviderRegistry }): void {
@@ -27,11 +26,7 @@ export function addLedgerRoutes(routes: RouteTable, { db, client, taskQueue, pro
       const input: ReconcileLedgerInput = {
         trigger: 'manual', providers: Object.values(providers).filter((provider) => provider.isConfigured()).map((provider) => provider.name), from, to,
       };
-      try {
-        await client.workflow.start(RECONCILE_WORKFLOW_TYPE, { workflowId, taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
+      await startOnce(client, { workflowType: RECONCILE_WORKFLOW_TYPE, workflowId, taskQueue, args: [input] });
       return { workflow_id: workflowId };
     },
   });

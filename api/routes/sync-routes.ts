@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { EMPTY_SYNC_COUNTS } from '../../domain/provider-sync';
 import type { Database } from '../../platform/database';
@@ -7,7 +7,8 @@ import type { ProviderRegistry } from '../../providers/registry';
 import { SYNC_WORKFLOW_TYPE, type SyncProviderPaymentsInput } from '../../workflows/sync-definitions';
 import { ApiError } from '../errors';
 import type { RouteTable } from '../route';
-import { ListSyncsQuery, StartSyncBody, SyncRunSchema } from '../schemas/sync-schemas';
+import { ListSyncsQuery, StartSyncBody, SyncRunSchema, toSeconds } from '../schemas/sync-schemas';
+import { startOnce } from '../workflow-runs';
 import { findSyncRun, listSyncRuns, type SyncRunView } from '../sync-reads';
 
 export interface SyncRouteDependencies {
@@ -16,9 +17,6 @@ export interface SyncRouteDependencies {
   taskQueue: string;
   providers: ProviderRegistry;
 }
-
-const toSeconds = (moment: number | string | undefined): number | undefined =>
-  moment === undefined ? undefined : typeof moment === 'number' ? moment : Math.floor(Date.parse(moment) / 1000);
 
 /** Provider sync runs: start one by hand, follow it, list recent ones. Admin key only. */
 export function addSyncRoutes(routes: RouteTable, { db, client, taskQueue, providers }: SyncRouteDependencies): void {
@@ -38,13 +36,7 @@ export function addSyncRoutes(routes: RouteTable, { db, client, taskQueue, provi
       if (from !== undefined && to !== undefined && from >= to) throw ApiError.invalid('parameter_invalid', 'from must be before to.', 'from');
       const workflowId = await ctx.state.idempotency!.resourceId('sync');
       const input: SyncProviderPaymentsInput = { provider: provider.name, trigger: 'manual', from, to };
-      try {
-        await client.workflow.start(SYNC_WORKFLOW_TYPE, {
-          workflowId, taskQueue, args: [input], memo: { provider: provider.name, trigger: 'manual' }, workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
+      await startOnce(client, { workflowType: SYNC_WORKFLOW_TYPE, workflowId, taskQueue, args: [input], memo: { provider: provider.name, trigger: 'manual' } });
       return { workflow_id: workflowId };
     },
   });

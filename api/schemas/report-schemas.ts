@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { MetadataFilter } from './payment-schemas';
+import { Moment } from './sync-schemas';
 
 /** A UTC moment: an ISO 8601 date-time with offset, or a date (midnight UTC). */
-const Moment = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+const DateOrMoment = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
 export const RevenueReportQuery = z
   .strictObject({
-    from: Moment.describe('Start, inclusive (UTC).'),
-    to: Moment.describe('End, exclusive (UTC).'),
+    from: DateOrMoment.describe('Start, inclusive (UTC).'),
+    to: DateOrMoment.describe('End, exclusive (UTC).'),
     interval: z.enum(['day', 'week', 'month']).default('day').describe('UTC periods; weeks start on Monday.'),
     group_by: z.enum(['method', 'provider', 'currency']).optional().describe('Without it, group is null.'),
     metadata: MetadataFilter,
@@ -62,8 +63,8 @@ export const CustomerPaymentsCsvQuery = z.strictObject({
 
 export const StartReconciliationBody = z
   .strictObject({
-    from: z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]).optional().describe('Provider window start (inclusive); default: 7 days before to.'),
-    to: z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]).optional().describe('Provider window end (exclusive); default: now.'),
+    from: Moment.optional().describe('Provider window start (inclusive); default: 7 days before to.'),
+    to: Moment.optional().describe('Provider window end (exclusive); default: now.'),
   })
   .meta({ id: 'StartLedgerReconciliationRequest' });
 

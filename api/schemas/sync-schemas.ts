@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 /** A moment as seconds since the epoch, or an ISO 8601 date-time. */
-const Moment = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]);
+export const Moment = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]);
+
+export const toSeconds = (moment: number | string | undefined): number | undefined =>
+  moment === undefined ? undefined : typeof moment === 'number' ? moment : Math.floor(Date.parse(moment) / 1000);
 
 export const StartSyncBody = z
   .strictObject({

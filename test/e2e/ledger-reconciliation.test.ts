@@ -29,14 +29,14 @@ async function reconcile(body: Record<string, unknown>): Promise<{ workflow_id: 
     expect(run.status).toBe(200);
     if (run.body.status === 'failed') throw new Error('reconciliation failed');
     return run.body.status === 'completed' ? run.body : undefined;
-  }, { timeoutMs: 60_000, what: 'the reconciliation to complete' });
+  }, { timeoutMs: 120_000, what: 'the reconciliation to complete' });
 }
 
 async function sync(window: { from: number; to: number }): Promise<void> {
   const started = await stack.request('POST', '/v1/admin/sync', { body: { provider: 'stripe', ...window }, ...admin() });
   expect(started.status).toBe(202);
   await waitFor(async () => ((await stack.request('GET', `/v1/admin/syncs/${started.body.workflow_id}`, admin())).body.status === 'completed' ? true : undefined), {
-    timeoutMs: 60_000, what: 'the sync to complete',
+    timeoutMs: 120_000, what: 'the sync to complete',
   });
 }
 
@@ -69,7 +69,7 @@ describe('ledger reconciliation', () => {
     expect(agreed.result.differences.filter((difference) => difference.payment_id === paid.body.id)).toEqual([]);
     const payment = await stack.getPayment(paid.body.id);
     expect(payment).toMatchObject({ amount_captured: 2000, amount_refunded: 700, status: 'partially_refunded' });
-  });
+   }, 240_000);
 
   it("keeps every account's balance equal to the payments' own figures", async () => {
     const balances = (await stack.request('GET', '/v1/admin/ledger/balances', admin())).body.data as Array<{ account: string; currency: string; balance: number }>;

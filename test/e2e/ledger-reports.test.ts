@@ -24,7 +24,7 @@ async function refund(paymentId: string, amount: number): Promise<void> {
   expect(requested.status).toBe(202);
   expect((await stack.request('POST', `/v1/refunds/${requested.body.id}/approve`, { body: {}, ...admin() })).status).toBe(200);
   await waitFor(async () => ((await stack.request('GET', `/v1/refunds/${requested.body.id}`)).body.status === 'succeeded' ? true : undefined), {
-    timeoutMs: 60_000, what: `refund ${requested.body.id} to succeed`,
+    timeoutMs: 120_000, what: `refund ${requested.body.id} to succeed`,
   });
 }
 
@@ -49,7 +49,7 @@ describe('reports from the ledger', () => {
     const declined = await stack.createPayment({ amount: 700, payment_method: 'pm_card_chargeDeclined', customer_id: customerId, metadata: { run } });
     expect(declined.body.status).toBe('failed');
     await refund(ids.card, 500);
-  });
+  }, 240_000);
 
   const now = new Date();
   const monthStart = `${now.toISOString().slice(0, 7)}-01T00:00:00Z`;
