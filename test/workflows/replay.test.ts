@@ -40,6 +40,8 @@ describe('replaying recorded workflow histories', () => {
       'deliver-webhook-retried.json',
       // A copy of an invoice emailed on request, its PDF attached.
       'send-document-email.json',
+      // The same with attempts as local activities (patch webhook-attempt-local).
+      'deliver-webhook-retried-local.json',
       // Risk review: held then approved, held then blocked, held until it lapsed, blocked by a list.
       'take-payment-review-approved.json',
       'take-payment-review-blocked.json',
