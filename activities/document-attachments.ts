@@ -1,6 +1,6 @@
 import type { DocumentContent } from '../domain/document';
 import type { Database } from '../platform/database';
-import { renderDocumentPdf } from '../platform/document-pdf';
+import { cachedDocumentPdf } from '../platform/document-pdf';
 import type { EmailRequest } from './email-activities';
 
 /** Receipts carry the payment's invoice, refund receipts the refund's credit note, resends the document asked for. */
@@ -20,5 +20,5 @@ export async function documentToAttach(db: Database, request: EmailRequest): Pro
 export async function documentAttachment(db: Database, documentId: string): Promise<{ filename: string; content: Buffer; contentType: string }> {
   const row = await db('documents').where({ id: documentId }).first('content', 'checksum');
   const content = row.content as DocumentContent;
-  return { filename: `${content.number}.pdf`, content: await renderDocumentPdf(content, row.checksum as string), contentType: 'application/pdf' };
+  return { filename: `${content.number}.pdf`, content: await cachedDocumentPdf(content, row.checksum as string), contentType: 'application/pdf' };
 }

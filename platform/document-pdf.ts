@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import type { DocumentContent } from '../domain/document';
 import { formatDay, formatMinorUnits, formatPercent, formattingLocale } from '../domain/locale-format';
@@ -7,8 +8,9 @@ import { fillMessage, messagesFor } from '../domain/messages';
  * An issued document as an A4 PDF, drawn with pdfkit from the document's frozen content alone. Noto Sans (embedded,
  * subset) has every glyph fr, nl and de need (é, ë, ü, ß, €, and the narrow no-break spaces Intl puts in amounts).
  */
-const FONT_REGULAR = require.resolve('@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf');
-const FONT_BOLD = require.resolve('@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf');
+// Read once per process; pdfkit subsets them into each document.
+const FONT_REGULAR = readFileSync(require.resolve('@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf'));
+const FONT_BOLD = readFileSync(require.resolve('@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf'));
 
 const MARGIN = 50;
 const PAGE_WIDTH = 595.28; // A4 in points
@@ -134,4 +136,21 @@ export function renderDocumentPdf(content: DocumentContent, checksum: string): P
   doc.font('regular').fontSize(7).fillColor(GREY).text(`${m.checksum}${m.colon}sha256 ${checksum}`, MARGIN, 841.89 - MARGIN - 10, { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
   doc.end();
   return done;
+}
+
+const CACHE_LIMIT = 200; // about 15 kB each
+const rendered = new Map<string, Promise<Buffer>>();
+
+/**
+ * The same, kept in memory by checksum: an issued document never changes, so a PDF rendered once serves every later
+ * download and resend in this process (a render costs some 200 ms of font subsetting). Oldest entries leave first.
+ */
+export function cachedDocumentPdf(content: DocumentContent, checksum: string): Promise<Buffer> {
+  const cached = rendered.get(checksum);
+  if (cached) return cached;
+  const rendering = renderDocumentPdf(content, checksum);
+  rendered.set(checksum, rendering);
+  rendering.catch(() => rendered.delete(checksum));
+  if (rendered.size > CACHE_LIMIT) rendered.delete(rendered.keys().next().value!);
+  return rendering;
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { DocumentContent } from '../../domain/document';
-import { renderDocumentPdf } from '../../platform/document-pdf';
+import { cachedDocumentPdf } from '../../platform/document-pdf';
 import { findCreditNoteRow, findInvoiceRow, toDocumentJson } from '../document-reads';
 import { ApiError } from '../errors';
 import { findPayment } from '../payment-reads';
@@ -44,7 +44,7 @@ async function answerPdf(ctx: Context, row: Row): Promise<void> {
     ctx.body = null;
     return;
   }
-  ctx.body = await renderDocumentPdf(content, row.checksum as string);
+  ctx.body = await cachedDocumentPdf(content, row.checksum as string);
 }
 
 /** Invoices (or receipts) of payments and credit notes of refunds: JSON and PDF, both from the frozen document. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { buildCreditNote, buildInvoice, type InvoiceInput } from '../../domain/document';
 import { DEFAULT_VAT_RATES } from '../../domain/tax';
 import { documentChecksum } from '../../activities/document-issuer';
-import { renderDocumentPdf } from '../../platform/document-pdf';
+import { cachedDocumentPdf, renderDocumentPdf } from '../../platform/document-pdf';
 import { pdfPageCount, pdfText, savePreview } from './pdf-text';
 
 const invoiceInput = (locale: string, overrides: Partial<InvoiceInput> = {}): InvoiceInput => ({
@@ -74,5 +74,15 @@ describe('document PDFs', () => {
     }
     expect(text).not.toContain('BILL TO');
     await savePreview(pdf, 'receipt-en-exclusive');
+  });
+
+  it('keeps a rendered PDF by checksum: a second download renders nothing', async () => {
+    const content = buildInvoice(invoiceInput('nl'));
+    const checksum = documentChecksum(content);
+    const first = await cachedDocumentPdf(content, checksum);
+    expect(await cachedDocumentPdf(content, checksum)).toBe(first);
+    expect(first.equals(await renderDocumentPdf(content, checksum))).toBe(true);
+    const other = buildInvoice(invoiceInput('de'));
+    expect(await cachedDocumentPdf(other, documentChecksum(other))).not.toBe(first);
   });
 });
