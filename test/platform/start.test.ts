@@ -19,6 +19,8 @@ describe('childEnvironment', () => {
       DATABASE_URL: resolved.databaseUrl,
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
       TEMPORAL_NAMESPACE: 'payments',
+      // The embedded Temporal UI, for the admin console's links.
+      TEMPORAL_UI_URL: resolved.temporalUiUrl,
       STRIPE_SECRET_KEY: 'sk_test_durapay_sandbox',
       STRIPE_WEBHOOK_SECRET: 'whsec_cccc',
       STRIPE_API_BASE: 'http://127.0.0.1:12112',
@@ -43,7 +45,7 @@ describe('formatBanner', () => {
     const config = loadConfig({ DATA_DIR: '/srv/durapay', HOST: '0.0.0.0', PORT: '4000' });
     const banner = formatBanner(config, resolved, 4.26);
     expect(banner).toContain('ready in 4.3s');
-    for (const text of ['embedded, port 5433', 'http://127.0.0.1:4000', 'http://127.0.0.1:8233', 'http://127.0.0.1:12112', 'dp_admin_aaaaaaaaaaaaaaaa', '/srv/durapay']) {
+    for (const text of ['embedded, port 5433', 'http://127.0.0.1:4000', 'http://127.0.0.1:4000/admin', 'http://127.0.0.1:8233', 'http://127.0.0.1:12112', 'dp_admin_aaaaaaaaaaaaaaaa', '/srv/durapay']) {
       expect(banner).toContain(text);
     }
     expect(banner).toContain(
