@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { ZodType } from 'zod';
 import type { DocumentContent } from '../../domain/document';
 import { cachedDocumentPdf } from '../../platform/document-pdf';
 import { findCreditNoteRow, findInvoiceRow, toDocumentJson } from '../document-reads';
@@ -47,43 +48,37 @@ async function answerPdf(ctx: Context, row: Row): Promise<void> {
   ctx.body = await cachedDocumentPdf(content, row.checksum as string);
 }
 
+/** One document's two routes, JSON and PDF (same path + `.pdf`), both rendered from the frozen document. */
+function addDocumentPair(
+  routes: RouteTable,
+  spec: { path: string; noun: string; issued: string; errors: Record<number, string>; schema: ZodType; find: (id: string) => Promise<Row>; pdfUrl: (id: string) => string },
+): void {
+  routes.add({
+    method: 'get', path: spec.path, tag: 'Documents', roles: ['merchant', 'admin'],
+    summary: `${spec.noun}, ${spec.issued}`,
+    errors: spec.errors,
+    response: { status: 200, description: spec.noun, schema: spec.schema },
+    handler: async (_ctx, { params }) => toDocumentJson(await spec.find(params.id), spec.pdfUrl(params.id)),
+  });
+  routes.add({
+    method: 'get', path: `${spec.path}.pdf`, tag: 'Documents', roles: ['merchant', 'admin'],
+    summary: `${spec.noun} as an A4 PDF, in the customer's language`,
+    errors: spec.errors,
+    response: { status: 200, description: 'The PDF', schema: PdfSchema, contentType: 'application/pdf' },
+    bodilessResponses: NOT_MODIFIED,
+    handler: async (ctx, { params }) => answerPdf(ctx, await spec.find(params.id)),
+  });
+}
+
 /** Invoices (or receipts) of payments and credit notes of refunds: JSON and PDF, both from the frozen document. */
 export function addDocumentRoutes(routes: RouteTable, engine: RefundEngine): void {
-  const invoicePdfUrl = (paymentId: string) => `${engine.publicUrl}/v1/payments/${paymentId}/invoice.pdf`;
-  const creditNotePdfUrl = (refundId: string) => `${engine.publicUrl}/v1/refunds/${refundId}/credit-note.pdf`;
-
-  routes.add({
-    method: 'get', path: '/v1/payments/:id/invoice', tag: 'Documents', roles: ['merchant', 'admin'],
-    summary: "The payment's invoice (or receipt), issued when it succeeded",
-    errors: INVOICE_ERRORS,
-    response: { status: 200, description: 'The invoice', schema: InvoiceSchema },
-    handler: async (_ctx, { params }) => toDocumentJson(await invoiceOf(engine, params.id), invoicePdfUrl(params.id)),
+  addDocumentPair(routes, {
+    path: '/v1/payments/:id/invoice', noun: "The payment's invoice (or receipt)", issued: 'issued when it succeeded', errors: INVOICE_ERRORS,
+    schema: InvoiceSchema, find: (id) => invoiceOf(engine, id), pdfUrl: (id) => `${engine.publicUrl}/v1/payments/${id}/invoice.pdf`,
   });
-
-  routes.add({
-    method: 'get', path: '/v1/payments/:id/invoice.pdf', tag: 'Documents', roles: ['merchant', 'admin'],
-    summary: "The payment's invoice as an A4 PDF, in the customer's language",
-    errors: INVOICE_ERRORS,
-    response: { status: 200, description: 'The PDF', schema: PdfSchema, contentType: 'application/pdf' },
-    bodilessResponses: NOT_MODIFIED,
-    handler: async (ctx, { params }) => answerPdf(ctx, await invoiceOf(engine, params.id)),
-  });
-
-  routes.add({
-    method: 'get', path: '/v1/refunds/:id/credit-note', tag: 'Documents', roles: ['merchant', 'admin'],
-    summary: "The refund's credit note, issued when the refund succeeded",
-    errors: CREDIT_NOTE_ERRORS,
-    response: { status: 200, description: 'The credit note', schema: CreditNoteSchema },
-    handler: async (_ctx, { params }) => toDocumentJson(await creditNoteOf(engine, params.id), creditNotePdfUrl(params.id)),
-  });
-
-  routes.add({
-    method: 'get', path: '/v1/refunds/:id/credit-note.pdf', tag: 'Documents', roles: ['merchant', 'admin'],
-    summary: "The refund's credit note as an A4 PDF, in the customer's language",
-    errors: CREDIT_NOTE_ERRORS,
-    response: { status: 200, description: 'The PDF', schema: PdfSchema, contentType: 'application/pdf' },
-    bodilessResponses: NOT_MODIFIED,
-    handler: async (ctx, { params }) => answerPdf(ctx, await creditNoteOf(engine, params.id)),
+  addDocumentPair(routes, {
+    path: '/v1/refunds/:id/credit-note', noun: "The refund's credit note", issued: 'issued when the refund succeeded', errors: CREDIT_NOTE_ERRORS,
+    schema: CreditNoteSchema, find: (id) => creditNoteOf(engine, id), pdfUrl: (id) => `${engine.publicUrl}/v1/refunds/${id}/credit-note.pdf`,
   });
 
   routes.add({
