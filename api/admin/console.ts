@@ -196,6 +196,8 @@ export function createAdminConsole(deps: AdminConsoleDependencies): Router {
   addRevenuePages(pages, kit);
   addReviewPages(pages, kit);
   addWebhookPages(pages, kit);
+  // Any other console address: a page that says so, with the navigation, rather than the API's JSON 404.
+  pages.get('/{*rest}', (ctx) => render(ctx, 'Not found', html`<p role="alert">The console has no page at ${ctx.path}.</p>`, 404));
   router.use(pages.routes(), pages.allowedMethods());
   return router;
 }

@@ -330,10 +330,16 @@ describe('the admin console in a real browser', () => {
     expect((await stack.request('GET', `/v1/webhook-endpoints/${created.body.id}`)).body.status).toBe('disabled');
   });
 
-  it('shows disputes', async () => {
+  it('shows disputes, and a page for console addresses that lead nowhere', async () => {
     await page.goto(`${stack.apiUrl}/admin/disputes`);
     await page.getByRole('heading', { name: 'Disputes' }).waitFor(WAIT);
     await shot('disputes');
+    const missing = await page.goto(`${stack.apiUrl}/admin/no-such-page`);
+    expect(missing?.status()).toBe(404);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor(WAIT);
+    const missingPayment = await page.goto(`${stack.apiUrl}/admin/payments/pay_doesNotExist`);
+    expect(missingPayment?.status()).toBe(404);
+    await page.getByRole('alert').filter({ hasText: 'No such payment' }).waitFor(WAIT);
   });
 
   it('is usable on a phone', async () => {
