@@ -108,6 +108,13 @@ async function main(): Promise<void> {
       const { rows } = await db.raw(`explain (analyze, buffers) ${sql}`, bindings);
       console.log(`EXPLAIN (ANALYZE, BUFFERS) ${name}:\n${rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n')}\n`);
     }
+    // GET /v1/payments?metadata[...]: a common value (2% of payments) and a rare one (one payment).
+    await db.raw(`update payments set metadata = metadata || '{"booking": "bk_42"}' where id = 'pay_bench_4242'`);
+    await db.raw('analyze payments');
+    for (const filter of [{ building_id: 'b7' }, { booking: 'bk_42' }]) {
+      const { rows } = await db.raw(`explain (analyze) select id from payments where metadata @> ?::jsonb order by created_at desc, id desc limit 11`, [JSON.stringify(filter)]);
+      console.log(`EXPLAIN (ANALYZE) GET /v1/payments?metadata ${JSON.stringify(filter)}:\n${rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n')}\n`);
+    }
   } finally {
     await db.destroy();
     await embedded?.stop();
