@@ -471,7 +471,7 @@ export const getV1PaymentsByIdInvoice = <ThrowOnError extends boolean = false>(o
 });
 
 /**
- * The payment's invoice as an A4 PDF, in the customer's language
+ * The payment's invoice (or receipt) as an A4 PDF, in the customer's language
  */
 export const getV1PaymentsByIdInvoicePdf = <ThrowOnError extends boolean = false>(options: Options<GetV1PaymentsByIdInvoicePdfData, ThrowOnError>) => (options.client ?? client).get<GetV1PaymentsByIdInvoicePdfResponses, GetV1PaymentsByIdInvoicePdfErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

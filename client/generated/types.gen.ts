@@ -2289,7 +2289,7 @@ export type GetV1PaymentsByIdInvoiceError = GetV1PaymentsByIdInvoiceErrors[keyof
 
 export type GetV1PaymentsByIdInvoiceResponses = {
     /**
-     * The invoice
+     * The payment's invoice (or receipt)
      */
     200: Invoice;
 };
@@ -2359,7 +2359,7 @@ export type GetV1RefundsByIdCreditNoteError = GetV1RefundsByIdCreditNoteErrors[k
 
 export type GetV1RefundsByIdCreditNoteResponses = {
     /**
-     * The credit note
+     * The refund's credit note
      */
     200: CreditNote;
 };
