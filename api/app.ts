@@ -89,7 +89,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   addSystemRoutes(routes, deps.db, deps.connection);
   addPaymentRoutes(routes, engine);
   addRefundRoutes(routes, engine);
-  addCustomerRoutes(routes, deps.db);
+  addCustomerRoutes(routes, deps.db, { client: deps.client, taskQueue: deps.taskQueue });
   addVaultRoutes(routes, engine);
   addWebhookRoutes(routes, deps.db, Object.values(deps.providers).filter((p) => p.isConfigured()), dispatcher, () => pauseIfWebhooksUnderAttack(engine, deps.risk?.autoPause ?? NO_AUTO_PAUSE));
   addAdminRoutes(routes, deps.db, dispatcher, Object.values(deps.providers));

@@ -20,7 +20,8 @@ export type EmailTemplateName =
   | 'dispute_opened'
   | 'dispute_evidence_reminder'
   | 'dispute_closed'
-  | 'document_copy';
+  | 'document_copy'
+  | 'account_details_changed';
 
 export const EMAIL_TEMPLATE_NAMES: readonly EmailTemplateName[] = [
   'payment_receipt',
@@ -37,6 +38,7 @@ export const EMAIL_TEMPLATE_NAMES: readonly EmailTemplateName[] = [
   'dispute_evidence_reminder',
   'dispute_closed',
   'document_copy',
+  'account_details_changed',
 ];
 
 export interface RenderedEmail {
@@ -341,6 +343,16 @@ const TEMPLATES: Record<EmailTemplateName, (d: TemplateData) => EmailContent> = 
       ],
     };
   },
+
+  /** A payout bank account or the account's email was set through the API: the customer is told, at the old address. */
+  account_details_changed: (d) => ({
+    subject: d.t('changed_subject'),
+    heading: d.t('changed_heading'),
+    blocks: [
+      p(d.optionalText('iban_last4') ? d.t('changed_payout_text', { last4: d.text('iban_last4'), refund_id: d.text('refund_id') }) : d.t('changed_email_text', { email: d.text('new_email') })),
+      p(d.t('changed_not_you')),
+    ],
+  }),
 
   /** A copy of an invoice or receipt sent again on request (POST /v1/payments/:id/invoice/send). */
   document_copy: (d) => {

@@ -11,3 +11,4 @@ export { deliverWebhook } from './deliver-webhook';
 export { pauseProcessing } from './pause-processing';
 export { reconcileLedger } from './reconcile-ledger';
 export { sendDocumentEmail } from './send-document-email';
+export { notifyContactChange } from './notify-contact-change';

@@ -265,6 +265,15 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
     { ...refund, status: 'awaiting_manual_transfer', alternative_method: { type: 'bank_transfer', iban: normalizeIban(method.iban), iban_last4: ibanLast4(method.iban), account_holder_name: method.accountHolderName, reference: null } },
     { type: 'refund.alternative_method_recorded', source: 'api', actor: method.actor, data: { iban_last4: ibanLast4(method.iban) } },
   );
+  // A payout account set through the API could be anyone's: the customer is told, and it shows in the admins' review.
+  if (patched('payout-account-notice')) {
+    await emailCustomer('account_details_changed', 'payout_account_set', { iban_last4: ibanLast4(method.iban) });
+    await mail.raiseAlert({
+      dedupeKey: `payout_account_set:${refund.id}`, kind: 'payout_account_set', severity: 'warning',
+      message: `A bank account ending in ${ibanLast4(method.iban)} was set by ${method.actor} for refund ${refund.id}: check it before sending the transfer`,
+      data: { refund_id: refund.id, payment_id: refund.payment_id, amount: refund.amount, currency: refund.currency, iban_last4: ibanLast4(method.iban), account_holder_name: method.accountHolderName, set_by: method.actor },
+    });
+  }
   if (!(await condition(() => transfers.length > 0, waitMs))) {
     await save({ ...refund, status: 'expired' }, { type: 'refund.expired', source: 'workflow', actor: 'workflow:manual_transfer_expiry', data: {} });
     return finish();

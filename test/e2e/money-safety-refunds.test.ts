@@ -81,3 +81,31 @@ describe('auto-approval is capped per payment', () => {
     expect(queue).toHaveLength(3);
   });
 });
+
+describe('payout accounts and emails set through the API are seen', () => {
+  const alertOf = (kind: string, match: (data: any) => boolean) =>
+    waitFor(async () => (await stack.request('GET', '/v1/admin/alerts?limit=100', { key: stack.adminKey })).body.data.find((a: any) => a.kind === kind && match(a.data)), { what: `a ${kind} alert` });
+
+  it('tells the customer and the admins when the merchant key sets a refund’s payout IBAN', async () => {
+    const { payment, email } = await paidPayment(4200, 'pm_card_refundFail');
+    const requested = await requestRefund(payment.id, 4200);
+    await stack.request('POST', `/v1/refunds/${requested.body.id}/approve`, { body: {}, key: stack.adminKey });
+    expect((await settled(requested.body.id)).status).toBe('requires_alternative_method');
+    const set = await stack.request('POST', `/v1/refunds/${requested.body.id}/alternative-method`, { body: { iban: 'BE68 5390 0754 7034', account_holder_name: 'Someone Else' } });
+    expect(set.status).toBe(200);
+    const told = await stack.mail.waitFor((m) => m.to.includes(email) && m.headers['x-durapay-template'] === 'account_details_changed', 30_000);
+    expect(told.text).toContain('7034');
+    const alert = await alertOf('payout_account_set', (data) => data.refund_id === requested.body.id);
+    expect(alert.data).toMatchObject({ iban_last4: '7034', account_holder_name: 'Someone Else', set_by: expect.stringContaining('merchant') });
+  });
+
+  it('tells the previous address and the admins when a customer’s email is changed', async () => {
+    const customerId = `cus_${randomBytes(4).toString('hex')}`;
+    await stack.request('POST', '/v1/customers', { body: { id: customerId, email: `${customerId}@customer.test`, locale: 'fr' } });
+    const changed = await stack.request('POST', '/v1/customers', { body: { id: customerId, email: `attacker-${customerId}@evil.test`, locale: 'fr' } });
+    expect(changed.status).toBe(200);
+    const told = await stack.mail.waitFor((m) => m.to.includes(`${customerId}@customer.test`) && m.headers['x-durapay-template'] === 'account_details_changed', 30_000);
+    expect(told.text).toContain(`attacker-${customerId}@evil.test`);
+    await alertOf('customer_email_changed', (data) => data.customer_id === customerId && data.previous_email === `${customerId}@customer.test`);
+  });
+});

@@ -27,9 +27,10 @@ const SAMPLE_DATA: Record<EmailTemplateName, Record<string, unknown>> = {
   dispute_evidence_reminder: { ...DISPUTE_SAMPLE, status: 'needs_response' },
   dispute_closed: { ...DISPUTE_SAMPLE, status: 'lost', amount_lost: 1050 },
   document_copy: { payment_id: 'pay_1', amount: 1050, currency: 'eur', document_kind: 'invoice', document_number: 'DP-2026-000042', customer_name: 'Ada' },
+  account_details_changed: { refund_id: 're_1', iban_last4: '7034' },
 };
 /** Operator alerts carry no amount. */
-const WITHOUT_AMOUNT: readonly EmailTemplateName[] = ['admin_alert'];
+const WITHOUT_AMOUNT: readonly EmailTemplateName[] = ['admin_alert', 'account_details_changed'];
 
 describe('renderEmail', () => {
   describe.each(EMAIL_TEMPLATE_NAMES.filter((name) => !WITHOUT_AMOUNT.includes(name)))('%s', (template) => {
