@@ -1,4 +1,5 @@
 import { paymentIntentsFor, sandboxStripe, setWebhookSwitches } from '../support/sandbox-control';
+import { recordHistory } from '../support/histories';
 import { TestStack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
@@ -52,6 +53,7 @@ describe('a failed payment is final at the provider', () => {
     await expect(stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' })).rejects.toMatchObject({ code: 'payment_intent_unexpected_state' });
 
     await stack.waitForWorkflowClosed(declined.body.id);
+    await recordHistory(stack.client, declined.body.id, 'take-payment-declined-voided');
     const retried = await stack.request('POST', `/v1/payments/${declined.body.id}/retry`, { body: { payment_method: 'pm_card_visa' } });
     expect(retried.status).toBe(200);
     expect(retried.body.status).toBe('succeeded');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Refund } from '../../domain/refund';
 import { sandboxStripe, setWebhookSwitches } from '../support/sandbox-control';
+import { recordHistory } from '../support/histories';
 import { TestStack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
@@ -49,6 +50,7 @@ describe('refund failures are classified', () => {
       // The reservation is released: nothing stays counted as about to be paid.
       const [{ reserved }] = await stack.db('refunds').where({ payment_id: payment.id, reserves_amount: true }).sum({ reserved: 'amount' });
       expect(Number(reserved ?? 0)).toBe(0);
+      await recordHistory(stack.client, requested.body.id, 'refund-payment-provider-refused');
     } finally {
       await setWebhookSwitches(stack.sandbox, { deliver: true });
     }
