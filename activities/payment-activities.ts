@@ -21,7 +21,7 @@ export function createPaymentActivities({ db, providers }: PaymentActivityDepend
     },
 
     /** Starts a new attempt of a failed payment if nothing changed it since expectedVersion; false: refused. */
-    async claimPaymentAttempt(input: { payment: Payment; expectedVersion: number; version: number; events: PaymentEvent[] }): Promise<boolean> {
+    async claimPaymentAttempt(input: { payment: Payment; expectedVersion: number; version: number; events: PaymentEvent[] }): Promise<{ claimed: boolean; version: number }> {
       return claimPaymentAttempt(db, input);
     },
 

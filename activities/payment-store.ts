@@ -71,16 +71,21 @@ export async function savePaymentAndEvents(
 export async function claimPaymentAttempt(
   db: Database,
   input: { payment: Payment; expectedVersion: number; version: number; events: PaymentEvent[] },
-): Promise<boolean> {
-  const row = definedColumns(toPaymentRow(input.payment, input.version));
+): Promise<{ claimed: boolean; version: number }> {
+  const attempt = input.payment.attempt_count ?? 1;
   return db.transaction(async (trx) => {
     const stored = await trx('payments').where({ id: input.payment.id }).forUpdate().first('status', 'state_version', 'attempt_count');
-    if (!stored) return false;
-    if (Number(stored.state_version) === input.version && Number(stored.attempt_count) === input.payment.attempt_count) return true;
-    if (stored.status !== 'failed' || Number(stored.state_version) !== input.expectedVersion) return false;
-    const { id: _id, created_at: _createdAt, ...changes } = row;
+    if (!stored) return { claimed: false, version: input.expectedVersion };
+    const storedVersion = Number(stored.state_version);
+    // A retried activity finds its own claim: the attempt is there and under way.
+    if (Number(stored.attempt_count) === attempt && stored.status !== 'failed') return { claimed: true, version: storedVersion };
+    // The attempt, not the version, is what a stale or concurrent retry gets wrong: history lines the earlier run
+    // saved after the request read the payment (late webhooks) don't make a retry of the same failed attempt stale.
+    if (stored.status !== 'failed' || Number(stored.attempt_count) !== attempt - 1) return { claimed: false, version: storedVersion };
+    const version = Math.max(input.version, storedVersion + 1);
+    const { id: _id, created_at: _createdAt, ...changes } = definedColumns(toPaymentRow(input.payment, version));
     await trx('payments').where({ id: input.payment.id }).update(changes);
     if (input.events.length > 0) await trx('payment_events').insert(input.events.map(toEventRow)).onConflict('dedupe_key').ignore();
-    return true;
+    return { claimed: true, version };
   });
 }

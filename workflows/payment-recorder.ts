@@ -40,12 +40,16 @@ export class PaymentRecorder {
     this.payment = next;
     this.version += 1;
     const events = this.eventsFor([{ ...draft, from_status: previous.status, to_status: next.status }]);
-    const claimed = await paymentWrites().claimPaymentAttempt({ payment: next, expectedVersion, version: this.version, events });
+    const result: boolean | { claimed: boolean; version: number } = await paymentWrites().claimPaymentAttempt({ payment: next, expectedVersion, version: this.version, events });
+    // Histories recorded before the claim reported its version carry a plain boolean.
+    const claimed = typeof result === 'boolean' ? result : result.claimed;
     if (!claimed) {
       this.payment = previous;
       this.version = expectedVersion;
       return false;
     }
+    // Saves continue above whatever the earlier run stored, so none of them is ignored as older.
+    if (typeof result === 'object') this.version = Math.max(this.version, result.version);
     upsertSearchAttributes([{ key: PAYMENT_STATUS, value: next.status }]);
     return true;
   }
