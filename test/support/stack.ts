@@ -187,6 +187,8 @@ export class TestStack {
         PAYPAL_WEBHOOK_ID: this.paypalCredentials.webhookId, PAYPAL_API_BASE: this.paypal.url,
         // Sync schedules are opt-in for tests: no 15-minute runs on a shared Temporal.
         SYNC_INTERVAL_MINUTES: '0', ADMIN_EMAILS: this.adminEmails.join(','),
+        // A free port for its /metrics: a fixed one collides with any other worker on the machine.
+        WORKER_METRICS_PORT: '0',
         WEBHOOK_RETRY_SCHEDULE: (this.options.webhookRetryDelaysSeconds ?? [2, 2, 2]).map((s) => `${s}s`).join(','),
         ...extraEnv,
       },
