@@ -12,6 +12,8 @@ export interface PaymentTiming {
   pollMaxSeconds: number;
   /** A manual-capture payment not captured by then is canceled. */
   authorizationExpirySeconds: number;
+  /** How long a PayPal payer has to approve before the payment fails as payer_abandoned; absent: 3 hours. */
+  payerApprovalSeconds?: number;
   /** Soft declines are retried on this schedule; absent or null: never automatically (and in older histories). */
   automaticRetries?: AutomaticRetryPolicy | null;
 }

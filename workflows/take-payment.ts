@@ -22,6 +22,9 @@ import {
 } from './definitions';
 import { providerCreate } from './hot-path';
 import { type EventDraft, PaymentRecorder } from './payment-recorder';
+
+/** How long a PayPal payer has to approve (PayPal's approval links lapse after about three hours). */
+const DEFAULT_PAYER_APPROVAL_SECONDS = 3 * 3600;
 import { apiError, emailOutcome, invalidState, provider, providerRefusal, raiseMoneyMismatch } from './payment-workflow-helpers';
 import { type GateVerdict, PaymentRiskGate } from './payment-risk-gate';
 import type { RiskAssessment } from '../domain/risk';
@@ -391,16 +394,20 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
   };
 
   /** Back from PayPal: ask the provider what happened; a payer who canceled and never approved has failed. */
-  const handlePayerReturn = async ({ outcome }: PayerReturn): Promise<void> => {
-    await refreshFromProvider(`payer_${outcome}`, 'api');
+  const handlePayerReturn = async ({ outcome }: PayerReturn, lapsed?: 'payer_abandoned'): Promise<void> => {
+    await refreshFromProvider(lapsed ?? `payer_${outcome}`, lapsed ? 'workflow' : 'api');
     if (outcome !== 'canceled' || recorder.payment.status !== 'requires_action') return;
+    const code = lapsed ?? 'payer_canceled';
     const failed: Payment = {
-      ...recorder.payment, status: 'failed', next_action: null, failure_code: 'payer_canceled',
-      failure_message: 'The payer canceled at the payment provider. Offer to try again or to choose another way to pay.',
-      failure_details: { provider_code: 'payer_canceled', provider_decline_code: null, provider_message: null },
+      ...recorder.payment, status: 'failed', next_action: null, failure_code: code,
+      failure_message: lapsed
+        ? 'The payer did not approve the payment in time. Offer to try again or to choose another way to pay.'
+        : 'The payer canceled at the payment provider. Offer to try again or to choose another way to pay.',
+      failure_details: { provider_code: code, provider_decline_code: null, provider_message: null },
       updated_at: new Date().toISOString(),
     };
-    await recorder.save([recorder.transition(failed, { type: 'status_changed', source: 'api', actor: 'payer', data: { step: 'payer_canceled' } })]);
+    const by = lapsed ? { source: 'workflow' as const, actor: 'workflow:approval_window' } : { source: 'api' as const, actor: 'payer' };
+    await recorder.save([recorder.transition(failed, { type: 'status_changed', ...by, data: { step: code } })]);
   };
 
   const offlineExpiresAt = Date.parse(input.payment.created_at) + (input.offlineExpirySeconds ?? 14 * 24 * 3600) * 1000;
@@ -409,6 +416,10 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
   const followToFinalStatus = async (): Promise<void> => {
     let pollDelayMs = timing.pollInitialSeconds * 1000;
     let autoCaptureRequested = false;
+    // A PayPal payer gets a bounded time to approve (PayPal's approval links lapse too): the payer-return link, the one
+    // thing anyone can send this workflow, then stops for good, which bounds its history. Older histories had no limit.
+    const awaitsPayer = recorder.payment.provider === 'paypal' && recorder.payment.status === 'requires_action';
+    const approvalDeadline = awaitsPayer && patched('payer-approval-window') ? Date.now() + (timing.payerApprovalSeconds ?? DEFAULT_PAYER_APPROVAL_SECONDS) * 1000 : null;
     while (!isTerminal(recorder.payment.status)) {
       // PayPal approvals arrive as authorizations: an automatic-capture payment captures them itself.
       if (recorder.payment.status === 'requires_capture' && recorder.payment.capture_method === 'automatic' && !autoCaptureRequested && !offline) {
@@ -418,6 +429,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
       let waitMs = offline ? Math.max(1, offlineExpiresAt - Date.now()) : pollDelayMs;
       const expiresAt = authorizedAt === null ? null : authorizedAt + timing.authorizationExpirySeconds * 1000;
       if (recorder.payment.status === 'requires_capture' && expiresAt !== null) waitMs = Math.max(1, Math.min(waitMs, expiresAt - Date.now()));
+      if (recorder.payment.status === 'requires_action' && approvalDeadline !== null) waitMs = Math.max(1, Math.min(waitMs, approvalDeadline - Date.now()));
       await condition(() => inbox.length > 0 || commands.length > 0 || payerReturns.length > 0, waitMs);
       if (commands.length > 0) {
         const command = commands.shift()!;
@@ -431,6 +443,8 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
         const command: Command = { kind: 'cancel', actor: 'workflow:offline_expiry', source: 'workflow', reason: 'unpaid', done: false };
         await execute(command);
         command.done = true;
+      } else if (recorder.payment.status === 'requires_action' && approvalDeadline !== null && Date.now() >= approvalDeadline) {
+        await handlePayerReturn({ outcome: 'canceled' }, 'payer_abandoned');
       } else if (recorder.payment.status === 'requires_capture' && expiresAt !== null && Date.now() >= expiresAt) {
         const command: Command = { kind: 'cancel', actor: 'workflow:authorization_expiry', source: 'workflow', reason: 'authorization_expired', done: false };
         await execute(command);

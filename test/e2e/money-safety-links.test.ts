@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { recordHistory } from '../support/histories';
 import { paymentIntentsFor } from '../support/sandbox-control';
 import { TestStack } from '../support/stack';
 
@@ -94,5 +95,27 @@ describe('payer-return links', () => {
     expect(signals).toBeGreaterThanOrEqual(1);
     expect(signals).toBeLessThanOrEqual(windows);
     expect(signals).toBeLessThan(40);
+  });
+});
+
+describe('a PayPal payment waiting for its payer', () => {
+  let short: TestStack;
+  beforeAll(async () => {
+    short = await TestStack.start({ timing: { pollInitialSeconds: 600, pollMaxSeconds: 600, payerApprovalSeconds: 2 } });
+  });
+  afterAll(async () => {
+    await short?.stop();
+  });
+
+  it('fails as payer_abandoned when not approved in time, after which its links reach nothing', async () => {
+    const created = await short.createPayment({ amount: 2500, provider: 'paypal' });
+    expect(created.body.status).toBe('requires_action');
+    const failed = await short.waitForPayment(created.body.id, (p) => p.status === 'failed', 45_000);
+    expect(failed.failure_code).toBe('payer_abandoned');
+    await short.waitForWorkflowClosed(created.body.id);
+    await recordHistory(short.client, created.body.id, 'take-payment-paypal-abandoned');
+    const late = await fetch(`${short.apiUrl}/return/paypal?payment_id=${created.body.id}&token=${created.body.provider_payment_id}`);
+    expect(late.status).toBe(200);
+    expect(await short.db('payer_return_checks').where({ payment_id: created.body.id }).first()).toBeUndefined();
   });
 });
