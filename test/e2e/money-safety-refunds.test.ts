@@ -44,8 +44,12 @@ describe('refund failures are classified', () => {
       const done = await settled(requested.body.id);
       expect(done.status).toBe('failed');
       expect(done.alternative_method).toBeNull();
-      const alerts = (await stack.request('GET', '/v1/admin/alerts?limit=100', { key: stack.adminKey })).body.data;
-      expect(alerts).toContainEqual(expect.objectContaining({ kind: 'refund_needs_reconciliation', data: expect.objectContaining({ refund_id: requested.body.id, provider_refusal_code: 'charge_already_refunded' }) }));
+      // The alert is raised by its own activity, just after the refund is recorded failed.
+      const alert = await waitFor(async () => {
+        const alerts = (await stack.request('GET', '/v1/admin/alerts?limit=100', { key: stack.adminKey })).body.data as Array<{ kind: string; data: Record<string, unknown> }>;
+        return alerts.find((a) => a.kind === 'refund_needs_reconciliation' && a.data.refund_id === requested.body.id);
+      }, { what: 'the refund_needs_reconciliation alert' });
+      expect(alert.data).toMatchObject({ provider_refusal_code: 'charge_already_refunded' });
       expect(stack.mail.count((m) => m.to.includes(email) && m.headers['x-durapay-template'] === 'refund_alternative_method_needed')).toBe(0);
       // The reservation is released: nothing stays counted as about to be paid.
       const [{ reserved }] = await stack.db('refunds').where({ payment_id: payment.id, reserves_amount: true }).sum({ reserved: 'amount' });
