@@ -12,9 +12,11 @@ import { addCustomerRoutes } from './routes/customer-routes';
 import { addRefundRoutes } from './routes/refund-routes';
 import { addVaultRoutes } from './routes/vault-routes';
 import { errorHandler } from './errors';
-import { authenticate } from './middleware/auth';
+import { type ApiKeys, authenticate } from './middleware/auth';
+import { addEphemeralKeyRoutes } from './routes/ephemeral-key-routes';
 import { methodNotAllowed, refuseNulBytes } from './middleware/edge';
 import { createRateLimits } from './middleware/rate-limit';
+import { finishDocument } from './openapi-document';
 import type { RateLimitSettings } from '../platform/edge-config';
 import { idempotent } from './middleware/idempotency';
 import { httpMetrics, serveMetrics } from './middleware/http-metrics';
@@ -48,7 +50,9 @@ export interface ApiDependencies {
   taskQueue: string;
   timing: PaymentTiming;
   returnUrl: string;
-  keys: { adminKey?: string; merchantKey?: string };
+  keys: ApiKeys;
+  /** Lifetime of ephemeral customer keys; absent: an hour. */
+  ephemeralKeyTtlSeconds?: number;
   responseTimeoutMs?: number;
   refunds: RefundSettings;
   adminEmails: string[];
@@ -85,7 +89,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   };
   app.proxy = deps.trustProxy ?? false;
   const rateLimits = deps.rateLimits ? createRateLimits(deps.db, deps.rateLimits, deps.log) : undefined;
-  const routes = new RouteTable(router, authenticate(deps.keys), idempotent(deps.db), rateLimits);
+  const routes = new RouteTable(router, authenticate(deps.keys, deps.db), idempotent(deps.db), rateLimits, deps.db);
   addSystemRoutes(routes, deps.db, deps.connection);
   addPaymentRoutes(routes, engine);
   addRefundRoutes(routes, engine);
@@ -97,6 +101,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   addSyncRoutes(routes, { db: deps.db, client: deps.client, taskQueue: deps.taskQueue, providers: deps.providers });
   addAlertRoutes(routes, deps.db);
   addDisputeRoutes(routes, deps.db);
+  addEphemeralKeyRoutes(routes, deps.db, deps.ephemeralKeyTtlSeconds ?? 3600);
   addReportRoutes(routes, deps.db);
   addDocumentRoutes(routes, engine);
   addWebhookEndpointRoutes(routes, { db: deps.db, client: deps.client, taskQueue: deps.taskQueue });
@@ -105,10 +110,10 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
 
   let document: object | null = null;
   const openapi = () =>
-    (document ??= new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
+    (document ??= finishDocument(new OpenApiGeneratorV31(routes.registry.definitions).generateDocument({
       openapi: '3.1.0',
       info: { title: 'Durapay API', version: '0.1.0', description: 'Payments as durable Temporal workflows.' },
-    }));
+    })));
   router.get('/openapi.json', (ctx) => {
     ctx.body = openapi();
   });

@@ -10,7 +10,8 @@ function requireProductionSettings(config: DurapayConfig): void {
   const problems = [
     !config.database.url && 'DATABASE_URL: required (npm start provides an embedded one)',
     !config.temporal.address && 'TEMPORAL_ADDRESS: required (npm start provides an embedded one)',
-    !config.auth.adminKey && !config.auth.merchantKey && 'ADMIN_API_KEY or MERCHANT_API_KEY: at least one key is required',
+    !config.auth.adminKey && !config.auth.merchantKey && !config.edge.adminKeys.length && !config.edge.merchantKeys.length
+      && 'ADMIN_API_KEY or MERCHANT_API_KEY: at least one key is required',
   ].filter(Boolean) as string[];
   if (problems.length) throw new ConfigError(problems);
 }
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       timing: config.payments,
       returnUrl: config.payments.returnUrl,
-      keys: config.auth,
+      keys: { ...config.auth, adminKeys: config.edge.adminKeys, merchantKeys: config.edge.merchantKeys },
+      ephemeralKeyTtlSeconds: config.edge.ephemeralKeyTtlSeconds,
       refunds: config.refunds,
       adminEmails: config.mail.adminEmails,
       publicUrl: config.publicUrl,

@@ -28,6 +28,7 @@ import { DEFAULT_RISK_SETTINGS, type RiskSettings } from '../domain/risk';
 import type { takePayment } from '../workflows/take-payment';
 import { ApiError } from './errors';
 import { findPayment } from './payment-reads';
+import { refusalStatus } from './workflow-runs';
 import type { CreatePaymentBody } from './schemas/payment-schemas';
 
 export interface PaymentEngine {
@@ -68,7 +69,7 @@ export async function translate<T>(engine: PaymentEngine, paymentId: string, act
     if (error instanceof ApiError) throw error;
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === API_ERROR_FAILURE) {
       const details = error.cause.details?.[0] as ApiErrorDetails;
-      throw new ApiError(details.status, details.type as ApiError['type'], details.code, error.cause.message, details.param);
+      throw new ApiError(refusalStatus(details.code, details.status), details.type as ApiError['type'], details.code, error.cause.message, details.param);
     }
     if (error instanceof WorkflowNotFoundError) {
       const payment = await findPayment(engine.db, paymentId);

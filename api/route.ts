@@ -6,7 +6,10 @@ import { z, type ZodType } from 'zod';
 import { ApiError } from './errors';
 import { requireRole, type Role } from './middleware/auth';
 import { API_BODY_LIMIT_BYTES, inspectInput, readBody } from './middleware/body';
+import { IDEMPOTENCY_KEY_PATTERN } from './middleware/idempotency';
 import { type RateLimits, routeGroupOf } from './middleware/rate-limit';
+import { customerMayCall, customerScope } from './middleware/customer-scope';
+import type { Database } from '../platform/database';
 
 export interface RouteSpec<Body, Query> {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -22,6 +25,8 @@ export interface RouteSpec<Body, Query> {
   rawBody?: boolean;
   /** Defaults to API_BODY_LIMIT_BYTES. */
   bodyLimitBytes?: number;
+  /** Public routes that authenticate by a signature header instead (webhooks): documented as their security. */
+  signatureHeader?: string;
   query?: ZodType<Query>;
   /** contentType: application/json unless said (text/csv handlers set ctx.body themselves). */
   response: { status: number; description: string; schema: ZodType; contentType?: string };
@@ -69,6 +74,8 @@ export class RouteTable {
     private readonly authenticate: Middleware,
     private readonly idempotent: Middleware,
     private readonly rateLimits?: RateLimits,
+    /** Enables ephemeral customer keys on the routes customer-scope.ts lists. */
+    private readonly scopeDb?: Database,
   ) {
     this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   }
@@ -76,9 +83,11 @@ export class RouteTable {
   add<Body = undefined, Query = undefined>(spec: RouteSpec<Body, Query>): void {
     const validate: Middleware = async (ctx, next) => {
       ctx.state.input = {
-        body: spec.body ? parseOrThrow(spec.body, ctx.state.body ?? {}) : undefined,
-        // qs, one level deep: metadata[building_id]=b7 arrives as {metadata: {building_id: 'b7'}} (OpenAPI deepObject).
-        query: spec.query ? parseOrThrow(spec.query, qs.parse(ctx.querystring, { depth: 1 })) : undefined,
+        // No body is an empty object; a JSON null is validated as what it is.
+        body: spec.body ? parseOrThrow(spec.body, ctx.state.body === undefined ? {} : ctx.state.body) : undefined,
+        // qs, one level deep: metadata[building_id]=b7 arrives as {metadata: {building_id: 'b7'}} (OpenAPI deepObject);
+        // metadata[0]=x is a key named 0, not an array.
+        query: spec.query ? parseOrThrow(spec.query, qs.parse(ctx.querystring, { depth: 1, parseArrays: false })) : undefined,
       };
       await next();
     };
@@ -93,16 +102,24 @@ export class RouteTable {
     const chain: Middleware[] = [];
     const group = routeGroupOf(spec.method, spec.path);
     if (this.rateLimits) chain.push(this.rateLimits.perIp(group));
-    if (spec.roles !== 'public') chain.push(this.authenticate, requireRole(...spec.roles));
+    const customerRoute = this.scopeDb !== undefined && spec.roles !== 'public' && customerMayCall(spec.method, spec.path);
+    if (spec.roles !== 'public') chain.push(this.authenticate, requireRole(...spec.roles, ...(customerRoute ? ['customer' as const] : [])));
     if (this.rateLimits && spec.roles !== 'public') chain.push(this.rateLimits.perKey(group));
     // Only a request that is routed and allowed gets its body read.
     chain.push(readBody({ limitBytes: spec.bodyLimitBytes ?? API_BODY_LIMIT_BYTES, raw: spec.rawBody ?? false }));
     if (!spec.rawBody) chain.push(inspectInput);
     chain.push(validate);
+    if (customerRoute) chain.push(customerScope(this.scopeDb!, spec.method, spec.path));
     if (spec.idempotent) chain.push(this.idempotent);
     chain.push(handle);
     this.router[spec.method](spec.path, ...(chain as [Middleware]));
     this.describe(spec);
+  }
+
+  private signatureScheme(header: string): string {
+    const name = `${header.toLowerCase().replace(/[^a-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}Signature`;
+    this.registry.registerComponent('securitySchemes', name, { type: 'apiKey', in: 'header', name: header });
+    return name;
   }
 
   private describe<Body, Query>(spec: RouteSpec<Body, Query>): void {
@@ -112,13 +129,16 @@ export class RouteTable {
       path: spec.path.replace(/:(\w+)/g, '{$1}'),
       summary: spec.summary,
       tags: [spec.tag],
-      ...(spec.roles === 'public' ? {} : { security: [{ bearerAuth: [] }] }),
+      // Who may call it: the authorization matrix test reads this.
+      'x-durapay-roles': spec.roles === 'public' ? [] : [...spec.roles, ...(customerMayCall(spec.method, spec.path) ? ['customer'] : [])],
+      ...(spec.roles !== 'public' ? { security: [{ bearerAuth: [] }] } : {}),
+      ...(spec.signatureHeader ? { security: [{ [this.signatureScheme(spec.signatureHeader)]: [] }] } : {}),
       request: {
         ...(pathParams.length ? { params: z.object(Object.fromEntries(pathParams.map((p) => [p, z.string()]))) } : {}),
         ...(spec.query ? { query: spec.query as unknown as z.ZodObject } : {}),
         // Required when an empty body would be refused: then the generated client requires it too.
-        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: !spec.body.safeParse({}).success } } : {}),
-        ...(spec.idempotent ? { headers: z.object({ 'Idempotency-Key': z.string().min(16).max(255) }) } : {}),
+        ...(spec.body ? { body: { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.idempotent ? { headers: z.object({ 'Idempotency-Key': IdempotencyKeyHeader }) } : {}),
       },
       responses: {
         [spec.response.status]: {
@@ -133,6 +153,8 @@ export class RouteTable {
     });
   }
 }
+
+const IdempotencyKeyHeader = z.string().min(16).max(255).regex(IDEMPOTENCY_KEY_PATTERN);
 
 export const ErrorSchema = z
   .object({

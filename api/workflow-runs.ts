@@ -14,6 +14,11 @@ export async function startOnce(client: Client, options: { workflowType: string;
   }
 }
 
+/** A provider's "no such object" (an unknown token) is a 404, as for any missing resource; else the status given. */
+export function refusalStatus(code: string, status: number): number {
+  return code === 'resource_missing' ? 404 : status;
+}
+
 /**
  * Runs a short workflow to its end and returns its result. A retried request finds the same workflow (the id
  * derives from the resource id) and gets the same result; a provider's refusal becomes a 400.
@@ -27,7 +32,8 @@ export async function runWorkflowToEnd<T>(client: Client, options: { workflowTyp
     const failure = cause instanceof ActivityFailure ? cause.cause : cause;
     if (failure instanceof ApplicationFailure && failure.type === 'ProviderRequestError') {
       const details = (failure.details?.[0] ?? {}) as { code?: string; param?: string | null };
-      throw ApiError.invalid(details.code ?? 'provider_request_error', failure.message, details.param ?? undefined);
+      const code = details.code ?? 'provider_request_error';
+      throw new ApiError(refusalStatus(code, 400), 'invalid_request_error', code, failure.message, details.param ?? undefined);
     }
     throw error;
   }

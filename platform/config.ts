@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '../domain/merchant-event';
 import { type AutomaticRetryPolicy, parseRetrySchedule } from '../domain/payment-retry';
 import type { FailureRateSettings } from '../domain/reconciliation';
-import { edgeEnvironment, edgeSettings, type EdgeSettings } from './edge-config';
+import { edgeEnvironment, edgeSettings, type EdgeSettings, sharedKeyProblem } from './edge-config';
 import { invoiceSettingsProblems } from './invoice-settings';
 import type { AutoPauseSettings, RiskSettings } from '../domain/risk';
 
@@ -262,6 +262,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
   problems.push(...invoiceSettingsProblems(env)); // read where documents are issued: platform/invoice-settings.ts
   const webhookSchedule = parseRetrySchedule(e.WEBHOOK_RETRY_SCHEDULE);
   if (!webhookSchedule.ok) problems.push(`WEBHOOK_RETRY_SCHEDULE: "${webhookSchedule.bad}" is not a delay such as 5m, 2h or 1d`);
+  const sharedKey = sharedKeyProblem([e.ADMIN_API_KEY, ...e.ADMIN_API_KEYS], [e.MERCHANT_API_KEY, ...e.MERCHANT_API_KEYS]);
+  if (sharedKey) problems.push(sharedKey);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`;

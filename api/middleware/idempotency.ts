@@ -8,6 +8,9 @@ import { newId } from '../ids';
 /** How long a request holds its key before a retry may take over (e.g. after the API process died). */
 const LOCK_SECONDS = 60;
 
+/** Printable ASCII without spaces (a UUID fits): HTTP trims spaces around header values. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{16,255}$/;
+
 export interface IdempotencyContext {
   key: string;
   /** The id allocated for what this request creates; a retry of the same request gets the same id. */
@@ -38,8 +41,8 @@ export function idempotent(db: Database) {
     if (!key) {
       throw ApiError.invalid('idempotency_key_missing', 'This request changes state: send an Idempotency-Key header (16 to 255 characters).', 'Idempotency-Key');
     }
-    if (key.length < 16 || key.length > 255) {
-      throw ApiError.invalid('idempotency_key_invalid', 'The Idempotency-Key header must be 16 to 255 characters long.', 'Idempotency-Key');
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+      throw ApiError.invalid('idempotency_key_invalid', 'The Idempotency-Key header must be 16 to 255 printable ASCII characters without spaces (a UUID fits).', 'Idempotency-Key');
     }
     const principal = ctx.state.principal?.id ?? 'anonymous';
     const fingerprint = requestFingerprint(ctx.method, ctx.path, ctx.state.body ?? null);

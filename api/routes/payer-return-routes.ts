@@ -44,7 +44,7 @@ export function addPayerReturnRoutes(routes: RouteTable, engine: PaymentEngine):
       method: 'get', path, tag: 'Webhooks', roles: 'public',
       summary: `The payer comes back from PayPal (${outcome})`,
       query: ReturnQuery,
-      response: { status: 200, description: 'A page for the payer', schema: z.string() },
+      response: { status: 200, description: 'A page for the payer', schema: z.string(), contentType: 'text/html' },
       handler: async (ctx, { query }) => {
         ctx.type = 'html';
         const payment = await findPayment(engine.db, query.payment_id);

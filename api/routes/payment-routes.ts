@@ -42,7 +42,7 @@ async function chooseRetryMethod(engine: PaymentEngine, payment: Payment, body: 
     { provider: payment.provider, payment_method_type: type, payment_method: named, customer_id: payment.customer_id ?? undefined, currency: payment.currency },
     saved,
   );
-  if (!choice.ok) throw choice.code === 'resource_missing' ? new ApiError(404, 'invalid_request_error', choice.code, choice.message, choice.param) : ApiError.invalid(choice.code, choice.message, choice.param);
+  if (!choice.ok) throw methodRefusal(choice.code, choice.message, choice.param);
   if (body.payment_method && choice.method.providerMethodId === null) {
     throw ApiError.invalid('parameter_invalid', `A ${choice.method.type} payment is retried without payment_method.`, 'payment_method');
   }
@@ -50,12 +50,22 @@ async function chooseRetryMethod(engine: PaymentEngine, payment: Payment, body: 
     throw ApiError.invalid('parameter_invalid', `A retry stays with the payment's provider (${payment.provider}): create a new payment to pay another way.`, 'payment_method');
   }
   if (choice.method.type === 'sepa_debit' && payment.capture_method === 'manual') {
-    throw ApiError.invalid('capture_method_not_supported', 'SEPA Direct Debit payments are captured automatically.', 'payment_method');
+    throw methodRefusal('capture_method_not_supported', 'SEPA Direct Debit payments are captured automatically.', 'payment_method');
   }
   if (!engine.providers[payment.provider]?.isConfigured()) {
     throw ApiError.invalid('provider_not_configured', `The ${payment.provider} provider is not configured on this engine.`, 'provider');
   }
   return choice.method;
+}
+
+/** Refusals that depend on stored state (the saved method, the customer's default) conflict with it: 409. */
+const STATE_CONFLICTS = new Set(['payment_method_inactive', 'payment_method_customer_mismatch', 'currency_not_supported', 'no_default_payment_method', 'capture_method_not_supported']);
+
+function methodRefusal(code: string, message: string, param: string): ApiError {
+  if (code === 'resource_missing') return new ApiError(404, 'invalid_request_error', code, message, param);
+  // A saved method without any customer_id is a malformed request, not a conflict.
+  const conflict = STATE_CONFLICTS.has(code) && !(code === 'payment_method_customer_mismatch' && param === 'customer_id');
+  return new ApiError(conflict ? 409 : 400, 'invalid_request_error', code, message, param);
 }
 
 export function addPaymentRoutes(routes: RouteTable, engine: PaymentEngine): void {
@@ -69,12 +79,12 @@ export function addPaymentRoutes(routes: RouteTable, engine: PaymentEngine): voi
         ? await findSavedMethod(engine.db, body.payment_method)
         : body.use_default_payment_method && body.customer_id ? await findDefaultMethod(engine.db, body.customer_id) : null;
       if (body.use_default_payment_method && !saved) {
-        throw ApiError.invalid('no_default_payment_method', 'This customer has no active default payment method.', 'use_default_payment_method');
+        throw methodRefusal('no_default_payment_method', 'This customer has no active default payment method.', 'use_default_payment_method');
       }
       const choice = chooseMethod(body, saved);
-      if (!choice.ok) throw choice.code === 'resource_missing' ? new ApiError(404, 'invalid_request_error', choice.code, choice.message, choice.param) : ApiError.invalid(choice.code, choice.message, choice.param);
+      if (!choice.ok) throw methodRefusal(choice.code, choice.message, choice.param);
       if (choice.method.type === 'sepa_debit' && body.capture_method === 'manual') {
-        throw ApiError.invalid('capture_method_not_supported', 'SEPA Direct Debit payments are captured automatically.', 'capture_method');
+        throw methodRefusal('capture_method_not_supported', 'SEPA Direct Debit payments are captured automatically.', 'capture_method');
       }
       const provider = engine.providers[choice.method.provider];
       if (choice.method.provider !== 'offline' && !provider?.isConfigured()) {

@@ -22,7 +22,6 @@ function revenueQuery(query: RevenueQuery) {
     const year = moment.getUTCFullYear();
     if (!(year >= 1970 && year <= 9999)) throw ApiError.invalid('parameter_invalid', `${param} must fall between the years 1970 and 9999.`, param);
   }
-  if (from >= to) throw ApiError.invalid('parameter_invalid', 'from must be before to.', 'from');
   return { from, to, interval: query.interval, group_by: query.group_by, metadata: query.metadata };
 }
 

@@ -33,7 +33,6 @@ export function addSyncRoutes(routes: RouteTable, { db, client, taskQueue, provi
       }
       const from = toSeconds(body.from);
       const to = toSeconds(body.to);
-      if (from !== undefined && to !== undefined && from >= to) throw ApiError.invalid('parameter_invalid', 'from must be before to.', 'from');
       const workflowId = await ctx.state.idempotency!.resourceId('sync');
       const input: SyncProviderPaymentsInput = { provider: provider.name, trigger: 'manual', from, to };
       await startOnce(client, { workflowType: SYNC_WORKFLOW_TYPE, workflowId, taskQueue, args: [input], memo: { provider: provider.name, trigger: 'manual' } });

@@ -24,22 +24,18 @@ export function addVaultRoutes(routes: RouteTable, engine: PaymentEngine): void 
     body: SavePaymentMethodBody,
     response: { status: 201, description: 'The saved method', schema: SavedMethodSchema },
     handler: async (ctx, { body }) => {
-      if (body.type === 'card' && !body.token) throw ApiError.invalid('parameter_missing', 'Missing required param: token.', 'token');
-      if (body.type === 'sepa_debit') {
-        if (!body.iban) throw ApiError.invalid('parameter_missing', 'Missing required param: iban.', 'iban');
-        if (!body.account_holder_name) throw ApiError.invalid('parameter_missing', 'Missing required param: account_holder_name.', 'account_holder_name');
-        if (!isValidIban(body.iban)) throw ApiError.invalid('invalid_iban', 'The IBAN is not valid: check its country code, length and check digits.', 'iban');
-      }
-      if (!(await db('customers').where({ id: body.customer_id }).first('id'))) {
-        throw ApiError.notFound('customer', body.customer_id, 'customer_id');
-      }
+      const sepa = body.type === 'sepa_debit' ? body : null;
+      if (sepa && !isValidIban(sepa.iban)) throw ApiError.invalid('invalid_iban', 'The IBAN is not valid: check its country code, length and check digits.', 'iban');
+      const customer = await db('customers').where({ id: body.customer_id }).first('id', 'anonymized_at');
+      if (!customer) throw ApiError.notFound('customer', body.customer_id, 'customer_id');
+      if (customer.anonymized_at) throw new ApiError(409, 'invalid_request_error', 'customer_erased', 'This customer was erased: upsert them again before saving a method.', 'customer_id');
       if (!engine.providers[body.provider]?.isConfigured()) {
         throw ApiError.invalid('provider_not_configured', `The ${body.provider} provider is not configured on this engine.`, 'provider');
       }
       const methodId = await ctx.state.idempotency!.resourceId('dpm');
       const request: SaveMethodRequest = {
-        methodId, customerId: body.customer_id, provider: body.provider, kind: body.type, token: body.token ?? null,
-        iban: body.iban ?? null, accountHolderName: body.account_holder_name ?? null, acceptedAt: new Date().toISOString(),
+        methodId, customerId: body.customer_id, provider: body.provider, kind: body.type ?? 'card', token: 'token' in body ? body.token : null,
+        iban: sepa?.iban ?? null, accountHolderName: sepa?.account_holder_name ?? null, acceptedAt: new Date().toISOString(),
       };
       await runWorkflowToEnd(engine.client, { workflowType: 'savePaymentMethod', workflowId: methodId, taskQueue: engine.taskQueue, args: [request] });
       return toSavedMethod((await findSavedMethodRow(db, methodId))!);

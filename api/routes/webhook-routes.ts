@@ -8,6 +8,9 @@ import type { RouteTable } from '../route';
 import { storeWebhook, type WebhookDispatcher } from '../webhook-inbox';
 import type { Database } from '../../platform/database';
 
+/** The header each provider signs its webhooks in (PayPal sends four more it checks along). */
+const SIGNATURE_HEADERS: Record<string, string> = { stripe: 'Stripe-Signature', paypal: 'PAYPAL-TRANSMISSION-SIG' };
+
 const WebhookAck = z.object({ received: z.literal(true), duplicate: z.boolean() }).meta({ id: 'WebhookAck' });
 
 /**
@@ -32,6 +35,7 @@ export function addWebhookRoutes(
     routes.add({
       method: 'post', path: `/webhooks/${provider.name}`, tag: 'Webhooks', roles: 'public',
       rawBody: true, bodyLimitBytes: WEBHOOK_BODY_LIMIT_BYTES,
+      signatureHeader: SIGNATURE_HEADERS[provider.name] ?? `${provider.name}-signature`,
       summary: `Receive ${provider.name} webhooks (signature verified over the raw body)`,
       response: { status: 200, description: 'Stored; applied exactly once', schema: WebhookAck },
       handler: async (ctx) => {
@@ -43,7 +47,8 @@ export function addWebhookRoutes(
             // Counted for the webhook failure alert; the body itself can't be trusted and is not kept.
             await db('webhook_rejections').insert({ provider: provider.name, reason: error.message.slice(0, 500) }).catch(() => undefined);
             await afterRejection().catch(() => undefined);
-            throw ApiError.invalid('webhook_signature_invalid', `Webhook rejected: ${error.message}`);
+            // The signature is how the sender authenticates: a missing or wrong one is a 401.
+            throw new ApiError(401, 'authentication_error', 'webhook_signature_invalid', `Webhook rejected: ${error.message}`);
           }
           throw error;
         }

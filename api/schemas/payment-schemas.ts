@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isKnownCurrency, MAX_AMOUNT_MINOR } from '../../domain/money';
+import { MAX_AMOUNT_MINOR } from '../../domain/money';
+import { CurrencyCode, CustomerId, EmailAddress } from './common-schemas';
 import { PAYMENT_STATUSES } from '../../domain/payment-status';
 import { PaymentDisputeReferenceSchema } from './dispute-schemas';
 import { PAYMENT_METHOD_TYPES } from '../../domain/payment-method-choice';
@@ -7,7 +8,8 @@ import { PAYMENT_METHOD_TYPES } from '../../domain/payment-method-choice';
 const metadata = z
   .record(z.string().min(1).max(40), z.string().max(500))
   .refine((value) => Object.keys(value).length <= 50, 'metadata holds at most 50 keys')
-  .refine((value) => !Object.keys(value).some((key) => key.startsWith('durapay_')), 'metadata keys starting with durapay_ are reserved');
+  .refine((value) => !Object.keys(value).some((key) => key.startsWith('durapay_')), 'metadata keys starting with durapay_ are reserved')
+  .meta({ propertyNames: { minLength: 1, maxLength: 40, not: { pattern: '^durapay_' } }, maxProperties: 50 });
 
 /** Only web addresses: a javascript: or data: URL would run in the customer's browser after 3-D Secure. */
 const returnUrl = z
@@ -19,10 +21,7 @@ const returnUrl = z
 export const CreatePaymentBody = z
   .strictObject({
     amount: z.number().int().positive().max(MAX_AMOUNT_MINOR).describe('Positive integer in the currency\'s minor units (cents for EUR, yen for JPY).'),
-    currency: z
-      .string()
-      .regex(/^[a-z]{3}$/, 'must be a lowercase three-letter ISO 4217 code, e.g. eur')
-      .refine(isKnownCurrency, 'is not an ISO 4217 currency'),
+    currency: CurrencyCode,
     payment_method: z
       .string()
       .regex(/^(pm|tok|card|src|dpm)_[A-Za-z0-9_]+$/, 'must be a provider token such as pm_card_visa, or a saved method dpm_...')
@@ -33,8 +32,8 @@ export const CreatePaymentBody = z
     provider: z.enum(['stripe', 'paypal']).optional(),
     use_default_payment_method: z.boolean().optional().describe("Pay with the customer's default saved method (needs customer_id)."),
     capture_method: z.enum(['automatic', 'manual']).default('automatic'),
-    customer_id: z.string().min(1).max(255).optional(),
-    receipt_email: z.email().optional().describe('Where the receipt goes when the customer has no email on file.'),
+    customer_id: CustomerId.optional(),
+    receipt_email: EmailAddress.optional().describe('Where the receipt goes when the customer has no email on file.'),
     description: z.string().max(1000).optional(),
     metadata: metadata.optional(),
     return_url: returnUrl,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CustomerId, EmailAddress, Iban } from './common-schemas';
 import { isValidIban } from '../../domain/iban';
 import { MAX_AMOUNT_MINOR } from '../../domain/money';
 import { REFUND_REASONS, REFUND_STATUSES } from '../../domain/refund';
@@ -16,7 +17,7 @@ export const DenyRefundBody = z.strictObject({ reason: z.string().min(1).max(100
 export const AppealRefundBody = z.strictObject({ details: z.string().min(1).max(2000) }).meta({ id: 'AppealRefundRequest' });
 export const AlternativeMethodBody = z
   .strictObject({
-    iban: z.string().min(5).max(42),
+    iban: Iban,
     account_holder_name: z.string().min(1).max(140),
   })
   .meta({ id: 'AlternativeRefundMethodRequest' });
@@ -58,8 +59,8 @@ export const RefundListSchema = z.object({ object: z.literal('list'), data: z.ar
 
 export const UpsertCustomerBody = z
   .strictObject({
-    id: z.string().min(1).max(255).describe("The merchant's own id for the customer."),
-    email: z.email(),
+    id: CustomerId.describe("The merchant's own id for the customer."),
+    email: EmailAddress,
     name: z.string().max(255).optional(),
     locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must look like en or fr-BE').default('en'),
     address: z.string().max(500).nullish().describe('Postal address for invoices; lines separated by newlines'),

@@ -3,12 +3,12 @@ import { MetadataFilter } from './payment-schemas';
 import { Moment } from './sync-schemas';
 
 /** A UTC moment: an ISO 8601 date-time with offset, or a date (midnight UTC). */
-const DateOrMoment = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+const DateOrMoment = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).meta({ pattern: '^(19[7-9][0-9]|[2-9][0-9]{3})-' });
 
 export const RevenueReportQuery = z
   .strictObject({
     from: DateOrMoment.describe('Start, inclusive (UTC).'),
-    to: DateOrMoment.describe('End, exclusive (UTC).'),
+    to: DateOrMoment.describe('End, exclusive (UTC); a window ending before it starts holds nothing.'),
     interval: z.enum(['day', 'week', 'month']).default('day').describe('UTC periods; weeks start on Monday.'),
     group_by: z.enum(['method', 'provider', 'currency']).optional().describe('Without it, group is null.'),
     metadata: MetadataFilter,

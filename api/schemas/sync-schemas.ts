@@ -1,16 +1,16 @@
 import { z } from 'zod';
 
 /** A moment as seconds since the epoch, or an ISO 8601 date-time. */
-export const Moment = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]);
+export const Moment = z.union([z.number().int().nonnegative().max(253_402_300_799).describe('Seconds, up to the end of year 9999.'), z.iso.datetime({ offset: true })]);
 
 export const toSeconds = (moment: number | string | undefined): number | undefined =>
   moment === undefined ? undefined : typeof moment === 'number' ? moment : Math.floor(Date.parse(moment) / 1000);
 
 export const StartSyncBody = z
   .strictObject({
-    provider: z.string().min(1).describe('A configured provider: stripe, paypal.'),
+    provider: z.enum(['stripe', 'paypal']).describe('A configured provider.'),
     from: Moment.optional().describe('Window start (inclusive). Without from and to: from the provider\'s sync cursor to now.'),
-    to: Moment.optional().describe('Window end (exclusive); defaults to now.'),
+    to: Moment.optional().describe('Window end (exclusive); defaults to now. A window ending before it starts holds nothing.'),
   })
   .meta({ id: 'StartSyncRequest' });
 

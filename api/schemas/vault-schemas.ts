@@ -1,15 +1,27 @@
 import { z } from 'zod';
+import { CustomerId, Iban } from './common-schemas';
 
-export const SavePaymentMethodBody = z
+const SaveCardBody = z
   .strictObject({
-    customer_id: z.string().min(1).max(255),
+    customer_id: CustomerId,
     provider: z.enum(['stripe']).default('stripe'),
-    type: z.enum(['card', 'sepa_debit']).default('card'),
-    token: z.string().regex(/^(pm|tok)_[A-Za-z0-9_]+$/, 'must be a provider token such as pm_card_visa').optional(),
-    iban: z.string().min(5).max(42).optional(),
-    account_holder_name: z.string().min(1).max(140).optional(),
+    type: z.literal('card').optional().describe('card when absent'),
+    token: z.string().regex(/^(pm|tok)_[A-Za-z0-9_]+$/, 'must be a provider token such as pm_card_visa'),
   })
-  .meta({ id: 'SavePaymentMethodRequest' });
+  .meta({ id: 'SaveCardRequest' });
+
+const SaveSepaDebitBody = z
+  .strictObject({
+    customer_id: CustomerId,
+    provider: z.enum(['stripe']).default('stripe'),
+    type: z.literal('sepa_debit'),
+    iban: Iban,
+    account_holder_name: z.string().min(1).max(140),
+  })
+  .meta({ id: 'SaveSepaDebitRequest' });
+
+/** A card token, or a SEPA account with its holder: `type` says which (card when absent). */
+export const SavePaymentMethodBody = z.discriminatedUnion('type', [SaveCardBody, SaveSepaDebitBody]).meta({ id: 'SavePaymentMethodRequest' });
 
 export const SavedMethodSchema = z
   .object({

@@ -40,7 +40,7 @@ describe('a saved payment method belongs to its customer', () => {
     expect(anonymous.status).toBe(400);
     expect((anonymous.body as any).error).toMatchObject({ code: 'payment_method_customer_mismatch', param: 'customer_id' });
     const wrongCustomer = await stack.createPayment({ amount: 5000, payment_method: owner.methodId, customer_id: other.customerId });
-    expect(wrongCustomer.status).toBe(400);
+    expect(wrongCustomer.status).toBe(409);
     expect((wrongCustomer.body as any).error.code).toBe('payment_method_customer_mismatch');
     expect(await paymentRows()).toBe(before);
 

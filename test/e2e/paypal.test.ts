@@ -118,7 +118,7 @@ describe('PayPal', () => {
       },
       body: JSON.stringify({ id: 'WH-FORGED', event_type: 'PAYMENT.CAPTURE.COMPLETED', resource: { id: 'X' } }),
     });
-    expect(forged.status).toBe(400);
+    expect(forged.status).toBe(401);
     expect(await stack.db('webhook_events').where({ provider: 'paypal', event_id: 'WH-FORGED' }).first()).toBeUndefined();
 
     await fetch(`${stack.paypal.url}/_sandbox/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ duplicate: true }) });

@@ -238,7 +238,7 @@ describe('sync schedules and webhook failure alerts', () => {
       const response = await fetch(`${stack.apiUrl}/webhooks/stripe`, {
         method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(payload, 'whsec_wrong_secret') }, body: payload,
       });
-      expect(response.status).toBe(400);
+      expect(response.status).toBe(401);
     }
     await stack.client.schedule.getHandle(syncScheduleId('stripe', stack.taskQueue)).trigger();
     const alert = await waitFor(async () => {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { TestStack } from '../support/stack';
 import { keyId } from '../../api/middleware/auth';
+import { TestStack } from '../support/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ describe('rate limits', () => {
     });
     const statuses = [];
     for (let i = 0; i < 6; i += 1) statuses.push((await send()).status);
-    expect(statuses).toEqual([400, 400, 400, 400, 429, 429]);
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
   });
 
   it('lets exactly the budget of concurrent reads through per API key, and counts each key apart', async () => {

@@ -58,10 +58,10 @@ describe('SEPA Direct Debit', () => {
   it('refuses other currencies, manual capture and invalid IBANs before any provider call', async () => {
     const { customerId, saved } = await ownerWithSepa('FR1420041010050500013M02606');
     const usd = await stack.createPayment({ amount: 5000, currency: 'usd', customer_id: customerId, payment_method: saved.body.id });
-    expect(usd.status).toBe(400);
+    expect(usd.status).toBe(409);
     expect((usd.body as any).error).toMatchObject({ code: 'currency_not_supported', param: 'currency' });
     const manual = await stack.createPayment({ amount: 5000, currency: 'eur', customer_id: customerId, payment_method: saved.body.id, capture_method: 'manual' });
-    expect(manual.status).toBe(400);
+    expect(manual.status).toBe(409);
     const invalid = await stack.request('POST', '/v1/payment-methods', { body: { customer_id: customerId, type: 'sepa_debit', iban: 'BE12 3456 7890 1234', account_holder_name: 'An Peeters' } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error).toMatchObject({ code: 'invalid_iban', param: 'iban' });

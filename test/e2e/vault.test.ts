@@ -62,10 +62,10 @@ describe('the payment-method vault', () => {
     const deactivated = await stack.request('PUT', `/v1/payment-methods/${card.id}/deactivate`, { body: {} });
     expect(deactivated.body).toMatchObject({ active: false, is_default: false });
     const refused = await stack.createPayment({ amount: 700, customer_id: customerId, payment_method: card.id });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(409);
     expect((refused.body as any).error.code).toBe('payment_method_inactive');
     const noDefault = await stack.createPayment({ amount: 700, customer_id: customerId, use_default_payment_method: true });
-    expect(noDefault.status).toBe(400);
+    expect(noDefault.status).toBe(409);
     expect((noDefault.body as any).error.code).toBe('no_default_payment_method');
   });
 

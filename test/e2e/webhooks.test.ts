@@ -27,17 +27,17 @@ async function approvedThreeDSecurePayment(): Promise<string> {
 }
 
 describe('Stripe webhooks', () => {
-  it('refuses a bad signature with 400 and stores nothing', async () => {
+  it('refuses a bad signature with 401 and stores nothing', async () => {
     const payload = JSON.stringify({ id: 'evt_forged', object: 'event', type: 'payment_intent.succeeded', created: 1, data: { object: { object: 'payment_intent', id: 'pi_forged' } } });
     const response = await fetch(`${stack.apiUrl}/webhooks/stripe`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(payload, 'whsec_wrong_secret') },
       body: payload,
     });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(401);
     expect(((await response.json()) as any).error.code).toBe('webhook_signature_invalid');
     const unsigned = await fetch(`${stack.apiUrl}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
-    expect(unsigned.status).toBe(400);
+    expect(unsigned.status).toBe(401);
     expect(await stack.db('webhook_events').where({ event_id: 'evt_forged' }).first()).toBeUndefined();
   });
 

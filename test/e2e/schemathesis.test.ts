@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TestStack } from '../support/stack';
+
+/*
+ * Schemathesis (installed by .ci/run into .tools/schemathesis) against /openapi.json: every phase, stateful
+ * included, every check. The API must never answer 5xx, never refuse a request its own document says is valid,
+ * and never answer outside the document.
+ */
+const projectRoot = path.resolve(__dirname, '..', '..');
+const toolDir = path.join(projectRoot, '.tools', 'schemathesis');
+/** Per operation; DURAPAY_SCHEMATHESIS_MAX_EXAMPLES raises it for a deeper run by hand. */
+const maxExamples = process.env.DURAPAY_SCHEMATHESIS_MAX_EXAMPLES ?? '8';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await TestStack.start();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-m', 'schemathesis.cli', ...args], {
+      env: { ...process.env, ...env, PYTHONPATH: [toolDir, path.join(__dirname, '..', 'schemathesis')].join(path.delimiter), SCHEMATHESIS_HOOKS: 'durapay_hooks' },
+      cwd: os.tmpdir(),
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+it('finds no server error, no valid request refused and no answer outside the document', async () => {
+  const reportDir = await fs.mkdtemp(path.join(os.tmpdir(), 'durapay-schemathesis-'));
+  const { code, output } = await run([
+    '--config-file', path.join(__dirname, '..', 'schemathesis', 'schemathesis.toml'),
+    'run', `${stack.apiUrl}/openapi.json`,
+    '--checks', 'all', '--phases', 'examples,coverage,fuzzing,stateful',
+    '--max-examples', maxExamples, '--seed', '42', '--workers', '2',
+    '--generation-database', 'none', '--no-color', '--request-timeout', '40',
+    '--report', 'junit', '--report-dir', reportDir,
+  ], { NO_COLOR: '1', DURAPAY_SCHEMATHESIS_TOKEN: stack.adminKey });
+  if (code !== 0) console.log(output);
+  else console.log(output.split('\n').slice(-25).join('\n'));
+  expect(code).toBe(0);
+}, 15 * 60_000);
