@@ -47,6 +47,7 @@ const PAYPAL_CURRENCIES = ['aud', 'brl', 'cad', 'cny', 'czk', 'dkk', 'eur', 'hkd
 
 /** Rules across fields that zod can't put in the document: added as JSON Schema if/then to the named component. */
 const CROSS_FIELD_RULES: Record<string, Json[]> = {
+  ReviewPaymentRequest: [{ if: { required: ['decision'], properties: { decision: { const: 'block' } } }, then: { required: ['reason'] } }],
   CreatePaymentRequest: [
     // What pays: a token or saved method, the customer's default, PayPal, or an offline method.
     {

@@ -14,9 +14,14 @@ export async function startOnce(client: Client, options: { workflowType: string;
   }
 }
 
-/** A provider's "no such object" (an unknown token) is a 404, as for any missing resource; else the status given. */
+/**
+ * A provider's "no such object" (an unknown token) is a 404, as for any missing resource; a method the provider
+ * holds that can't pay this way (a SEPA method in another currency) conflicts with that method's state: 409.
+ */
 export function refusalStatus(code: string, status: number): number {
-  return code === 'resource_missing' ? 404 : status;
+  if (code === 'resource_missing') return 404;
+  if (code === 'payment_intent_invalid_parameter') return 409;
+  return status;
 }
 
 /**

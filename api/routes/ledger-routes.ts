@@ -21,7 +21,6 @@ export function addLedgerRoutes(routes: RouteTable, { db, client, taskQueue, pro
     handler: async (ctx, { body }) => {
       const from = toSeconds(body.from);
       const to = toSeconds(body.to);
-      if (from !== undefined && to !== undefined && from >= to) throw ApiError.invalid('parameter_invalid', 'from must be before to.', 'from');
       const workflowId = await ctx.state.idempotency!.resourceId('reconcile');
       const input: ReconcileLedgerInput = {
         trigger: 'manual', providers: Object.values(providers).filter((provider) => provider.isConfigured()).map((provider) => provider.name), from, to,

@@ -112,7 +112,10 @@ export function addRiskRoutes(routes: RouteTable, engine: RefundEngine): void {
     handler: async (ctx, { body }) => {
       const scope = body.scope as 'all' | `provider:${string}`;
       await pauseProcessingNow(engine, { scope, reason: body.reason, actor: actorOf(ctx) });
-      return toPause(await db('processing_pauses').where({ scope }).whereNull('ended_at').first());
+      const pause = await db('processing_pauses').where({ scope }).whereNull('ended_at').first();
+      // A resume that came in meanwhile lifted it already.
+      if (!pause) throw new ApiError(409, 'invalid_request_error', 'pause_lifted', 'The pause was lifted by a resume while it was being started.');
+      return toPause(pause);
     },
   });
 

@@ -30,3 +30,6 @@ export const CustomerId = z
  * a wrong one with invalid_iban. Spaces and lowercase are accepted and normalized.
  */
 export const Iban = z.string().min(5).max(42).meta({ format: 'iban' });
+
+/** For trimmed texts: something besides spaces, and no NUL. */
+export const NOT_BLANK = '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$';

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { BLOCKLIST_KINDS } from '../../domain/risk';
+import { NOT_BLANK } from './common-schemas';
 
 export const ReviewPaymentBody = z
   .strictObject({
     decision: z.enum(['approve', 'block']),
-    reason: z.string().trim().min(1).max(1000).optional().describe('Required to block.'),
+    reason: z.string().trim().min(1).max(1000).meta({ pattern: NOT_BLANK }).optional().describe('Required to block.'),
   })
   .refine((body) => body.decision !== 'block' || body.reason, { message: 'a reason is required to block', path: ['reason'] })
   .meta({ id: 'ReviewPaymentRequest' });
 
-export const ConfirmFraudBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) }).meta({ id: 'ConfirmFraudRequest' });
+export const ConfirmFraudBody = z.strictObject({ reason: z.string().trim().min(1).max(1000).meta({ pattern: NOT_BLANK }) }).meta({ id: 'ConfirmFraudRequest' });
 
 const FindingSchema = z.object({
   rule: z.enum(['blocklist', 'customer_flagged', 'velocity', 'amount', 'provider_risk']),
@@ -41,7 +42,7 @@ export const ListReviewsQuery = z.strictObject({
 });
 
 export const BlocklistEntryBody = z
-  .strictObject({ kind: z.enum(BLOCKLIST_KINDS), value: z.string().trim().min(1).max(255), reason: z.string().max(1000).optional() })
+  .strictObject({ kind: z.enum(BLOCKLIST_KINDS), value: z.string().trim().min(1).max(255).meta({ pattern: NOT_BLANK }), reason: z.string().max(1000).optional() })
   .meta({ id: 'CreateBlocklistEntryRequest' });
 
 export const BlocklistEntrySchema = z
@@ -56,7 +57,7 @@ export const ListBlocklistQuery = z.strictObject({ kind: z.enum(BLOCKLIST_KINDS)
 export const PauseBody = z
   .strictObject({
     scope: z.union([z.literal('all'), z.string().regex(/^provider:(stripe|paypal)$/)]).describe('"all", "provider:stripe" or "provider:paypal"'),
-    reason: z.string().trim().min(1).max(1000),
+    reason: z.string().trim().min(1).max(1000).meta({ pattern: NOT_BLANK }),
   })
   .meta({ id: 'PauseRequest' });
 

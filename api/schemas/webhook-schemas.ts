@@ -40,6 +40,7 @@ const enabledEvents = z
   .min(1)
   .max(EVENT_TYPES.length + 1)
   .refine((events) => new Set(events).size === events.length, 'lists an event type twice')
+  .meta({ uniqueItems: true })
   .describe('Event types to send, or ["*"] for all of them.');
 
 export const CreateWebhookEndpointBody = z

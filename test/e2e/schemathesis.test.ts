@@ -43,6 +43,8 @@ it('finds no server error, no valid request refused and no answer outside the do
     'run', `${stack.apiUrl}/openapi.json`,
     '--checks', 'all', '--phases', 'examples,coverage,fuzzing,stateful',
     '--max-examples', maxExamples, '--seed', '42', '--workers', '2',
+    // The kill switch answers every new payment 503 by design (maintenance): fuzzing it would turn the API off.
+    '--exclude-path', '/v1/admin/pause',
     '--generation-database', 'none', '--no-color', '--request-timeout', '40',
     '--report', 'junit', '--report-dir', reportDir,
   ], { NO_COLOR: '1', DURAPAY_SCHEMATHESIS_TOKEN: stack.adminKey });
