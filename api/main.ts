@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   requireProductionSettings(config);
   collectProcessMetrics('durapay_api_');
   const db = connectDatabase(config.database.url!);
-  const { client, connection } = await connectTemporal(config.temporal.address!, config.temporal.namespace);
+  const { client, connection } = await connectTemporal(config.temporal.address!, config.temporal.namespace, config.temporalSecurity);
   const api = await startApiServer(
     {
       db, client, connection, log,

@@ -9,7 +9,8 @@ const migrationConfig = {
 
 /** Applies pending migrations; returns the names it applied. Safe to run from several processes at once. */
 export async function migrateToLatest(databaseUrl: string): Promise<string[]> {
-  const db = connectDatabase(databaseUrl, { poolMax: 2 });
+  // An index build may take longer than any request should.
+  const db = connectDatabase(databaseUrl, { poolMax: 2, statementTimeoutMs: 0 });
   try {
     const [, applied] = (await db.migrate.latest(migrationConfig)) as [number, string[]];
     return applied;

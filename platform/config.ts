@@ -4,6 +4,7 @@ import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '../domain/merchant-event';
 import { type AutomaticRetryPolicy, parseRetrySchedule } from '../domain/payment-retry';
 import type { FailureRateSettings } from '../domain/reconciliation';
 import { edgeEnvironment, edgeSettings, type EdgeSettings, sharedKeyProblem } from './edge-config';
+import { type TemporalSecurity, temporalSecurityEnvironment, temporalSecuritySettings } from './temporal-security';
 import { invoiceSettingsProblems } from './invoice-settings';
 import type { AutoPauseSettings, RiskSettings } from '../domain/risk';
 
@@ -118,6 +119,7 @@ const environmentSchema = z.object({
   /** Workflows a worker keeps in memory; parked payments beyond it are evicted and replayed when news arrives. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   ...edgeEnvironment,
+  ...temporalSecurityEnvironment,
   /** More payment attempts than this by one customer in an hour go to review; 0 turns the rule off. */
   RISK_MAX_PAYMENTS_PER_CUSTOMER_PER_HOUR: z.coerce.number().int().min(0).default(10),
   /** Payments at or above this amount (minor units) go to review; 0 turns the rule off. */
@@ -194,6 +196,8 @@ export interface DurapayConfig {
   stripeSandboxDisputeDelaySeconds: number;
   /** HTTP timeouts, rate limits, drain. */
   edge: EdgeSettings;
+  /** TLS, API key, payload encryption keys for Temporal. */
+  temporalSecurity: TemporalSecurity;
 }
 
 export interface RiskConfig {
@@ -264,6 +268,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
   if (!webhookSchedule.ok) problems.push(`WEBHOOK_RETRY_SCHEDULE: "${webhookSchedule.bad}" is not a delay such as 5m, 2h or 1d`);
   const sharedKey = sharedKeyProblem([e.ADMIN_API_KEY, ...e.ADMIN_API_KEYS], [e.MERCHANT_API_KEY, ...e.MERCHANT_API_KEYS]);
   if (sharedKey) problems.push(sharedKey);
+  const temporalSecurity = temporalSecuritySettings(e);
+  problems.push(...temporalSecurity.problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`;
@@ -335,6 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
     },
     stripeSandboxDisputeDelaySeconds: e.STRIPE_SANDBOX_DISPUTE_DELAY_SECONDS,
     edge: edgeSettings(e),
+    temporalSecurity: temporalSecurity.settings,
     risk: {
       rules: {
         maxPaymentsPerCustomerPerHour: e.RISK_MAX_PAYMENTS_PER_CUSTOMER_PER_HOUR,

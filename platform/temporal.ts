@@ -2,15 +2,17 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { connectionSecurity, dataConverterFor, type TemporalSecurity } from './temporal-security';
 
 const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   [SearchAttributeType.INT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
 };
 
-export async function connectTemporal(address: string, namespace: string): Promise<{ connection: Connection; client: Client }> {
-  const connection = await Connection.connect({ address });
-  return { connection, client: new Client({ connection, namespace }) };
+export async function connectTemporal(address: string, namespace: string, security?: TemporalSecurity): Promise<{ connection: Connection; client: Client }> {
+  const connection = await Connection.connect({ address, ...connectionSecurity(security) });
+  const dataConverter = dataConverterFor(security);
+  return { connection, client: new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) }) };
 }
 
 /** Registers the payment search attributes if the namespace lacks them; safe to call from every worker. */

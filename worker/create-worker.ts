@@ -1,3 +1,4 @@
+import { connectionSecurity, dataConverterFor, type TemporalSecurity } from '../platform/temporal-security';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Mailer } from '../activities/email-activities';
@@ -8,6 +9,8 @@ import type { AutoPauseSettings } from '../domain/risk';
 import type { ProviderRegistry } from '../providers/registry';
 
 export interface DurapayWorkerOptions {
+  /** TLS, API key and payload encryption (platform/temporal-security.ts). */
+  security?: TemporalSecurity;
   temporalAddress: string;
   namespace: string;
   taskQueue: string;
@@ -27,11 +30,13 @@ export interface DurapayWorkerOptions {
 }
 
 export async function createDurapayWorker(options: DurapayWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: options.temporalAddress });
+  const connection = await NativeConnection.connect({ address: options.temporalAddress, ...connectionSecurity(options.security) });
+  const dataConverter = dataConverterFor(options.security);
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    ...(dataConverter ? { dataConverter } : {}),
     interceptors: { activity: [activityMetrics(options.db, options.log)] },
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom, adminEmails: options.adminEmails, autoPause: options.autoPause }),

@@ -27,13 +27,14 @@ async function main(): Promise<void> {
   collectProcessMetrics('durapay_worker_');
   const metrics = await startWorkerMetricsServer({ host: config.host, port: config.observability.workerMetricsPort, temporalMetricsUrl });
   const db = connectDatabase(config.database.url!);
-  const temporal = await connectTemporal(config.temporal.address!, config.temporal.namespace);
+  const temporal = await connectTemporal(config.temporal.address!, config.temporal.namespace, config.temporalSecurity);
   await ensureSearchAttributes(temporal.connection, config.temporal.namespace);
   const providers = createProviders(config);
   const { worker, connection } = await createDurapayWorker({
     temporalAddress: config.temporal.address!,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    security: config.temporalSecurity,
     db,
     providers,
     mailer: createMailer(config.mail.smtpUrl!),
