@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /*
  * Finishing touches on the generated OpenAPI document, so it says exactly what the API accepts and how its
  * operations chain (schemathesis's stateful phase follows the links).
@@ -7,6 +9,9 @@ type Json = Record<string, any>;
 
 /** No text field accepts NUL (PostgreSQL can't store it; the edge refuses it with 400). */
 const NO_NUL = '^[^\\u0000]*$';
+
+/** zod's own grammars for the formats it checks. */
+const FORMAT_PATTERNS: Record<string, string> = { ipv4: z.regexes.ipv4.source, ipv6: z.regexes.ipv6.source };
 
 /** From an operation's answer to the operations that take the id it returns. Links whose ends are absent are skipped. */
 const LINKS: Array<{ from: string; to: string[]; parameters: Record<string, string> }> = [
@@ -86,6 +91,8 @@ function forbidNul(schema: unknown): void {
     const s = node as Json;
     const isString = s.type === 'string' || (Array.isArray(s.type) && s.type.includes('string'));
     if (isString && s.pattern === undefined && s.format === undefined && s.enum === undefined && s.const === undefined) s.pattern = NO_NUL;
+    // Formats are annotations in JSON Schema 2020-12: the pattern makes the address grammar binding.
+    if (isString && s.pattern === undefined && FORMAT_PATTERNS[s.format]) s.pattern = FORMAT_PATTERNS[s.format];
     stack.push(...Object.values(s));
   }
 }

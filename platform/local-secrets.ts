@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { generateCodecKey } from './payload-codec';
 
 /** The API key the local Stripe sandbox accepts; not a secret, the sandbox moves no money. */
 export const STRIPE_SANDBOX_API_KEY = 'sk_test_durapay_sandbox';
@@ -17,6 +18,8 @@ const storedSecretsSchema = z.object({
   adminKey: z.string().min(16).optional(),
   merchantKey: z.string().min(16).optional(),
   stripeWebhookSecret: z.string().startsWith('whsec_').optional(),
+  /** The embedded engine's payload encryption key (TEMPORAL_CODEC_KEYS format). */
+  temporalCodecKeys: z.string().min(10).optional(),
 });
 type StoredSecrets = z.infer<typeof storedSecretsSchema>;
 
@@ -28,12 +31,15 @@ export interface LocalSecretsOptions {
   stripeWebhookSecret?: string;
   /** Only the local Stripe sandbox needs a generated webhook secret; real Stripe supplies its own. */
   needsStripeWebhookSecret: boolean;
+  /** From TEMPORAL_CODEC_KEYS; otherwise one is generated and kept, so histories stay readable across restarts. */
+  temporalCodecKeys?: string;
 }
 
 export interface LocalSecrets {
   adminKey: string;
   merchantKey: string;
   stripeWebhookSecret?: string;
+  temporalCodecKeys?: string;
   /** Which of the values were generated on this call (so the caller can say so). */
   generated: (keyof StoredSecrets)[];
 }
@@ -66,8 +72,13 @@ export async function resolveLocalSecrets(options: LocalSecretsOptions): Promise
   const merchantKey = options.merchantKey ?? fill('merchantKey', 'dp_merchant_');
   const stripeWebhookSecret =
     options.stripeWebhookSecret ?? (options.needsStripeWebhookSecret ? fill('stripeWebhookSecret', 'whsec_') : undefined);
+  let temporalCodecKeys = options.temporalCodecKeys ?? stored.temporalCodecKeys;
+  if (!temporalCodecKeys) {
+    generated.push('temporalCodecKeys');
+    temporalCodecKeys = stored.temporalCodecKeys = generateCodecKey('local1');
+  }
   if (generated.length > 0) await writeStoredSecrets(file, stored);
-  return { adminKey, merchantKey, stripeWebhookSecret, generated };
+  return { adminKey, merchantKey, stripeWebhookSecret, temporalCodecKeys, generated };
 }
 
 async function readStoredSecrets(file: string): Promise<StoredSecrets> {

@@ -224,6 +224,8 @@ export function childEnvironment(config: DurapayConfig, resolved: Resolved, base
     ADMIN_API_KEY: resolved.secrets.adminKey,
     TEMPORAL_UI_URL: config.adminConsole.temporalUiUrl ?? resolved.temporalUiUrl ?? undefined,
     MERCHANT_API_KEY: resolved.secrets.merchantKey,
+    // Payloads in Temporal are encrypted; the key was generated once and kept in secrets.json (or comes from the env).
+    TEMPORAL_CODEC_KEYS: baseEnv.TEMPORAL_CODEC_KEYS ?? resolved.secrets.temporalCodecKeys,
     DATA_DIR: config.dataDir,
     PORT: String(config.port),
     HOST: config.host,

@@ -36,6 +36,8 @@ export interface StackOptions {
   disputes?: Partial<DisputeSettings>;
   /** When the Stripe sandbox opens pm_card_createDispute disputes, and how long their evidence may take. */
   stripeDisputes?: { delayMs?: number; evidenceDueSeconds?: number };
+  /** Temporal payload encryption (and TLS) for this stack's client and inline worker; absent: none. */
+  temporalSecurity?: import('../../platform/temporal-security').TemporalSecurity;
   /** The API's rate limits; absent: none. */
   rateLimits?: import('../../platform/edge-config').RateLimitSettings;
   /** 'process' runs the worker as `worker/main.ts` in a child process, so a test can SIGKILL it. */
@@ -131,7 +133,7 @@ export class TestStack {
     this.paypal = await startPayPalSandbox({ ...this.paypalCredentials, port: 0, webhookUrl: null, log: () => undefined });
     this.sandbox = await startStripeSandbox({ webhookSecret: this.webhookSecret, webhookUrl: null, port: 0, stateFile: this.sandboxStateFile, sepaDelayMs: 500,
       disputeDelayMs: this.options.stripeDisputes?.delayMs ?? 1000, disputeEvidenceDueSeconds: this.options.stripeDisputes?.evidenceDueSeconds, log: () => undefined });
-    ({ client: this.client, connection: this.connection } = await connectTemporal(this.env.temporalAddress, 'default'));
+    ({ client: this.client, connection: this.connection } = await connectTemporal(this.env.temporalAddress, 'default', this.options.temporalSecurity));
     const worker = this.options.worker ?? 'inline';
     if (worker === 'inline') await this.startInlineWorker();
     if (worker === 'process') this.startWorkerProcess();
@@ -155,7 +157,7 @@ export class TestStack {
 
   private async startInlineWorker(): Promise<void> {
     const { worker, connection } = await createDurapayWorker({
-      temporalAddress: this.env.temporalAddress, namespace: 'default', taskQueue: this.taskQueue, db: this.db,
+      temporalAddress: this.env.temporalAddress, namespace: 'default', taskQueue: this.taskQueue, db: this.db, security: this.options.temporalSecurity,
       providers: this.providers(), workflowBundle: { codePath: this.env.workflowBundle },
       mailer: this.mailer!, mailFrom: 'Durapay Test <payments@durapay.test>', adminEmails: this.adminEmails, autoPause: this.autoPause,
     });
