@@ -31,8 +31,9 @@ export interface LocalSecretsOptions {
   stripeWebhookSecret?: string;
   /** Only the local Stripe sandbox needs a generated webhook secret; real Stripe supplies its own. */
   needsStripeWebhookSecret: boolean;
-  /** From TEMPORAL_CODEC_KEYS; otherwise one is generated and kept, so histories stay readable across restarts. */
+  /** From TEMPORAL_CODEC_KEYS; otherwise, when needed, one is generated and kept, so histories stay readable across restarts. */
   temporalCodecKeys?: string;
+  needsTemporalCodecKey?: boolean;
 }
 
 export interface LocalSecrets {
@@ -73,12 +74,12 @@ export async function resolveLocalSecrets(options: LocalSecretsOptions): Promise
   const stripeWebhookSecret =
     options.stripeWebhookSecret ?? (options.needsStripeWebhookSecret ? fill('stripeWebhookSecret', 'whsec_') : undefined);
   let temporalCodecKeys = options.temporalCodecKeys ?? stored.temporalCodecKeys;
-  if (!temporalCodecKeys) {
+  if (!temporalCodecKeys && options.needsTemporalCodecKey) {
     generated.push('temporalCodecKeys');
     temporalCodecKeys = stored.temporalCodecKeys = generateCodecKey('local1');
   }
   if (generated.length > 0) await writeStoredSecrets(file, stored);
-  return { adminKey, merchantKey, stripeWebhookSecret, temporalCodecKeys, generated };
+  return { adminKey, merchantKey, stripeWebhookSecret, ...(temporalCodecKeys ? { temporalCodecKeys } : {}), generated };
 }
 
 async function readStoredSecrets(file: string): Promise<StoredSecrets> {

@@ -147,6 +147,8 @@ async function startServices(config: DurapayConfig, running: Running, fail: (mes
     merchantKey: config.auth.merchantKey,
     stripeWebhookSecret: config.stripe.webhookSecret,
     needsStripeWebhookSecret: usesSandbox,
+    // Payloads in Temporal are always encrypted under npm start: TEMPORAL_CODEC_KEYS, or a key generated once and kept.
+    needsTemporalCodecKey: !config.temporalSecurity.codecKeys?.length,
   });
   if (secrets.generated.length) say(`generated ${secrets.generated.join(', ')} in ${path.join(config.dataDir, 'secrets.json')}`);
 

@@ -4,6 +4,7 @@ import { canonicalJson } from '../../domain/fingerprint';
 import type { Database } from '../../platform/database';
 import { ApiError, errorBody } from '../errors';
 import { newId } from '../ids';
+import { isDeadOwner, THIS_PROCESS } from '../lock-owner';
 
 /** How long a request holds its key before a retry may take over (e.g. after the API process died). */
 const LOCK_SECONDS = 60;
@@ -49,7 +50,7 @@ export function idempotent(db: Database) {
     const where = { principal, key };
 
     let [row] = await db('idempotency_keys')
-      .insert({ principal, key, method: ctx.method, path: ctx.path, fingerprint, state: 'in_progress', locked_until: lockUntil() })
+      .insert({ principal, key, method: ctx.method, path: ctx.path, fingerprint, state: 'in_progress', locked_until: lockUntil(), locked_by: THIS_PROCESS })
       .onConflict(['principal', 'key'])
       .ignore()
       .returning('*');
@@ -65,10 +66,15 @@ export function idempotent(db: Database) {
         ctx.set('Idempotent-Replayed', 'true');
         return;
       }
+      // Free, expired, or held by a process of this host that died (a crash, kill -9): take it over now.
+      const deadOwner = isDeadOwner(existing.locked_by) ? existing.locked_by : null;
       [row] = await db('idempotency_keys')
         .where({ ...where, state: 'in_progress' })
-        .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<', new Date()))
-        .update({ locked_until: lockUntil(), updated_at: new Date() })
+        .andWhere((q) => {
+          q.whereNull('locked_until').orWhere('locked_until', '<', new Date());
+          if (deadOwner) q.orWhere('locked_by', deadOwner);
+        })
+        .update({ locked_until: lockUntil(), locked_by: THIS_PROCESS, updated_at: new Date() })
         .returning('*');
       if (!row) {
         throw new ApiError(409, 'idempotency_error', 'idempotency_key_in_use',

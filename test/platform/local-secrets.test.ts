@@ -37,6 +37,14 @@ describe('resolveLocalSecrets', () => {
     expect(JSON.parse(await fs.readFile(secretsFilePath(dataDir), 'utf8'))).not.toHaveProperty('stripeWebhookSecret');
   });
 
+  it('generates the payload encryption key once when asked, and keeps it', async () => {
+    const first = await resolveLocalSecrets({ dataDir, needsStripeWebhookSecret: false, needsTemporalCodecKey: true });
+    expect(first.temporalCodecKeys).toMatch(/^local1:[A-Za-z0-9+/]{43}=$/);
+    expect(first.generated).toContain('temporalCodecKeys');
+    const second = await resolveLocalSecrets({ dataDir, needsStripeWebhookSecret: false, needsTemporalCodecKey: true });
+    expect(second.temporalCodecKeys).toBe(first.temporalCodecKeys);
+  });
+
   it('refuses a damaged secrets file rather than silently replacing keys merchants use', async () => {
     await fs.mkdir(dataDir, { recursive: true });
     await fs.writeFile(secretsFilePath(dataDir), '{ not json');
