@@ -11,7 +11,12 @@ type Json = Record<string, any>;
 const NO_NUL = '^[^\\u0000]*$';
 
 /** zod's own grammars for the formats it checks. */
-const FORMAT_PATTERNS: Record<string, string> = { ipv4: z.regexes.ipv4.source, ipv6: z.regexes.ipv6.source };
+const FORMAT_PATTERNS: Record<string, string> = {
+  ipv4: z.regexes.ipv4.source,
+  ipv6: z.regexes.ipv6.source,
+  // zod-to-openapi writes both z.ipv4() and z.ipv6() as format "ip" (not a JSON Schema format): either grammar.
+  ip: `(${z.regexes.ipv4.source})|(${z.regexes.ipv6.source})`,
+};
 
 /** From an operation's answer to the operations that take the id it returns. Links whose ends are absent are skipped. */
 const LINKS: Array<{ from: string; to: string[]; parameters: Record<string, string> }> = [
