@@ -63,7 +63,7 @@ const CROSS_FIELD_RULES: Record<string, Json[]> = {
     {
       anyOf: [
         { required: ['payment_method'], properties: { payment_method_type: { enum: ['card', 'sepa_debit'] }, provider: { const: 'stripe' } } },
-        { required: ['use_default_payment_method'], properties: { use_default_payment_method: { const: true }, provider: { const: 'stripe' } } },
+        { required: ['use_default_payment_method', 'customer_id'], properties: { use_default_payment_method: { const: true }, provider: { const: 'stripe' } } },
         { required: ['provider'], properties: { provider: { const: 'paypal' } } },
         { required: ['payment_method_type'], properties: { payment_method_type: { const: 'paypal' }, provider: { const: 'paypal' } } },
         { required: ['payment_method_type'], properties: { payment_method_type: { enum: ['cash', 'bank_transfer'] } } },

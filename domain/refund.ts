@@ -79,7 +79,8 @@ export function checkRefundPolicy(input: RefundPolicyInput): RefundPolicyVerdict
   const refundable = refundableAmount(input);
   const amount = input.requestedAmount ?? refundable;
   if (amount <= 0 || amount > refundable) {
-    return { ok: false, status: 400, code: 'amount_too_large', param: 'amount', message: `At most ${refundable} can be refunded now (captured, less refunded and pending refunds).` };
+    // What is refundable depends on the payment's state (captures, other refunds): a conflict, not a malformed request.
+    return { ok: false, status: 409, code: 'amount_too_large', param: 'amount', message: `At most ${refundable} can be refunded now (captured, less refunded and pending refunds).` };
   }
   return { ok: true, amount };
 }

@@ -127,7 +127,7 @@ describe('refunds approved by admins', () => {
 
     const { payment } = await paidPayment({ amount: 1000 });
     const tooMuch = await requestRefund(payment.id, { reason: 'other', amount: 1001 });
-    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.status).toBe(409);
     expect(tooMuch.body.error).toMatchObject({ code: 'amount_too_large', param: 'amount' });
     const badReason = await requestRefund(payment.id, { reason: 'because' });
     expect(badReason.status).toBe(400);
