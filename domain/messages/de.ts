@@ -49,6 +49,8 @@ export const de: MessageCatalogue = {
     internal_error: 'Bei uns ist ein Fehler aufgetreten. Die Anfrage kann mit demselben Idempotency-Key wiederholt werden.',
     engine_unavailable: 'Die Zahlungs-Engine ist gerade nicht erreichbar. Bitte mit demselben Idempotency-Key erneut versuchen.',
     payment_in_progress: 'Die Zahlung wird noch verarbeitet. Mit demselben Idempotency-Key erneut anfragen, um das Ergebnis zu erhalten.',
+    customer_erased: 'Dieser Kunde wurde gelöscht: legen Sie ihn zuerst erneut an.',
+    pause_lifted: 'Die Pause wurde während ihres Starts durch eine Wiederaufnahme aufgehoben.',
     rate_limit_exceeded: 'Zu viele Anfragen. Bitte langsamer und später erneut versuchen.',
     api_key_missing: 'Kein API-Schlüssel angegeben. Senden Sie ihn als Authorization: Bearer <Schlüssel>.',
     api_key_invalid: 'Der angegebene API-Schlüssel ist ungültig.',

@@ -48,6 +48,8 @@ export const en = {
     internal_error: 'Something went wrong on our side. The request can be retried with the same Idempotency-Key.',
     engine_unavailable: 'The payment engine is unreachable right now. Retry with the same Idempotency-Key.',
     payment_in_progress: 'The payment is still being processed. Retry with the same Idempotency-Key to get its outcome.',
+    customer_erased: 'This customer was erased: upsert them again first.',
+    pause_lifted: 'The pause was lifted by a resume while it was being started.',
     rate_limit_exceeded: 'Too many requests. Slow down and retry later.',
     api_key_missing: 'No API key provided. Send it as Authorization: Bearer <key>.',
     api_key_invalid: 'Invalid API key provided.',

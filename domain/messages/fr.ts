@@ -49,6 +49,8 @@ export const fr: MessageCatalogue = {
     internal_error: 'Une erreur s’est produite de notre côté. La requête peut être renvoyée avec la même Idempotency-Key.',
     engine_unavailable: 'Le moteur de paiement est momentanément injoignable. Réessayez avec la même Idempotency-Key.',
     payment_in_progress: 'Le paiement est encore en cours de traitement. Réessayez avec la même Idempotency-Key pour obtenir son résultat.',
+    customer_erased: 'Ce client a été effacé : enregistrez-le d\'abord à nouveau.',
+    pause_lifted: 'La pause a été levée par une reprise pendant son démarrage.',
     rate_limit_exceeded: 'Trop de requêtes. Ralentissez et réessayez plus tard.',
     api_key_missing: 'Aucune clé API fournie. Envoyez-la dans l’en-tête Authorization: Bearer <clé>.',
     api_key_invalid: 'La clé API fournie n’est pas valide.',

@@ -49,6 +49,8 @@ export const nl: MessageCatalogue = {
     internal_error: 'Er ging aan onze kant iets mis. Het verzoek kan opnieuw worden verstuurd met dezelfde Idempotency-Key.',
     engine_unavailable: 'De betaalmotor is momenteel onbereikbaar. Probeer opnieuw met dezelfde Idempotency-Key.',
     payment_in_progress: 'De betaling wordt nog verwerkt. Probeer opnieuw met dezelfde Idempotency-Key om het resultaat te krijgen.',
+    customer_erased: 'Deze klant is gewist: registreer de klant eerst opnieuw.',
+    pause_lifted: 'De pauze werd opgeheven door een hervatting terwijl ze startte.',
     rate_limit_exceeded: 'Te veel verzoeken. Vertraag en probeer het later opnieuw.',
     api_key_missing: 'Geen API-sleutel opgegeven. Stuur die als Authorization: Bearer <sleutel>.',
     api_key_invalid: 'De opgegeven API-sleutel is ongeldig.',
