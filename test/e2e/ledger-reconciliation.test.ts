@@ -57,7 +57,9 @@ describe('ledger reconciliation', () => {
     expect(found.result.checked.provider_payments).toMatchObject({ stripe: expect.any(Number), paypal: null });
     const alerts = (await stack.request('GET', '/v1/admin/alerts?acknowledged=false&limit=100', admin())).body.data;
     const alert = alerts.find((candidate: { id: string }) => candidate.id === found.result.alert_id);
-    expect(alert).toMatchObject({ kind: 'ledger_mismatch', severity: 'critical', data: expect.objectContaining({ differences: expect.arrayContaining([planted]) }) });
+    // The alert lists the first 20 differences; other test files' payments share this database and its window.
+    expect(alert).toMatchObject({ kind: 'ledger_mismatch', severity: 'critical', data: expect.objectContaining({ difference_count: found.result.differences.length }) });
+    if (found.result.differences.length <= 20) expect(alert.data.differences).toContainEqual(planted);
     await recordHistory(stack.client, found.workflow_id, 'reconcile-ledger-difference');
 
     // The same differences found again are the same alert, not a new one.
