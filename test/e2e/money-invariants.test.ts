@@ -14,7 +14,7 @@ import { waitFor } from '../support/wait';
  * DURAPAY_INVARIANT_SEED replays a run (the seed is printed); DURAPAY_INVARIANT_STEPS scales it (CI default below).
  */
 const SEED = Number(process.env.DURAPAY_INVARIANT_SEED ?? 20261131);
-const STEPS = Number(process.env.DURAPAY_INVARIANT_STEPS ?? 1200);
+const STEPS = Number(process.env.DURAPAY_INVARIANT_STEPS ?? 3000);
 const PAYMENTS = 50;
 const CONCURRENCY = 8;
 
