@@ -72,11 +72,17 @@ const CROSS_FIELD_RULES: Record<string, Json[]> = {
     // SEPA pays with a saved method only, and a saved method names its customer.
     { if: { required: ['payment_method_type'], properties: { payment_method_type: { const: 'sepa_debit' } } }, then: { properties: { payment_method: { pattern: '^dpm_' } } } },
     { if: { required: ['payment_method'], properties: { payment_method: { pattern: '^dpm_' } } }, then: { required: ['customer_id'] } },
-    { if: { required: ['provider'], properties: { provider: { const: 'paypal' } } }, then: { properties: { currency: { enum: PAYPAL_CURRENCIES } } } },
-    {
-      if: { required: ['provider', 'currency'], properties: { provider: { const: 'paypal' }, currency: { enum: ['huf', 'twd'] } } },
-      then: { properties: { amount: { multipleOf: 100 } } },
-    },
+    // PayPal pays when named as the provider or as the method type.
+    ...[{ provider: { const: 'paypal' } }, { payment_method_type: { const: 'paypal' } }].flatMap((names) => {
+      const field = Object.keys(names)[0];
+      return [
+        { if: { required: [field], properties: names }, then: { properties: { currency: { enum: PAYPAL_CURRENCIES } } } },
+        {
+          if: { required: [field, 'currency'], properties: { ...names, currency: { enum: ['huf', 'twd'] } } },
+          then: { properties: { amount: { multipleOf: 100 } } },
+        },
+      ];
+    }),
   ],
 };
 
