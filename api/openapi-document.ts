@@ -44,11 +44,6 @@ const LINKS: Array<{ from: string; to: string[]; parameters: Record<string, stri
   },
   { from: 'post /v1/ephemeral-keys', to: ['delete /v1/ephemeral-keys/{id}'], parameters: { id: '$response.body#/id' } },
   { from: 'post /v1/admin/sync', to: ['get /v1/admin/syncs/{workflow_id}'], parameters: { workflow_id: '$response.body#/workflow_id' } },
-  { from: 'get /v1/admin/syncs', to: ['get /v1/admin/syncs/{workflow_id}'], parameters: { workflow_id: '$response.body#/data/0/workflow_id' } },
-  { from: 'get /v1/disputes', to: ['get /v1/disputes/{id}'], parameters: { id: '$response.body#/data/0/id' } },
-  { from: 'get /v1/payments', to: ['get /v1/payments/{id}', 'get /v1/payments/{id}/events'], parameters: { id: '$response.body#/data/0/id' } },
-  { from: 'get /v1/refunds', to: ['get /v1/refunds/{id}', 'get /v1/refunds/{id}/events'], parameters: { id: '$response.body#/data/0/id' } },
-  { from: 'get /v1/admin/alerts', to: ['post /v1/admin/alerts/{id}/ack'], parameters: { id: '$response.body#/data/0/id' } },
 ];
 
 /** PayPal's currencies, and those it takes in whole units only (ISO gives them cents). Checked by PayPal itself. */
