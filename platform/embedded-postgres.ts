@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,9 +40,10 @@ export interface EmbeddedPostgres {
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const { dataDir, databaseName, persistent, log } = options;
-  const binaries = postgresBinaries();
+  const { databaseName, persistent, log } = options;
   const runAs = await postgresUser();
+  const binaries = await reachableBinaries(postgresBinaries(), runAs, log);
+  const dataDir = await reachableDataDir(options.dataDir, runAs, log);
   await prepareDataDir(dataDir, runAs);
   if (!(await exists(path.join(dataDir, 'PG_VERSION')))) {
     log(`initialising a new PostgreSQL cluster in ${dataDir}`);
@@ -114,6 +115,71 @@ function postgresBinaries(): { initdb: string; postgres: string } {
 }
 
 type RunAs = { uid: number; gid: number } | Record<string, never>;
+
+/** Where PostgreSQL's files go when root's own folders are private (a 0700 home): readable by the postgres user. */
+const ROOT_SHARED_DIR = '/var/lib/durapay';
+
+/** Whether the postgres user can reach a path: every parent folder passable, and the path passable (and readable if asked). */
+async function reachable(target: string, runAs: RunAs, readable = false): Promise<boolean> {
+  if (!('uid' in runAs)) return true;
+  try {
+    await run('/bin/sh', ['-c', readable ? 'test -r "$1" && test -x "$1"' : 'test -x "$1"', 'sh', target], { uid: runAs.uid, gid: runAs.gid });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the postgres user, which can't read binaries installed under a private home folder
+ * (/root is 0700). Then the binaries are copied once to /var/lib/durapay, where it can.
+ */
+async function reachableBinaries(binaries: { initdb: string; postgres: string }, runAs: RunAs, log: LineLogger) {
+  if (await reachable(binaries.postgres, runAs, true)) return binaries;
+  const nativeDir = path.resolve(path.dirname(binaries.postgres), '..');
+  const version = JSON.parse(await fs.readFile(path.join(nativeDir, '..', 'package.json'), 'utf8')).version as string;
+  const target = path.join(ROOT_SHARED_DIR, `postgresql-${process.platform}-${process.arch}-${version}`);
+  if (!(await exists(path.join(target, '.complete')))) {
+    log(`${nativeDir} is private to root: copying the PostgreSQL binaries to ${target}, where the postgres user can run them`);
+    await fs.rm(target, { recursive: true, force: true });
+    await fs.mkdir(ROOT_SHARED_DIR, { recursive: true, mode: 0o755 });
+    await fs.chmod(ROOT_SHARED_DIR, 0o755);
+    await fs.cp(nativeDir, target, { recursive: true, verbatimSymlinks: true });
+    await fs.writeFile(path.join(target, '.complete'), `${version}\n`);
+  }
+  return { initdb: path.join(target, 'bin', path.basename(binaries.initdb)), postgres: path.join(target, 'bin', path.basename(binaries.postgres)) };
+}
+
+/**
+ * The same for the cluster: when the postgres user can't pass through the data folder's parents, the cluster lives in
+ * /var/lib/durapay/clusters/<hash of the folder> and the data folder holds a link to it, so `npm start` finds it again.
+ */
+async function reachableDataDir(dataDir: string, runAs: RunAs, log: LineLogger): Promise<string> {
+  if (!('uid' in runAs)) return dataDir;
+  const absolute = path.resolve(dataDir);
+  const linked = await fs.readlink(absolute).catch(() => null);
+  if (linked) return linked;
+  const parent = path.dirname(absolute);
+  await fs.mkdir(parent, { recursive: true });
+  // Our own parent folder (mkdtemp makes it 0700) is opened for passage; folders above it are the user's.
+  const { mode } = await fs.stat(parent);
+  if ((mode & 0o001) === 0) await fs.chmod(parent, (mode & 0o7777) | 0o001);
+  if (await reachable(parent, runAs)) return absolute;
+  if (await exists(path.join(absolute, 'PG_VERSION'))) {
+    throw new Error(
+      `PostgreSQL runs as the "${USER}" user when started by root, and that user can't reach the cluster in ${absolute} ` +
+        `(a parent folder, such as a 0700 home, is private). Move the project out of the private folder, run as a normal ` +
+        `user, allow passage with \`chmod o+x\` on the private folder, or set DATABASE_URL.`,
+    );
+  }
+  const target = path.join(ROOT_SHARED_DIR, 'clusters', createHash('sha256').update(absolute).digest('hex').slice(0, 16), 'postgres');
+  log(`${path.dirname(absolute)} is private to root: the PostgreSQL cluster lives in ${target} (linked from ${absolute})`);
+  await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
+  for (let dir = path.dirname(target); dir !== path.dirname(ROOT_SHARED_DIR); dir = path.dirname(dir)) await fs.chmod(dir, 0o755);
+  await fs.rm(absolute, { recursive: true, force: true });
+  await fs.symlink(target, absolute);
+  return target;
+}
 
 /** PostgreSQL refuses to run as root, so as root it runs as a `postgres` system user, created if missing. */
 async function postgresUser(): Promise<RunAs> {

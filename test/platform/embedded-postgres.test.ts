@@ -28,6 +28,29 @@ afterAll(async () => {
 });
 
 describe('startEmbeddedPostgres', () => {
+  it('runs from a folder private to root (a 0700 home): as root, the cluster lives where the postgres user can reach it', async () => {
+    const home = path.join(workDir, 'private-home');
+    await fs.mkdir(home, { mode: 0o700 });
+    await fs.chmod(home, 0o700);
+    const dataDir = path.join(home, 'project', '.data', 'postgres');
+    const options = { dataDir, port: 0, databaseName: 'durapay_private', persistent: true, log };
+    const first = await startEmbeddedPostgres(options);
+    started.push(first);
+    await query(first.url, 'create table kept (n int); insert into kept values (42)');
+    await first.stop();
+    // The home stays private; a second start finds the same cluster again.
+    expect((await fs.stat(home)).mode & 0o777).toBe(0o700);
+    const again = await startEmbeddedPostgres(options);
+    started.push(again);
+    expect(await query(again.url, 'select n from kept')).toEqual([{ n: 42 }]);
+    await again.stop();
+    if (process.getuid?.() === 0) {
+      const cluster = await fs.readlink(dataDir);
+      expect(cluster).toMatch(/^\/var\/lib\/durapay\/clusters\/[0-9a-f]{16}\/postgres$/);
+      await fs.rm(path.dirname(cluster), { recursive: true, force: true });
+    }
+  });
+
   it('runs a throwaway cluster on a free port, creates the database, and removes it on stop', async () => {
     const dataDir = path.join(workDir, 'throwaway');
     const server = await startEmbeddedPostgres({ dataDir, port: 0, databaseName: 'durapay_probe', persistent: false, log });
