@@ -2,7 +2,7 @@
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { DeleteV1AdminBlocklistByIdData, DeleteV1AdminBlocklistByIdErrors, DeleteV1AdminBlocklistByIdResponses, DeleteV1CustomersByIdData, DeleteV1CustomersByIdErrors, DeleteV1CustomersByIdResponses, DeleteV1CustomersByIdRiskFlagData, DeleteV1CustomersByIdRiskFlagErrors, DeleteV1CustomersByIdRiskFlagResponses, DeleteV1PaymentMethodsByIdData, DeleteV1PaymentMethodsByIdErrors, DeleteV1PaymentMethodsByIdResponses, DeleteV1WebhookEndpointsByIdData, DeleteV1WebhookEndpointsByIdErrors, DeleteV1WebhookEndpointsByIdResponses, GetCancelPaypalData, GetCancelPaypalErrors, GetCancelPaypalResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetReadyzData, GetReadyzErrors, GetReadyzResponses, GetReturnPaypalData, GetReturnPaypalErrors, GetReturnPaypalResponses, GetV1AdminAlertsData, GetV1AdminAlertsErrors, GetV1AdminAlertsResponses, GetV1AdminBlocklistData, GetV1AdminBlocklistErrors, GetV1AdminBlocklistResponses, GetV1AdminLedgerBalancesData, GetV1AdminLedgerBalancesErrors, GetV1AdminLedgerBalancesResponses, GetV1AdminLedgerReconciliationsByWorkflowIdData, GetV1AdminLedgerReconciliationsByWorkflowIdErrors, GetV1AdminLedgerReconciliationsByWorkflowIdResponses, GetV1AdminPausesData, GetV1AdminPausesErrors, GetV1AdminPausesResponses, GetV1AdminProvidersData, GetV1AdminProvidersErrors, GetV1AdminProvidersResponses, GetV1AdminSyncsByWorkflowIdData, GetV1AdminSyncsByWorkflowIdErrors, GetV1AdminSyncsByWorkflowIdResponses, GetV1AdminSyncsData, GetV1AdminSyncsErrors, GetV1AdminSyncsResponses, GetV1AdminWebhookEventsData, GetV1AdminWebhookEventsErrors, GetV1AdminWebhookEventsResponses, GetV1CustomersByIdPaymentMethodsData, GetV1CustomersByIdPaymentMethodsErrors, GetV1CustomersByIdPaymentMethodsResponses, GetV1CustomersByIdPaymentsCsvData, GetV1CustomersByIdPaymentsCsvErrors, GetV1CustomersByIdPaymentsCsvResponses, GetV1CustomersByIdStatsData, GetV1CustomersByIdStatsErrors, GetV1CustomersByIdStatsResponses, GetV1DisputesByIdData, GetV1DisputesByIdErrors, GetV1DisputesByIdResponses, GetV1DisputesData, GetV1DisputesErrors, GetV1DisputesResponses, GetV1EventsByIdData, GetV1EventsByIdErrors, GetV1EventsByIdResponses, GetV1EventsData, GetV1EventsErrors, GetV1EventsResponses, GetV1PaymentsByIdData, GetV1PaymentsByIdErrors, GetV1PaymentsByIdEventsData, GetV1PaymentsByIdEventsErrors, GetV1PaymentsByIdEventsResponses, GetV1PaymentsByIdInvoiceData, GetV1PaymentsByIdInvoiceErrors, GetV1PaymentsByIdInvoicePdfData, GetV1PaymentsByIdInvoicePdfErrors, GetV1PaymentsByIdInvoicePdfResponses, GetV1PaymentsByIdInvoiceResponses, GetV1PaymentsByIdRefundsData, GetV1PaymentsByIdRefundsErrors, GetV1PaymentsByIdRefundsResponses, GetV1PaymentsByIdResponses, GetV1PaymentsData, GetV1PaymentsErrors, GetV1PaymentsResponses, GetV1RefundsByIdCreditNoteData, GetV1RefundsByIdCreditNoteErrors, GetV1RefundsByIdCreditNotePdfData, GetV1RefundsByIdCreditNotePdfErrors, GetV1RefundsByIdCreditNotePdfResponses, GetV1RefundsByIdCreditNoteResponses, GetV1RefundsByIdData, GetV1RefundsByIdErrors, GetV1RefundsByIdEventsData, GetV1RefundsByIdEventsErrors, GetV1RefundsByIdEventsResponses, GetV1RefundsByIdResponses, GetV1RefundsData, GetV1RefundsErrors, GetV1RefundsResponses, GetV1ReportsRevenueCsvData, GetV1ReportsRevenueCsvErrors, GetV1ReportsRevenueCsvResponses, GetV1ReportsRevenueData, GetV1ReportsRevenueErrors, GetV1ReportsRevenueResponses, GetV1ReviewsData, GetV1ReviewsErrors, GetV1ReviewsResponses, GetV1WebhookEndpointsByIdData, GetV1WebhookEndpointsByIdDeliveriesData, GetV1WebhookEndpointsByIdDeliveriesErrors, GetV1WebhookEndpointsByIdDeliveriesResponses, GetV1WebhookEndpointsByIdErrors, GetV1WebhookEndpointsByIdResponses, GetV1WebhookEndpointsData, GetV1WebhookEndpointsErrors, GetV1WebhookEndpointsResponses, PostV1AdminAlertsByIdAckData, PostV1AdminAlertsByIdAckErrors, PostV1AdminAlertsByIdAckResponses, PostV1AdminBlocklistData, PostV1AdminBlocklistErrors, PostV1AdminBlocklistResponses, PostV1AdminLedgerReconcileData, PostV1AdminLedgerReconcileErrors, PostV1AdminLedgerReconcileResponses, PostV1AdminPauseData, PostV1AdminPauseErrors, PostV1AdminPauseResponses, PostV1AdminResumeData, PostV1AdminResumeErrors, PostV1AdminResumeResponses, PostV1AdminSyncData, PostV1AdminSyncErrors, PostV1AdminSyncResponses, PostV1AdminWebhookEventsRelayData, PostV1AdminWebhookEventsRelayErrors, PostV1AdminWebhookEventsRelayResponses, PostV1CustomersData, PostV1CustomersErrors, PostV1CustomersResponses, PostV1EventsByIdRedeliverData, PostV1EventsByIdRedeliverErrors, PostV1EventsByIdRedeliverResponses, PostV1PaymentMethodsData, PostV1PaymentMethodsErrors, PostV1PaymentMethodsResponses, PostV1PaymentsByIdCancelData, PostV1PaymentsByIdCancelErrors, PostV1PaymentsByIdCancelResponses, PostV1PaymentsByIdCaptureData, PostV1PaymentsByIdCaptureErrors, PostV1PaymentsByIdCaptureResponses, PostV1PaymentsByIdFraudData, PostV1PaymentsByIdFraudErrors, PostV1PaymentsByIdFraudResponses, PostV1PaymentsByIdInvoiceSendData, PostV1PaymentsByIdInvoiceSendErrors, PostV1PaymentsByIdInvoiceSendResponses, PostV1PaymentsByIdRefundsData, PostV1PaymentsByIdRefundsErrors, PostV1PaymentsByIdRefundsResponses, PostV1PaymentsByIdRetryData, PostV1PaymentsByIdRetryErrors, PostV1PaymentsByIdRetryResponses, PostV1PaymentsByIdReviewData, PostV1PaymentsByIdReviewErrors, PostV1PaymentsByIdReviewResponses, PostV1PaymentsData, PostV1PaymentsErrors, PostV1PaymentsResponses, PostV1RefundsByIdAlternativeMethodData, PostV1RefundsByIdAlternativeMethodErrors, PostV1RefundsByIdAlternativeMethodResponses, PostV1RefundsByIdAppealData, PostV1RefundsByIdAppealErrors, PostV1RefundsByIdAppealResponses, PostV1RefundsByIdApproveData, PostV1RefundsByIdApproveErrors, PostV1RefundsByIdApproveResponses, PostV1RefundsByIdDenyData, PostV1RefundsByIdDenyErrors, PostV1RefundsByIdDenyResponses, PostV1RefundsByIdMarkSentData, PostV1RefundsByIdMarkSentErrors, PostV1RefundsByIdMarkSentResponses, PostV1WebhookEndpointsByIdData, PostV1WebhookEndpointsByIdErrors, PostV1WebhookEndpointsByIdResponses, PostV1WebhookEndpointsByIdRotateSecretData, PostV1WebhookEndpointsByIdRotateSecretErrors, PostV1WebhookEndpointsByIdRotateSecretResponses, PostV1WebhookEndpointsData, PostV1WebhookEndpointsErrors, PostV1WebhookEndpointsResponses, PutV1PaymentMethodsByIdDeactivateData, PutV1PaymentMethodsByIdDeactivateErrors, PutV1PaymentMethodsByIdDeactivateResponses, PutV1PaymentMethodsByIdSetDefaultData, PutV1PaymentMethodsByIdSetDefaultErrors, PutV1PaymentMethodsByIdSetDefaultResponses, PutV1PaymentsByIdSucceededData, PutV1PaymentsByIdSucceededErrors, PutV1PaymentsByIdSucceededResponses } from './types.gen';
+import type { DeleteV1AdminBlocklistIdData, DeleteV1AdminBlocklistIdErrors, DeleteV1AdminBlocklistIdResponses, DeleteV1CustomersIdData, DeleteV1CustomersIdErrors, DeleteV1CustomersIdResponses, DeleteV1CustomersIdRiskFlagData, DeleteV1CustomersIdRiskFlagErrors, DeleteV1CustomersIdRiskFlagResponses, DeleteV1EphemeralKeysIdData, DeleteV1EphemeralKeysIdErrors, DeleteV1EphemeralKeysIdResponses, DeleteV1PaymentMethodsIdData, DeleteV1PaymentMethodsIdErrors, DeleteV1PaymentMethodsIdResponses, DeleteV1WebhookEndpointsIdData, DeleteV1WebhookEndpointsIdErrors, DeleteV1WebhookEndpointsIdResponses, GetCancelPaypalData, GetCancelPaypalErrors, GetCancelPaypalResponses, GetHealthzData, GetHealthzErrors, GetHealthzResponses, GetReadyzData, GetReadyzErrors, GetReadyzResponses, GetReturnPaypalData, GetReturnPaypalErrors, GetReturnPaypalResponses, GetV1AdminAlertsData, GetV1AdminAlertsErrors, GetV1AdminAlertsResponses, GetV1AdminBlocklistData, GetV1AdminBlocklistErrors, GetV1AdminBlocklistResponses, GetV1AdminLedgerBalancesData, GetV1AdminLedgerBalancesErrors, GetV1AdminLedgerBalancesResponses, GetV1AdminLedgerReconciliationsWorkflowIdData, GetV1AdminLedgerReconciliationsWorkflowIdErrors, GetV1AdminLedgerReconciliationsWorkflowIdResponses, GetV1AdminPausesData, GetV1AdminPausesErrors, GetV1AdminPausesResponses, GetV1AdminProvidersData, GetV1AdminProvidersErrors, GetV1AdminProvidersResponses, GetV1AdminSyncsData, GetV1AdminSyncsErrors, GetV1AdminSyncsResponses, GetV1AdminSyncsWorkflowIdData, GetV1AdminSyncsWorkflowIdErrors, GetV1AdminSyncsWorkflowIdResponses, GetV1AdminWebhookEventsData, GetV1AdminWebhookEventsErrors, GetV1AdminWebhookEventsResponses, GetV1CustomersIdPaymentMethodsData, GetV1CustomersIdPaymentMethodsErrors, GetV1CustomersIdPaymentMethodsResponses, GetV1CustomersIdPaymentsCsvData, GetV1CustomersIdPaymentsCsvErrors, GetV1CustomersIdPaymentsCsvResponses, GetV1CustomersIdStatsData, GetV1CustomersIdStatsErrors, GetV1CustomersIdStatsResponses, GetV1DisputesData, GetV1DisputesErrors, GetV1DisputesIdData, GetV1DisputesIdErrors, GetV1DisputesIdResponses, GetV1DisputesResponses, GetV1EventsData, GetV1EventsErrors, GetV1EventsIdData, GetV1EventsIdErrors, GetV1EventsIdResponses, GetV1EventsResponses, GetV1PaymentsData, GetV1PaymentsErrors, GetV1PaymentsIdData, GetV1PaymentsIdErrors, GetV1PaymentsIdEventsData, GetV1PaymentsIdEventsErrors, GetV1PaymentsIdEventsResponses, GetV1PaymentsIdInvoiceData, GetV1PaymentsIdInvoiceErrors, GetV1PaymentsIdInvoicePdfData, GetV1PaymentsIdInvoicePdfErrors, GetV1PaymentsIdInvoicePdfResponses, GetV1PaymentsIdInvoiceResponses, GetV1PaymentsIdRefundsData, GetV1PaymentsIdRefundsErrors, GetV1PaymentsIdRefundsResponses, GetV1PaymentsIdResponses, GetV1PaymentsResponses, GetV1RefundsData, GetV1RefundsErrors, GetV1RefundsIdCreditNoteData, GetV1RefundsIdCreditNoteErrors, GetV1RefundsIdCreditNotePdfData, GetV1RefundsIdCreditNotePdfErrors, GetV1RefundsIdCreditNotePdfResponses, GetV1RefundsIdCreditNoteResponses, GetV1RefundsIdData, GetV1RefundsIdErrors, GetV1RefundsIdEventsData, GetV1RefundsIdEventsErrors, GetV1RefundsIdEventsResponses, GetV1RefundsIdResponses, GetV1RefundsResponses, GetV1ReportsRevenueCsvData, GetV1ReportsRevenueCsvErrors, GetV1ReportsRevenueCsvResponses, GetV1ReportsRevenueData, GetV1ReportsRevenueErrors, GetV1ReportsRevenueResponses, GetV1ReviewsData, GetV1ReviewsErrors, GetV1ReviewsResponses, GetV1WebhookEndpointsData, GetV1WebhookEndpointsErrors, GetV1WebhookEndpointsIdData, GetV1WebhookEndpointsIdDeliveriesData, GetV1WebhookEndpointsIdDeliveriesErrors, GetV1WebhookEndpointsIdDeliveriesResponses, GetV1WebhookEndpointsIdErrors, GetV1WebhookEndpointsIdResponses, GetV1WebhookEndpointsResponses, PostV1AdminAlertsIdAckData, PostV1AdminAlertsIdAckErrors, PostV1AdminAlertsIdAckResponses, PostV1AdminBlocklistData, PostV1AdminBlocklistErrors, PostV1AdminBlocklistResponses, PostV1AdminLedgerReconcileData, PostV1AdminLedgerReconcileErrors, PostV1AdminLedgerReconcileResponses, PostV1AdminPauseData, PostV1AdminPauseErrors, PostV1AdminPauseResponses, PostV1AdminResumeData, PostV1AdminResumeErrors, PostV1AdminResumeResponses, PostV1AdminSyncData, PostV1AdminSyncErrors, PostV1AdminSyncResponses, PostV1AdminWebhookEventsRelayData, PostV1AdminWebhookEventsRelayErrors, PostV1AdminWebhookEventsRelayResponses, PostV1CustomersData, PostV1CustomersErrors, PostV1CustomersResponses, PostV1EphemeralKeysData, PostV1EphemeralKeysErrors, PostV1EphemeralKeysResponses, PostV1EventsIdRedeliverData, PostV1EventsIdRedeliverErrors, PostV1EventsIdRedeliverResponses, PostV1PaymentMethodsData, PostV1PaymentMethodsErrors, PostV1PaymentMethodsResponses, PostV1PaymentsData, PostV1PaymentsErrors, PostV1PaymentsIdCancelData, PostV1PaymentsIdCancelErrors, PostV1PaymentsIdCancelResponses, PostV1PaymentsIdCaptureData, PostV1PaymentsIdCaptureErrors, PostV1PaymentsIdCaptureResponses, PostV1PaymentsIdFraudData, PostV1PaymentsIdFraudErrors, PostV1PaymentsIdFraudResponses, PostV1PaymentsIdInvoiceSendData, PostV1PaymentsIdInvoiceSendErrors, PostV1PaymentsIdInvoiceSendResponses, PostV1PaymentsIdRefundsData, PostV1PaymentsIdRefundsErrors, PostV1PaymentsIdRefundsResponses, PostV1PaymentsIdRetryData, PostV1PaymentsIdRetryErrors, PostV1PaymentsIdRetryResponses, PostV1PaymentsIdReviewData, PostV1PaymentsIdReviewErrors, PostV1PaymentsIdReviewResponses, PostV1PaymentsResponses, PostV1RefundsIdAlternativeMethodData, PostV1RefundsIdAlternativeMethodErrors, PostV1RefundsIdAlternativeMethodResponses, PostV1RefundsIdAppealData, PostV1RefundsIdAppealErrors, PostV1RefundsIdAppealResponses, PostV1RefundsIdApproveData, PostV1RefundsIdApproveErrors, PostV1RefundsIdApproveResponses, PostV1RefundsIdDenyData, PostV1RefundsIdDenyErrors, PostV1RefundsIdDenyResponses, PostV1RefundsIdMarkSentData, PostV1RefundsIdMarkSentErrors, PostV1RefundsIdMarkSentResponses, PostV1WebhookEndpointsData, PostV1WebhookEndpointsErrors, PostV1WebhookEndpointsIdData, PostV1WebhookEndpointsIdErrors, PostV1WebhookEndpointsIdResponses, PostV1WebhookEndpointsIdRotateSecretData, PostV1WebhookEndpointsIdRotateSecretErrors, PostV1WebhookEndpointsIdRotateSecretResponses, PostV1WebhookEndpointsResponses, PutV1PaymentMethodsIdDeactivateData, PutV1PaymentMethodsIdDeactivateErrors, PutV1PaymentMethodsIdDeactivateResponses, PutV1PaymentMethodsIdSetDefaultData, PutV1PaymentMethodsIdSetDefaultErrors, PutV1PaymentMethodsIdSetDefaultResponses, PutV1PaymentsIdSucceededData, PutV1PaymentsIdSucceededErrors, PutV1PaymentsIdSucceededResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -53,7 +53,7 @@ export const postV1Payments = <ThrowOnError extends boolean = false>(options: Op
 /**
  * Retrieve a payment
  */
-export const getV1PaymentsById = <ThrowOnError extends boolean = false>(options: Options<GetV1PaymentsByIdData, ThrowOnError>) => (options.client ?? client).get<GetV1PaymentsByIdResponses, GetV1PaymentsByIdErrors, ThrowOnError>({
+export const getV1PaymentsId = <ThrowOnError extends boolean = false>(options: Options<GetV1PaymentsIdData, ThrowOnError>) => (options.client ?? client).get<GetV1PaymentsIdResponses, GetV1PaymentsIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}',
     ...options
@@ -62,7 +62,7 @@ export const getV1PaymentsById = <ThrowOnError extends boolean = false>(options:
 /**
  * The payment's history: every status change and every provider event, with source and actor
  */
-export const getV1PaymentsByIdEvents = <ThrowOnError extends boolean = false>(options: Options<GetV1PaymentsByIdEventsData, ThrowOnError>) => (options.client ?? client).get<GetV1PaymentsByIdEventsResponses, GetV1PaymentsByIdEventsErrors, ThrowOnError>({
+export const getV1PaymentsIdEvents = <ThrowOnError extends boolean = false>(options: Options<GetV1PaymentsIdEventsData, ThrowOnError>) => (options.client ?? client).get<GetV1PaymentsIdEventsResponses, GetV1PaymentsIdEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/events',
     ...options
@@ -71,7 +71,7 @@ export const getV1PaymentsByIdEvents = <ThrowOnError extends boolean = false>(op
 /**
  * Capture an authorized payment, fully or partly
  */
-export const postV1PaymentsByIdCapture = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsByIdCaptureData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsByIdCaptureResponses, PostV1PaymentsByIdCaptureErrors, ThrowOnError>({
+export const postV1PaymentsIdCapture = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsIdCaptureData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsIdCaptureResponses, PostV1PaymentsIdCaptureErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/capture',
     ...options,
@@ -84,7 +84,7 @@ export const postV1PaymentsByIdCapture = <ThrowOnError extends boolean = false>(
 /**
  * Retry a failed payment, with the same or another payment method
  */
-export const postV1PaymentsByIdRetry = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsByIdRetryData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsByIdRetryResponses, PostV1PaymentsByIdRetryErrors, ThrowOnError>({
+export const postV1PaymentsIdRetry = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsIdRetryData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsIdRetryResponses, PostV1PaymentsIdRetryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/retry',
     ...options,
@@ -97,7 +97,7 @@ export const postV1PaymentsByIdRetry = <ThrowOnError extends boolean = false>(op
 /**
  * Mark a cash or bank-transfer payment received (admin)
  */
-export const putV1PaymentsByIdSucceeded = <ThrowOnError extends boolean = false>(options: Options<PutV1PaymentsByIdSucceededData, ThrowOnError>) => (options.client ?? client).put<PutV1PaymentsByIdSucceededResponses, PutV1PaymentsByIdSucceededErrors, ThrowOnError>({
+export const putV1PaymentsIdSucceeded = <ThrowOnError extends boolean = false>(options: Options<PutV1PaymentsIdSucceededData, ThrowOnError>) => (options.client ?? client).put<PutV1PaymentsIdSucceededResponses, PutV1PaymentsIdSucceededErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/succeeded',
     ...options,
@@ -110,7 +110,7 @@ export const putV1PaymentsByIdSucceeded = <ThrowOnError extends boolean = false>
 /**
  * Cancel a payment that has not completed, or call off the automatic retry of a failed one
  */
-export const postV1PaymentsByIdCancel = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsByIdCancelData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsByIdCancelResponses, PostV1PaymentsByIdCancelErrors, ThrowOnError>({
+export const postV1PaymentsIdCancel = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsIdCancelData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsIdCancelResponses, PostV1PaymentsIdCancelErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/cancel',
     ...options,
@@ -123,7 +123,7 @@ export const postV1PaymentsByIdCancel = <ThrowOnError extends boolean = false>(o
 /**
  * A payment's refunds, newest first
  */
-export const getV1PaymentsByIdRefunds = <ThrowOnError extends boolean = false>(options: Options<GetV1PaymentsByIdRefundsData, ThrowOnError>) => (options.client ?? client).get<GetV1PaymentsByIdRefundsResponses, GetV1PaymentsByIdRefundsErrors, ThrowOnError>({
+export const getV1PaymentsIdRefunds = <ThrowOnError extends boolean = false>(options: Options<GetV1PaymentsIdRefundsData, ThrowOnError>) => (options.client ?? client).get<GetV1PaymentsIdRefundsResponses, GetV1PaymentsIdRefundsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/refunds',
     ...options
@@ -132,7 +132,7 @@ export const getV1PaymentsByIdRefunds = <ThrowOnError extends boolean = false>(o
 /**
  * Request a refund; it waits for an admin to approve or deny it
  */
-export const postV1PaymentsByIdRefunds = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsByIdRefundsData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsByIdRefundsResponses, PostV1PaymentsByIdRefundsErrors, ThrowOnError>({
+export const postV1PaymentsIdRefunds = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsIdRefundsData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsIdRefundsResponses, PostV1PaymentsIdRefundsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/refunds',
     ...options,
@@ -154,7 +154,7 @@ export const getV1Refunds = <ThrowOnError extends boolean = false>(options?: Opt
 /**
  * Retrieve a refund
  */
-export const getV1RefundsById = <ThrowOnError extends boolean = false>(options: Options<GetV1RefundsByIdData, ThrowOnError>) => (options.client ?? client).get<GetV1RefundsByIdResponses, GetV1RefundsByIdErrors, ThrowOnError>({
+export const getV1RefundsId = <ThrowOnError extends boolean = false>(options: Options<GetV1RefundsIdData, ThrowOnError>) => (options.client ?? client).get<GetV1RefundsIdResponses, GetV1RefundsIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/refunds/{id}',
     ...options
@@ -163,7 +163,7 @@ export const getV1RefundsById = <ThrowOnError extends boolean = false>(options: 
 /**
  * The refund's own history: every step with its actor and reason
  */
-export const getV1RefundsByIdEvents = <ThrowOnError extends boolean = false>(options: Options<GetV1RefundsByIdEventsData, ThrowOnError>) => (options.client ?? client).get<GetV1RefundsByIdEventsResponses, GetV1RefundsByIdEventsErrors, ThrowOnError>({
+export const getV1RefundsIdEvents = <ThrowOnError extends boolean = false>(options: Options<GetV1RefundsIdEventsData, ThrowOnError>) => (options.client ?? client).get<GetV1RefundsIdEventsResponses, GetV1RefundsIdEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/refunds/{id}/events',
     ...options
@@ -172,7 +172,7 @@ export const getV1RefundsByIdEvents = <ThrowOnError extends boolean = false>(opt
 /**
  * Approve a refund (admin); the money goes back through the provider
  */
-export const postV1RefundsByIdApprove = <ThrowOnError extends boolean = false>(options: Options<PostV1RefundsByIdApproveData, ThrowOnError>) => (options.client ?? client).post<PostV1RefundsByIdApproveResponses, PostV1RefundsByIdApproveErrors, ThrowOnError>({
+export const postV1RefundsIdApprove = <ThrowOnError extends boolean = false>(options: Options<PostV1RefundsIdApproveData, ThrowOnError>) => (options.client ?? client).post<PostV1RefundsIdApproveResponses, PostV1RefundsIdApproveErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/refunds/{id}/approve',
     ...options,
@@ -185,7 +185,7 @@ export const postV1RefundsByIdApprove = <ThrowOnError extends boolean = false>(o
 /**
  * Deny a refund (admin), with a reason the customer is told
  */
-export const postV1RefundsByIdDeny = <ThrowOnError extends boolean = false>(options: Options<PostV1RefundsByIdDenyData, ThrowOnError>) => (options.client ?? client).post<PostV1RefundsByIdDenyResponses, PostV1RefundsByIdDenyErrors, ThrowOnError>({
+export const postV1RefundsIdDeny = <ThrowOnError extends boolean = false>(options: Options<PostV1RefundsIdDenyData, ThrowOnError>) => (options.client ?? client).post<PostV1RefundsIdDenyResponses, PostV1RefundsIdDenyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/refunds/{id}/deny',
     ...options,
@@ -198,7 +198,7 @@ export const postV1RefundsByIdDeny = <ThrowOnError extends boolean = false>(opti
 /**
  * Appeal a denied refund: review opens again, once
  */
-export const postV1RefundsByIdAppeal = <ThrowOnError extends boolean = false>(options: Options<PostV1RefundsByIdAppealData, ThrowOnError>) => (options.client ?? client).post<PostV1RefundsByIdAppealResponses, PostV1RefundsByIdAppealErrors, ThrowOnError>({
+export const postV1RefundsIdAppeal = <ThrowOnError extends boolean = false>(options: Options<PostV1RefundsIdAppealData, ThrowOnError>) => (options.client ?? client).post<PostV1RefundsIdAppealResponses, PostV1RefundsIdAppealErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/refunds/{id}/appeal',
     ...options,
@@ -211,7 +211,7 @@ export const postV1RefundsByIdAppeal = <ThrowOnError extends boolean = false>(op
 /**
  * Give a bank account for a refund the card could not take back
  */
-export const postV1RefundsByIdAlternativeMethod = <ThrowOnError extends boolean = false>(options: Options<PostV1RefundsByIdAlternativeMethodData, ThrowOnError>) => (options.client ?? client).post<PostV1RefundsByIdAlternativeMethodResponses, PostV1RefundsByIdAlternativeMethodErrors, ThrowOnError>({
+export const postV1RefundsIdAlternativeMethod = <ThrowOnError extends boolean = false>(options: Options<PostV1RefundsIdAlternativeMethodData, ThrowOnError>) => (options.client ?? client).post<PostV1RefundsIdAlternativeMethodResponses, PostV1RefundsIdAlternativeMethodErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/refunds/{id}/alternative-method',
     ...options,
@@ -224,7 +224,7 @@ export const postV1RefundsByIdAlternativeMethod = <ThrowOnError extends boolean 
 /**
  * Mark a bank-transfer refund as sent (admin)
  */
-export const postV1RefundsByIdMarkSent = <ThrowOnError extends boolean = false>(options: Options<PostV1RefundsByIdMarkSentData, ThrowOnError>) => (options.client ?? client).post<PostV1RefundsByIdMarkSentResponses, PostV1RefundsByIdMarkSentErrors, ThrowOnError>({
+export const postV1RefundsIdMarkSent = <ThrowOnError extends boolean = false>(options: Options<PostV1RefundsIdMarkSentData, ThrowOnError>) => (options.client ?? client).post<PostV1RefundsIdMarkSentResponses, PostV1RefundsIdMarkSentErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/refunds/{id}/mark-sent',
     ...options,
@@ -263,7 +263,7 @@ export const postV1PaymentMethods = <ThrowOnError extends boolean = false>(optio
 /**
  * A customer's saved methods
  */
-export const getV1CustomersByIdPaymentMethods = <ThrowOnError extends boolean = false>(options: Options<GetV1CustomersByIdPaymentMethodsData, ThrowOnError>) => (options.client ?? client).get<GetV1CustomersByIdPaymentMethodsResponses, GetV1CustomersByIdPaymentMethodsErrors, ThrowOnError>({
+export const getV1CustomersIdPaymentMethods = <ThrowOnError extends boolean = false>(options: Options<GetV1CustomersIdPaymentMethodsData, ThrowOnError>) => (options.client ?? client).get<GetV1CustomersIdPaymentMethodsResponses, GetV1CustomersIdPaymentMethodsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/customers/{id}/payment-methods',
     ...options
@@ -272,7 +272,7 @@ export const getV1CustomersByIdPaymentMethods = <ThrowOnError extends boolean = 
 /**
  * Make this the customer's default method (exactly one, even under concurrent calls)
  */
-export const putV1PaymentMethodsByIdSetDefault = <ThrowOnError extends boolean = false>(options: Options<PutV1PaymentMethodsByIdSetDefaultData, ThrowOnError>) => (options.client ?? client).put<PutV1PaymentMethodsByIdSetDefaultResponses, PutV1PaymentMethodsByIdSetDefaultErrors, ThrowOnError>({
+export const putV1PaymentMethodsIdSetDefault = <ThrowOnError extends boolean = false>(options: Options<PutV1PaymentMethodsIdSetDefaultData, ThrowOnError>) => (options.client ?? client).put<PutV1PaymentMethodsIdSetDefaultResponses, PutV1PaymentMethodsIdSetDefaultErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payment-methods/{id}/set-default',
     ...options,
@@ -285,7 +285,7 @@ export const putV1PaymentMethodsByIdSetDefault = <ThrowOnError extends boolean =
 /**
  * Stop using a method for new payments (it stays attached)
  */
-export const putV1PaymentMethodsByIdDeactivate = <ThrowOnError extends boolean = false>(options: Options<PutV1PaymentMethodsByIdDeactivateData, ThrowOnError>) => (options.client ?? client).put<PutV1PaymentMethodsByIdDeactivateResponses, PutV1PaymentMethodsByIdDeactivateErrors, ThrowOnError>({
+export const putV1PaymentMethodsIdDeactivate = <ThrowOnError extends boolean = false>(options: Options<PutV1PaymentMethodsIdDeactivateData, ThrowOnError>) => (options.client ?? client).put<PutV1PaymentMethodsIdDeactivateResponses, PutV1PaymentMethodsIdDeactivateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payment-methods/{id}/deactivate',
     ...options,
@@ -298,7 +298,7 @@ export const putV1PaymentMethodsByIdDeactivate = <ThrowOnError extends boolean =
 /**
  * Detach a method at its provider and remove it
  */
-export const deleteV1PaymentMethodsById = <ThrowOnError extends boolean = false>(options: Options<DeleteV1PaymentMethodsByIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1PaymentMethodsByIdResponses, DeleteV1PaymentMethodsByIdErrors, ThrowOnError>({
+export const deleteV1PaymentMethodsId = <ThrowOnError extends boolean = false>(options: Options<DeleteV1PaymentMethodsIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1PaymentMethodsIdResponses, DeleteV1PaymentMethodsIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payment-methods/{id}',
     ...options
@@ -307,7 +307,7 @@ export const deleteV1PaymentMethodsById = <ThrowOnError extends boolean = false>
 /**
  * Erase a customer: detach their methods, anonymize personal data, keep the financial records
  */
-export const deleteV1CustomersById = <ThrowOnError extends boolean = false>(options: Options<DeleteV1CustomersByIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1CustomersByIdResponses, DeleteV1CustomersByIdErrors, ThrowOnError>({
+export const deleteV1CustomersId = <ThrowOnError extends boolean = false>(options: Options<DeleteV1CustomersIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1CustomersIdResponses, DeleteV1CustomersIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/customers/{id}',
     ...options
@@ -370,7 +370,7 @@ export const postV1AdminSync = <ThrowOnError extends boolean = false>(options: O
 /**
  * One sync run: status and counts {seen, imported, repaired, unchanged, errors}
  */
-export const getV1AdminSyncsByWorkflowId = <ThrowOnError extends boolean = false>(options: Options<GetV1AdminSyncsByWorkflowIdData, ThrowOnError>) => (options.client ?? client).get<GetV1AdminSyncsByWorkflowIdResponses, GetV1AdminSyncsByWorkflowIdErrors, ThrowOnError>({
+export const getV1AdminSyncsWorkflowId = <ThrowOnError extends boolean = false>(options: Options<GetV1AdminSyncsWorkflowIdData, ThrowOnError>) => (options.client ?? client).get<GetV1AdminSyncsWorkflowIdResponses, GetV1AdminSyncsWorkflowIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/admin/syncs/{workflow_id}',
     ...options
@@ -397,7 +397,7 @@ export const getV1AdminAlerts = <ThrowOnError extends boolean = false>(options?:
 /**
  * Acknowledge an alert; acknowledging it again changes nothing
  */
-export const postV1AdminAlertsByIdAck = <ThrowOnError extends boolean = false>(options: Options<PostV1AdminAlertsByIdAckData, ThrowOnError>) => (options.client ?? client).post<PostV1AdminAlertsByIdAckResponses, PostV1AdminAlertsByIdAckErrors, ThrowOnError>({
+export const postV1AdminAlertsIdAck = <ThrowOnError extends boolean = false>(options: Options<PostV1AdminAlertsIdAckData, ThrowOnError>) => (options.client ?? client).post<PostV1AdminAlertsIdAckResponses, PostV1AdminAlertsIdAckErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/admin/alerts/{id}/ack',
     ...options,
@@ -419,9 +419,31 @@ export const getV1Disputes = <ThrowOnError extends boolean = false>(options?: Op
 /**
  * One dispute
  */
-export const getV1DisputesById = <ThrowOnError extends boolean = false>(options: Options<GetV1DisputesByIdData, ThrowOnError>) => (options.client ?? client).get<GetV1DisputesByIdResponses, GetV1DisputesByIdErrors, ThrowOnError>({
+export const getV1DisputesId = <ThrowOnError extends boolean = false>(options: Options<GetV1DisputesIdData, ThrowOnError>) => (options.client ?? client).get<GetV1DisputesIdResponses, GetV1DisputesIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/disputes/{id}',
+    ...options
+});
+
+/**
+ * A short-lived key for one customer's app (reads its payments, manages its saved methods)
+ */
+export const postV1EphemeralKeys = <ThrowOnError extends boolean = false>(options: Options<PostV1EphemeralKeysData, ThrowOnError>) => (options.client ?? client).post<PostV1EphemeralKeysResponses, PostV1EphemeralKeysErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/ephemeral-keys',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Revoke an ephemeral key now
+ */
+export const deleteV1EphemeralKeysId = <ThrowOnError extends boolean = false>(options: Options<DeleteV1EphemeralKeysIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1EphemeralKeysIdResponses, DeleteV1EphemeralKeysIdErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/ephemeral-keys/{id}',
     ...options
 });
 
@@ -446,7 +468,7 @@ export const getV1ReportsRevenueCsv = <ThrowOnError extends boolean = false>(opt
 /**
  * A customer's totals from the ledger: paid, refunded, disputed, net, per method
  */
-export const getV1CustomersByIdStats = <ThrowOnError extends boolean = false>(options: Options<GetV1CustomersByIdStatsData, ThrowOnError>) => (options.client ?? client).get<GetV1CustomersByIdStatsResponses, GetV1CustomersByIdStatsErrors, ThrowOnError>({
+export const getV1CustomersIdStats = <ThrowOnError extends boolean = false>(options: Options<GetV1CustomersIdStatsData, ThrowOnError>) => (options.client ?? client).get<GetV1CustomersIdStatsResponses, GetV1CustomersIdStatsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/customers/{id}/stats',
     ...options
@@ -455,7 +477,7 @@ export const getV1CustomersByIdStats = <ThrowOnError extends boolean = false>(op
 /**
  * A customer's annual export: each payment with money moving that UTC year, in major units
  */
-export const getV1CustomersByIdPaymentsCsv = <ThrowOnError extends boolean = false>(options: Options<GetV1CustomersByIdPaymentsCsvData, ThrowOnError>) => (options.client ?? client).get<GetV1CustomersByIdPaymentsCsvResponses, GetV1CustomersByIdPaymentsCsvErrors, ThrowOnError>({
+export const getV1CustomersIdPaymentsCsv = <ThrowOnError extends boolean = false>(options: Options<GetV1CustomersIdPaymentsCsvData, ThrowOnError>) => (options.client ?? client).get<GetV1CustomersIdPaymentsCsvResponses, GetV1CustomersIdPaymentsCsvErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/customers/{id}/payments.csv',
     ...options
@@ -464,7 +486,7 @@ export const getV1CustomersByIdPaymentsCsv = <ThrowOnError extends boolean = fal
 /**
  * The payment's invoice (or receipt), issued when it succeeded
  */
-export const getV1PaymentsByIdInvoice = <ThrowOnError extends boolean = false>(options: Options<GetV1PaymentsByIdInvoiceData, ThrowOnError>) => (options.client ?? client).get<GetV1PaymentsByIdInvoiceResponses, GetV1PaymentsByIdInvoiceErrors, ThrowOnError>({
+export const getV1PaymentsIdInvoice = <ThrowOnError extends boolean = false>(options: Options<GetV1PaymentsIdInvoiceData, ThrowOnError>) => (options.client ?? client).get<GetV1PaymentsIdInvoiceResponses, GetV1PaymentsIdInvoiceErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/invoice',
     ...options
@@ -473,7 +495,7 @@ export const getV1PaymentsByIdInvoice = <ThrowOnError extends boolean = false>(o
 /**
  * The payment's invoice (or receipt) as an A4 PDF, in the customer's language
  */
-export const getV1PaymentsByIdInvoicePdf = <ThrowOnError extends boolean = false>(options: Options<GetV1PaymentsByIdInvoicePdfData, ThrowOnError>) => (options.client ?? client).get<GetV1PaymentsByIdInvoicePdfResponses, GetV1PaymentsByIdInvoicePdfErrors, ThrowOnError>({
+export const getV1PaymentsIdInvoicePdf = <ThrowOnError extends boolean = false>(options: Options<GetV1PaymentsIdInvoicePdfData, ThrowOnError>) => (options.client ?? client).get<GetV1PaymentsIdInvoicePdfResponses, GetV1PaymentsIdInvoicePdfErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/invoice.pdf',
     ...options
@@ -482,7 +504,7 @@ export const getV1PaymentsByIdInvoicePdf = <ThrowOnError extends boolean = false
 /**
  * The refund's credit note, issued when the refund succeeded
  */
-export const getV1RefundsByIdCreditNote = <ThrowOnError extends boolean = false>(options: Options<GetV1RefundsByIdCreditNoteData, ThrowOnError>) => (options.client ?? client).get<GetV1RefundsByIdCreditNoteResponses, GetV1RefundsByIdCreditNoteErrors, ThrowOnError>({
+export const getV1RefundsIdCreditNote = <ThrowOnError extends boolean = false>(options: Options<GetV1RefundsIdCreditNoteData, ThrowOnError>) => (options.client ?? client).get<GetV1RefundsIdCreditNoteResponses, GetV1RefundsIdCreditNoteErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/refunds/{id}/credit-note',
     ...options
@@ -491,7 +513,7 @@ export const getV1RefundsByIdCreditNote = <ThrowOnError extends boolean = false>
 /**
  * The refund's credit note as an A4 PDF, in the customer's language
  */
-export const getV1RefundsByIdCreditNotePdf = <ThrowOnError extends boolean = false>(options: Options<GetV1RefundsByIdCreditNotePdfData, ThrowOnError>) => (options.client ?? client).get<GetV1RefundsByIdCreditNotePdfResponses, GetV1RefundsByIdCreditNotePdfErrors, ThrowOnError>({
+export const getV1RefundsIdCreditNotePdf = <ThrowOnError extends boolean = false>(options: Options<GetV1RefundsIdCreditNotePdfData, ThrowOnError>) => (options.client ?? client).get<GetV1RefundsIdCreditNotePdfResponses, GetV1RefundsIdCreditNotePdfErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/refunds/{id}/credit-note.pdf',
     ...options
@@ -500,7 +522,7 @@ export const getV1RefundsByIdCreditNotePdf = <ThrowOnError extends boolean = fal
 /**
  * Email the invoice again to the customer, with its PDF; each request (Idempotency-Key) sends one message
  */
-export const postV1PaymentsByIdInvoiceSend = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsByIdInvoiceSendData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsByIdInvoiceSendResponses, PostV1PaymentsByIdInvoiceSendErrors, ThrowOnError>({
+export const postV1PaymentsIdInvoiceSend = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsIdInvoiceSendData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsIdInvoiceSendResponses, PostV1PaymentsIdInvoiceSendErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/invoice/send',
     ...options
@@ -518,7 +540,7 @@ export const getV1Events = <ThrowOnError extends boolean = false>(options?: Opti
 /**
  * One event
  */
-export const getV1EventsById = <ThrowOnError extends boolean = false>(options: Options<GetV1EventsByIdData, ThrowOnError>) => (options.client ?? client).get<GetV1EventsByIdResponses, GetV1EventsByIdErrors, ThrowOnError>({
+export const getV1EventsId = <ThrowOnError extends boolean = false>(options: Options<GetV1EventsIdData, ThrowOnError>) => (options.client ?? client).get<GetV1EventsIdResponses, GetV1EventsIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/events/{id}',
     ...options
@@ -527,7 +549,7 @@ export const getV1EventsById = <ThrowOnError extends boolean = false>(options: O
 /**
  * Send an event to an endpoint once more, now (one attempt; the same Durapay-Event-Id)
  */
-export const postV1EventsByIdRedeliver = <ThrowOnError extends boolean = false>(options: Options<PostV1EventsByIdRedeliverData, ThrowOnError>) => (options.client ?? client).post<PostV1EventsByIdRedeliverResponses, PostV1EventsByIdRedeliverErrors, ThrowOnError>({
+export const postV1EventsIdRedeliver = <ThrowOnError extends boolean = false>(options: Options<PostV1EventsIdRedeliverData, ThrowOnError>) => (options.client ?? client).post<PostV1EventsIdRedeliverResponses, PostV1EventsIdRedeliverErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/events/{id}/redeliver',
     ...options,
@@ -562,7 +584,7 @@ export const postV1WebhookEndpoints = <ThrowOnError extends boolean = false>(opt
 /**
  * Delete an endpoint: nothing more is sent to it, pending retries are canceled
  */
-export const deleteV1WebhookEndpointsById = <ThrowOnError extends boolean = false>(options: Options<DeleteV1WebhookEndpointsByIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1WebhookEndpointsByIdResponses, DeleteV1WebhookEndpointsByIdErrors, ThrowOnError>({
+export const deleteV1WebhookEndpointsId = <ThrowOnError extends boolean = false>(options: Options<DeleteV1WebhookEndpointsIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1WebhookEndpointsIdResponses, DeleteV1WebhookEndpointsIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints/{id}',
     ...options
@@ -571,7 +593,7 @@ export const deleteV1WebhookEndpointsById = <ThrowOnError extends boolean = fals
 /**
  * One webhook endpoint (never its secret)
  */
-export const getV1WebhookEndpointsById = <ThrowOnError extends boolean = false>(options: Options<GetV1WebhookEndpointsByIdData, ThrowOnError>) => (options.client ?? client).get<GetV1WebhookEndpointsByIdResponses, GetV1WebhookEndpointsByIdErrors, ThrowOnError>({
+export const getV1WebhookEndpointsId = <ThrowOnError extends boolean = false>(options: Options<GetV1WebhookEndpointsIdData, ThrowOnError>) => (options.client ?? client).get<GetV1WebhookEndpointsIdResponses, GetV1WebhookEndpointsIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints/{id}',
     ...options
@@ -580,7 +602,7 @@ export const getV1WebhookEndpointsById = <ThrowOnError extends boolean = false>(
 /**
  * Change an endpoint: url, enabled_events, description, or status (disable, enable again)
  */
-export const postV1WebhookEndpointsById = <ThrowOnError extends boolean = false>(options: Options<PostV1WebhookEndpointsByIdData, ThrowOnError>) => (options.client ?? client).post<PostV1WebhookEndpointsByIdResponses, PostV1WebhookEndpointsByIdErrors, ThrowOnError>({
+export const postV1WebhookEndpointsId = <ThrowOnError extends boolean = false>(options: Options<PostV1WebhookEndpointsIdData, ThrowOnError>) => (options.client ?? client).post<PostV1WebhookEndpointsIdResponses, PostV1WebhookEndpointsIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints/{id}',
     ...options,
@@ -593,7 +615,7 @@ export const postV1WebhookEndpointsById = <ThrowOnError extends boolean = false>
 /**
  * A new signing secret (shown this once); the previous one keeps signing during the overlap
  */
-export const postV1WebhookEndpointsByIdRotateSecret = <ThrowOnError extends boolean = false>(options: Options<PostV1WebhookEndpointsByIdRotateSecretData, ThrowOnError>) => (options.client ?? client).post<PostV1WebhookEndpointsByIdRotateSecretResponses, PostV1WebhookEndpointsByIdRotateSecretErrors, ThrowOnError>({
+export const postV1WebhookEndpointsIdRotateSecret = <ThrowOnError extends boolean = false>(options: Options<PostV1WebhookEndpointsIdRotateSecretData, ThrowOnError>) => (options.client ?? client).post<PostV1WebhookEndpointsIdRotateSecretResponses, PostV1WebhookEndpointsIdRotateSecretErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints/{id}/rotate-secret',
     ...options,
@@ -606,7 +628,7 @@ export const postV1WebhookEndpointsByIdRotateSecret = <ThrowOnError extends bool
 /**
  * An endpoint's deliveries, newest first, with every attempt, status code and the next retry
  */
-export const getV1WebhookEndpointsByIdDeliveries = <ThrowOnError extends boolean = false>(options: Options<GetV1WebhookEndpointsByIdDeliveriesData, ThrowOnError>) => (options.client ?? client).get<GetV1WebhookEndpointsByIdDeliveriesResponses, GetV1WebhookEndpointsByIdDeliveriesErrors, ThrowOnError>({
+export const getV1WebhookEndpointsIdDeliveries = <ThrowOnError extends boolean = false>(options: Options<GetV1WebhookEndpointsIdDeliveriesData, ThrowOnError>) => (options.client ?? client).get<GetV1WebhookEndpointsIdDeliveriesResponses, GetV1WebhookEndpointsIdDeliveriesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/webhook-endpoints/{id}/deliveries',
     ...options
@@ -615,7 +637,7 @@ export const getV1WebhookEndpointsByIdDeliveries = <ThrowOnError extends boolean
 /**
  * Approve or block a payment held for review
  */
-export const postV1PaymentsByIdReview = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsByIdReviewData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsByIdReviewResponses, PostV1PaymentsByIdReviewErrors, ThrowOnError>({
+export const postV1PaymentsIdReview = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsIdReviewData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsIdReviewResponses, PostV1PaymentsIdReviewErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/review',
     ...options,
@@ -628,7 +650,7 @@ export const postV1PaymentsByIdReview = <ThrowOnError extends boolean = false>(o
 /**
  * Confirm fraud on a payment: let go of what it holds, refund what can be, flag its customer
  */
-export const postV1PaymentsByIdFraud = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsByIdFraudData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsByIdFraudResponses, PostV1PaymentsByIdFraudErrors, ThrowOnError>({
+export const postV1PaymentsIdFraud = <ThrowOnError extends boolean = false>(options: Options<PostV1PaymentsIdFraudData, ThrowOnError>) => (options.client ?? client).post<PostV1PaymentsIdFraudResponses, PostV1PaymentsIdFraudErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/payments/{id}/fraud',
     ...options,
@@ -672,7 +694,7 @@ export const postV1AdminBlocklist = <ThrowOnError extends boolean = false>(optio
 /**
  * Remove a block-list entry
  */
-export const deleteV1AdminBlocklistById = <ThrowOnError extends boolean = false>(options: Options<DeleteV1AdminBlocklistByIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1AdminBlocklistByIdResponses, DeleteV1AdminBlocklistByIdErrors, ThrowOnError>({
+export const deleteV1AdminBlocklistId = <ThrowOnError extends boolean = false>(options: Options<DeleteV1AdminBlocklistIdData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1AdminBlocklistIdResponses, DeleteV1AdminBlocklistIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/admin/blocklist/{id}',
     ...options
@@ -716,7 +738,7 @@ export const getV1AdminPauses = <ThrowOnError extends boolean = false>(options?:
 /**
  * Clear a customer's fraud flag, so they can pay again
  */
-export const deleteV1CustomersByIdRiskFlag = <ThrowOnError extends boolean = false>(options: Options<DeleteV1CustomersByIdRiskFlagData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1CustomersByIdRiskFlagResponses, DeleteV1CustomersByIdRiskFlagErrors, ThrowOnError>({
+export const deleteV1CustomersIdRiskFlag = <ThrowOnError extends boolean = false>(options: Options<DeleteV1CustomersIdRiskFlagData, ThrowOnError>) => (options.client ?? client).delete<DeleteV1CustomersIdRiskFlagResponses, DeleteV1CustomersIdRiskFlagErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/customers/{id}/risk-flag',
     ...options
@@ -738,7 +760,7 @@ export const postV1AdminLedgerReconcile = <ThrowOnError extends boolean = false>
 /**
  * One reconciliation run: status, and once completed the differences and totals
  */
-export const getV1AdminLedgerReconciliationsByWorkflowId = <ThrowOnError extends boolean = false>(options: Options<GetV1AdminLedgerReconciliationsByWorkflowIdData, ThrowOnError>) => (options.client ?? client).get<GetV1AdminLedgerReconciliationsByWorkflowIdResponses, GetV1AdminLedgerReconciliationsByWorkflowIdErrors, ThrowOnError>({
+export const getV1AdminLedgerReconciliationsWorkflowId = <ThrowOnError extends boolean = false>(options: Options<GetV1AdminLedgerReconciliationsWorkflowIdData, ThrowOnError>) => (options.client ?? client).get<GetV1AdminLedgerReconciliationsWorkflowIdResponses, GetV1AdminLedgerReconciliationsWorkflowIdErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/admin/ledger/reconciliations/{workflow_id}',
     ...options

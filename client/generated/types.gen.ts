@@ -94,12 +94,28 @@ export type PaymentDisputeReference = {
     amount_lost: number;
 } | null;
 
-export type CreatePaymentRequest = {
+export type CreatePaymentRequest = ({
+    payment_method_type?: 'card' | 'sepa_debit';
+    provider?: 'stripe';
+} | {
+    use_default_payment_method: true;
+    provider?: 'stripe';
+} | {
+    provider: 'paypal';
+} | {
+    payment_method_type: 'paypal';
+    provider?: 'paypal';
+} | {
+    payment_method_type: 'cash' | 'bank_transfer';
+}) & unknown & {
     /**
      * Positive integer in the currency's minor units (cents for EUR, yen for JPY).
      */
     amount: number;
-    currency: string;
+    /**
+     * Lowercase ISO 4217 code, e.g. eur.
+     */
+    currency: 'aed' | 'afn' | 'all' | 'amd' | 'ang' | 'aoa' | 'ars' | 'aud' | 'awg' | 'azn' | 'bam' | 'bbd' | 'bdt' | 'bgn' | 'bhd' | 'bif' | 'bmd' | 'bnd' | 'bob' | 'bov' | 'brl' | 'bsd' | 'btn' | 'bwp' | 'byn' | 'bzd' | 'cad' | 'cdf' | 'che' | 'chf' | 'chw' | 'clf' | 'clp' | 'cny' | 'cop' | 'cou' | 'crc' | 'cuc' | 'cup' | 'cve' | 'czk' | 'djf' | 'dkk' | 'dop' | 'dzd' | 'egp' | 'ern' | 'etb' | 'eur' | 'fjd' | 'fkp' | 'gbp' | 'gel' | 'ghs' | 'gip' | 'gmd' | 'gnf' | 'gtq' | 'gyd' | 'hkd' | 'hnl' | 'htg' | 'huf' | 'idr' | 'ils' | 'inr' | 'iqd' | 'irr' | 'isk' | 'jmd' | 'jod' | 'jpy' | 'kes' | 'kgs' | 'khr' | 'kmf' | 'kpw' | 'krw' | 'kwd' | 'kyd' | 'kzt' | 'lak' | 'lbp' | 'lkr' | 'lrd' | 'lsl' | 'lyd' | 'mad' | 'mdl' | 'mga' | 'mkd' | 'mmk' | 'mnt' | 'mop' | 'mru' | 'mur' | 'mvr' | 'mwk' | 'mxn' | 'mxv' | 'myr' | 'mzn' | 'nad' | 'ngn' | 'nio' | 'nok' | 'npr' | 'nzd' | 'omr' | 'pab' | 'pen' | 'pgk' | 'php' | 'pkr' | 'pln' | 'pyg' | 'qar' | 'ron' | 'rsd' | 'rub' | 'rwf' | 'sar' | 'sbd' | 'scr' | 'sdg' | 'sek' | 'sgd' | 'shp' | 'sle' | 'sos' | 'srd' | 'ssp' | 'stn' | 'svc' | 'syp' | 'szl' | 'thb' | 'tjs' | 'tmt' | 'tnd' | 'top' | 'try' | 'ttd' | 'twd' | 'tzs' | 'uah' | 'ugx' | 'usd' | 'usn' | 'uyi' | 'uyu' | 'uyw' | 'uzs' | 'ved' | 'ves' | 'vnd' | 'vuv' | 'wst' | 'xaf' | 'xag' | 'xau' | 'xba' | 'xbb' | 'xbc' | 'xbd' | 'xcd' | 'xdr' | 'xof' | 'xpd' | 'xpf' | 'xpt' | 'xsu' | 'xts' | 'xua' | 'xxx' | 'yer' | 'zar' | 'zmw' | 'zwg';
     /**
      * A card token (pm_card_visa) or a saved method (dpm_...). Not needed for PayPal, cash or bank transfer.
      */
@@ -296,13 +312,28 @@ export type SavedPaymentMethod = {
     detached_at: string | null;
 };
 
-export type SavePaymentMethodRequest = {
+export type SavePaymentMethodRequest = ({
+    type: 'SaveCardRequest';
+} & SaveCardRequest) | ({
+    type: 'sepa_debit';
+} & SaveSepaDebitRequest);
+
+export type SaveCardRequest = {
     customer_id: string;
     provider?: 'stripe';
-    type?: 'card' | 'sepa_debit';
-    token?: string;
-    iban?: string;
-    account_holder_name?: string;
+    /**
+     * card when absent
+     */
+    type?: 'card';
+    token: string;
+};
+
+export type SaveSepaDebitRequest = {
+    customer_id: string;
+    provider?: 'stripe';
+    type: 'sepa_debit';
+    iban: string;
+    account_holder_name: string;
 };
 
 export type SavedPaymentMethodList = {
@@ -340,15 +371,15 @@ export type WebhookEvent = {
 
 export type StartSyncRequest = {
     /**
-     * A configured provider: stripe, paypal.
+     * A configured provider.
      */
-    provider: string;
+    provider: 'stripe' | 'paypal';
     /**
      * Window start (inclusive). Without from and to: from the provider's sync cursor to now.
      */
     from?: number | string;
     /**
-     * Window end (exclusive); defaults to now.
+     * Window end (exclusive); defaults to now. A window ending before it starts holds nothing.
      */
     to?: number | string;
 };
@@ -414,6 +445,28 @@ export type Dispute = {
     created_at: string;
     updated_at: string;
     closed_at: string | null;
+};
+
+export type EphemeralKey = {
+    id: string;
+    object: 'ephemeral_key';
+    customer_id: string;
+    /**
+     * Give this to the customer's app; it is shown once.
+     */
+    secret: string;
+    created_at: string;
+    expires_at: string;
+};
+
+export type CreateEphemeralKeyRequest = {
+    customer_id: string;
+};
+
+export type RevokedEphemeralKey = {
+    id: string;
+    object: 'ephemeral_key';
+    revoked: true;
 };
 
 export type RevenueReport = {
@@ -785,7 +838,7 @@ export type WebhookDeliveryList = {
     has_more: boolean;
 };
 
-export type ReviewPaymentRequest = {
+export type ReviewPaymentRequest = unknown & {
     decision: 'approve' | 'block';
     /**
      * Required to block.
@@ -1067,7 +1120,7 @@ export type PostV1PaymentsResponses = {
 
 export type PostV1PaymentsResponse = PostV1PaymentsResponses[keyof PostV1PaymentsResponses];
 
-export type GetV1PaymentsByIdData = {
+export type GetV1PaymentsIdData = {
     body?: never;
     path: {
         id: string;
@@ -1076,25 +1129,25 @@ export type GetV1PaymentsByIdData = {
     url: '/v1/payments/{id}';
 };
 
-export type GetV1PaymentsByIdErrors = {
+export type GetV1PaymentsIdErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type GetV1PaymentsByIdError = GetV1PaymentsByIdErrors[keyof GetV1PaymentsByIdErrors];
+export type GetV1PaymentsIdError = GetV1PaymentsIdErrors[keyof GetV1PaymentsIdErrors];
 
-export type GetV1PaymentsByIdResponses = {
+export type GetV1PaymentsIdResponses = {
     /**
      * The payment
      */
     200: Payment;
 };
 
-export type GetV1PaymentsByIdResponse = GetV1PaymentsByIdResponses[keyof GetV1PaymentsByIdResponses];
+export type GetV1PaymentsIdResponse = GetV1PaymentsIdResponses[keyof GetV1PaymentsIdResponses];
 
-export type GetV1PaymentsByIdEventsData = {
+export type GetV1PaymentsIdEventsData = {
     body?: never;
     path: {
         id: string;
@@ -1103,25 +1156,25 @@ export type GetV1PaymentsByIdEventsData = {
     url: '/v1/payments/{id}/events';
 };
 
-export type GetV1PaymentsByIdEventsErrors = {
+export type GetV1PaymentsIdEventsErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type GetV1PaymentsByIdEventsError = GetV1PaymentsByIdEventsErrors[keyof GetV1PaymentsByIdEventsErrors];
+export type GetV1PaymentsIdEventsError = GetV1PaymentsIdEventsErrors[keyof GetV1PaymentsIdEventsErrors];
 
-export type GetV1PaymentsByIdEventsResponses = {
+export type GetV1PaymentsIdEventsResponses = {
     /**
      * The history, oldest first
      */
     200: PaymentEventList;
 };
 
-export type GetV1PaymentsByIdEventsResponse = GetV1PaymentsByIdEventsResponses[keyof GetV1PaymentsByIdEventsResponses];
+export type GetV1PaymentsIdEventsResponse = GetV1PaymentsIdEventsResponses[keyof GetV1PaymentsIdEventsResponses];
 
-export type PostV1PaymentsByIdCaptureData = {
+export type PostV1PaymentsIdCaptureData = {
     body?: CapturePaymentRequest;
     headers: {
         'Idempotency-Key': string;
@@ -1133,25 +1186,25 @@ export type PostV1PaymentsByIdCaptureData = {
     url: '/v1/payments/{id}/capture';
 };
 
-export type PostV1PaymentsByIdCaptureErrors = {
+export type PostV1PaymentsIdCaptureErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1PaymentsByIdCaptureError = PostV1PaymentsByIdCaptureErrors[keyof PostV1PaymentsByIdCaptureErrors];
+export type PostV1PaymentsIdCaptureError = PostV1PaymentsIdCaptureErrors[keyof PostV1PaymentsIdCaptureErrors];
 
-export type PostV1PaymentsByIdCaptureResponses = {
+export type PostV1PaymentsIdCaptureResponses = {
     /**
      * The captured payment
      */
     200: Payment;
 };
 
-export type PostV1PaymentsByIdCaptureResponse = PostV1PaymentsByIdCaptureResponses[keyof PostV1PaymentsByIdCaptureResponses];
+export type PostV1PaymentsIdCaptureResponse = PostV1PaymentsIdCaptureResponses[keyof PostV1PaymentsIdCaptureResponses];
 
-export type PostV1PaymentsByIdRetryData = {
+export type PostV1PaymentsIdRetryData = {
     body?: RetryPaymentRequest;
     headers: {
         'Idempotency-Key': string;
@@ -1163,25 +1216,25 @@ export type PostV1PaymentsByIdRetryData = {
     url: '/v1/payments/{id}/retry';
 };
 
-export type PostV1PaymentsByIdRetryErrors = {
+export type PostV1PaymentsIdRetryErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1PaymentsByIdRetryError = PostV1PaymentsByIdRetryErrors[keyof PostV1PaymentsByIdRetryErrors];
+export type PostV1PaymentsIdRetryError = PostV1PaymentsIdRetryErrors[keyof PostV1PaymentsIdRetryErrors];
 
-export type PostV1PaymentsByIdRetryResponses = {
+export type PostV1PaymentsIdRetryResponses = {
     /**
      * The payment, as soon as the provider has answered the new attempt
      */
     200: Payment;
 };
 
-export type PostV1PaymentsByIdRetryResponse = PostV1PaymentsByIdRetryResponses[keyof PostV1PaymentsByIdRetryResponses];
+export type PostV1PaymentsIdRetryResponse = PostV1PaymentsIdRetryResponses[keyof PostV1PaymentsIdRetryResponses];
 
-export type PutV1PaymentsByIdSucceededData = {
+export type PutV1PaymentsIdSucceededData = {
     body?: MarkPaymentSucceededRequest;
     headers: {
         'Idempotency-Key': string;
@@ -1193,25 +1246,25 @@ export type PutV1PaymentsByIdSucceededData = {
     url: '/v1/payments/{id}/succeeded';
 };
 
-export type PutV1PaymentsByIdSucceededErrors = {
+export type PutV1PaymentsIdSucceededErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PutV1PaymentsByIdSucceededError = PutV1PaymentsByIdSucceededErrors[keyof PutV1PaymentsByIdSucceededErrors];
+export type PutV1PaymentsIdSucceededError = PutV1PaymentsIdSucceededErrors[keyof PutV1PaymentsIdSucceededErrors];
 
-export type PutV1PaymentsByIdSucceededResponses = {
+export type PutV1PaymentsIdSucceededResponses = {
     /**
      * The succeeded payment
      */
     200: Payment;
 };
 
-export type PutV1PaymentsByIdSucceededResponse = PutV1PaymentsByIdSucceededResponses[keyof PutV1PaymentsByIdSucceededResponses];
+export type PutV1PaymentsIdSucceededResponse = PutV1PaymentsIdSucceededResponses[keyof PutV1PaymentsIdSucceededResponses];
 
-export type PostV1PaymentsByIdCancelData = {
+export type PostV1PaymentsIdCancelData = {
     body?: CancelPaymentRequest;
     headers: {
         'Idempotency-Key': string;
@@ -1223,25 +1276,25 @@ export type PostV1PaymentsByIdCancelData = {
     url: '/v1/payments/{id}/cancel';
 };
 
-export type PostV1PaymentsByIdCancelErrors = {
+export type PostV1PaymentsIdCancelErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1PaymentsByIdCancelError = PostV1PaymentsByIdCancelErrors[keyof PostV1PaymentsByIdCancelErrors];
+export type PostV1PaymentsIdCancelError = PostV1PaymentsIdCancelErrors[keyof PostV1PaymentsIdCancelErrors];
 
-export type PostV1PaymentsByIdCancelResponses = {
+export type PostV1PaymentsIdCancelResponses = {
     /**
      * The canceled payment; a failed payment stays failed, without next_retry_at
      */
     200: Payment;
 };
 
-export type PostV1PaymentsByIdCancelResponse = PostV1PaymentsByIdCancelResponses[keyof PostV1PaymentsByIdCancelResponses];
+export type PostV1PaymentsIdCancelResponse = PostV1PaymentsIdCancelResponses[keyof PostV1PaymentsIdCancelResponses];
 
-export type GetV1PaymentsByIdRefundsData = {
+export type GetV1PaymentsIdRefundsData = {
     body?: never;
     path: {
         id: string;
@@ -1250,25 +1303,25 @@ export type GetV1PaymentsByIdRefundsData = {
     url: '/v1/payments/{id}/refunds';
 };
 
-export type GetV1PaymentsByIdRefundsErrors = {
+export type GetV1PaymentsIdRefundsErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type GetV1PaymentsByIdRefundsError = GetV1PaymentsByIdRefundsErrors[keyof GetV1PaymentsByIdRefundsErrors];
+export type GetV1PaymentsIdRefundsError = GetV1PaymentsIdRefundsErrors[keyof GetV1PaymentsIdRefundsErrors];
 
-export type GetV1PaymentsByIdRefundsResponses = {
+export type GetV1PaymentsIdRefundsResponses = {
     /**
      * The refunds
      */
     200: RefundList;
 };
 
-export type GetV1PaymentsByIdRefundsResponse = GetV1PaymentsByIdRefundsResponses[keyof GetV1PaymentsByIdRefundsResponses];
+export type GetV1PaymentsIdRefundsResponse = GetV1PaymentsIdRefundsResponses[keyof GetV1PaymentsIdRefundsResponses];
 
-export type PostV1PaymentsByIdRefundsData = {
+export type PostV1PaymentsIdRefundsData = {
     body: CreateRefundRequest;
     headers: {
         'Idempotency-Key': string;
@@ -1280,23 +1333,23 @@ export type PostV1PaymentsByIdRefundsData = {
     url: '/v1/payments/{id}/refunds';
 };
 
-export type PostV1PaymentsByIdRefundsErrors = {
+export type PostV1PaymentsIdRefundsErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1PaymentsByIdRefundsError = PostV1PaymentsByIdRefundsErrors[keyof PostV1PaymentsByIdRefundsErrors];
+export type PostV1PaymentsIdRefundsError = PostV1PaymentsIdRefundsErrors[keyof PostV1PaymentsIdRefundsErrors];
 
-export type PostV1PaymentsByIdRefundsResponses = {
+export type PostV1PaymentsIdRefundsResponses = {
     /**
      * The refund, pending review, with its amount reserved
      */
     202: Refund;
 };
 
-export type PostV1PaymentsByIdRefundsResponse = PostV1PaymentsByIdRefundsResponses[keyof PostV1PaymentsByIdRefundsResponses];
+export type PostV1PaymentsIdRefundsResponse = PostV1PaymentsIdRefundsResponses[keyof PostV1PaymentsIdRefundsResponses];
 
 export type GetV1RefundsData = {
     body?: never;
@@ -1327,7 +1380,7 @@ export type GetV1RefundsResponses = {
 
 export type GetV1RefundsResponse = GetV1RefundsResponses[keyof GetV1RefundsResponses];
 
-export type GetV1RefundsByIdData = {
+export type GetV1RefundsIdData = {
     body?: never;
     path: {
         id: string;
@@ -1336,25 +1389,25 @@ export type GetV1RefundsByIdData = {
     url: '/v1/refunds/{id}';
 };
 
-export type GetV1RefundsByIdErrors = {
+export type GetV1RefundsIdErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type GetV1RefundsByIdError = GetV1RefundsByIdErrors[keyof GetV1RefundsByIdErrors];
+export type GetV1RefundsIdError = GetV1RefundsIdErrors[keyof GetV1RefundsIdErrors];
 
-export type GetV1RefundsByIdResponses = {
+export type GetV1RefundsIdResponses = {
     /**
      * The refund
      */
     200: Refund;
 };
 
-export type GetV1RefundsByIdResponse = GetV1RefundsByIdResponses[keyof GetV1RefundsByIdResponses];
+export type GetV1RefundsIdResponse = GetV1RefundsIdResponses[keyof GetV1RefundsIdResponses];
 
-export type GetV1RefundsByIdEventsData = {
+export type GetV1RefundsIdEventsData = {
     body?: never;
     path: {
         id: string;
@@ -1363,25 +1416,25 @@ export type GetV1RefundsByIdEventsData = {
     url: '/v1/refunds/{id}/events';
 };
 
-export type GetV1RefundsByIdEventsErrors = {
+export type GetV1RefundsIdEventsErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type GetV1RefundsByIdEventsError = GetV1RefundsByIdEventsErrors[keyof GetV1RefundsByIdEventsErrors];
+export type GetV1RefundsIdEventsError = GetV1RefundsIdEventsErrors[keyof GetV1RefundsIdEventsErrors];
 
-export type GetV1RefundsByIdEventsResponses = {
+export type GetV1RefundsIdEventsResponses = {
     /**
      * Oldest first
      */
     200: PaymentEventList;
 };
 
-export type GetV1RefundsByIdEventsResponse = GetV1RefundsByIdEventsResponses[keyof GetV1RefundsByIdEventsResponses];
+export type GetV1RefundsIdEventsResponse = GetV1RefundsIdEventsResponses[keyof GetV1RefundsIdEventsResponses];
 
-export type PostV1RefundsByIdApproveData = {
+export type PostV1RefundsIdApproveData = {
     body?: ApproveRefundRequest;
     headers: {
         'Idempotency-Key': string;
@@ -1393,25 +1446,25 @@ export type PostV1RefundsByIdApproveData = {
     url: '/v1/refunds/{id}/approve';
 };
 
-export type PostV1RefundsByIdApproveErrors = {
+export type PostV1RefundsIdApproveErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1RefundsByIdApproveError = PostV1RefundsByIdApproveErrors[keyof PostV1RefundsByIdApproveErrors];
+export type PostV1RefundsIdApproveError = PostV1RefundsIdApproveErrors[keyof PostV1RefundsIdApproveErrors];
 
-export type PostV1RefundsByIdApproveResponses = {
+export type PostV1RefundsIdApproveResponses = {
     /**
      * The approved refund
      */
     200: Refund;
 };
 
-export type PostV1RefundsByIdApproveResponse = PostV1RefundsByIdApproveResponses[keyof PostV1RefundsByIdApproveResponses];
+export type PostV1RefundsIdApproveResponse = PostV1RefundsIdApproveResponses[keyof PostV1RefundsIdApproveResponses];
 
-export type PostV1RefundsByIdDenyData = {
+export type PostV1RefundsIdDenyData = {
     body: DenyRefundRequest;
     headers: {
         'Idempotency-Key': string;
@@ -1423,25 +1476,25 @@ export type PostV1RefundsByIdDenyData = {
     url: '/v1/refunds/{id}/deny';
 };
 
-export type PostV1RefundsByIdDenyErrors = {
+export type PostV1RefundsIdDenyErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1RefundsByIdDenyError = PostV1RefundsByIdDenyErrors[keyof PostV1RefundsByIdDenyErrors];
+export type PostV1RefundsIdDenyError = PostV1RefundsIdDenyErrors[keyof PostV1RefundsIdDenyErrors];
 
-export type PostV1RefundsByIdDenyResponses = {
+export type PostV1RefundsIdDenyResponses = {
     /**
      * The denied refund
      */
     200: Refund;
 };
 
-export type PostV1RefundsByIdDenyResponse = PostV1RefundsByIdDenyResponses[keyof PostV1RefundsByIdDenyResponses];
+export type PostV1RefundsIdDenyResponse = PostV1RefundsIdDenyResponses[keyof PostV1RefundsIdDenyResponses];
 
-export type PostV1RefundsByIdAppealData = {
+export type PostV1RefundsIdAppealData = {
     body: AppealRefundRequest;
     headers: {
         'Idempotency-Key': string;
@@ -1453,25 +1506,25 @@ export type PostV1RefundsByIdAppealData = {
     url: '/v1/refunds/{id}/appeal';
 };
 
-export type PostV1RefundsByIdAppealErrors = {
+export type PostV1RefundsIdAppealErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1RefundsByIdAppealError = PostV1RefundsByIdAppealErrors[keyof PostV1RefundsByIdAppealErrors];
+export type PostV1RefundsIdAppealError = PostV1RefundsIdAppealErrors[keyof PostV1RefundsIdAppealErrors];
 
-export type PostV1RefundsByIdAppealResponses = {
+export type PostV1RefundsIdAppealResponses = {
     /**
      * The refund, pending review again
      */
     200: Refund;
 };
 
-export type PostV1RefundsByIdAppealResponse = PostV1RefundsByIdAppealResponses[keyof PostV1RefundsByIdAppealResponses];
+export type PostV1RefundsIdAppealResponse = PostV1RefundsIdAppealResponses[keyof PostV1RefundsIdAppealResponses];
 
-export type PostV1RefundsByIdAlternativeMethodData = {
+export type PostV1RefundsIdAlternativeMethodData = {
     body: AlternativeRefundMethodRequest;
     headers: {
         'Idempotency-Key': string;
@@ -1483,25 +1536,25 @@ export type PostV1RefundsByIdAlternativeMethodData = {
     url: '/v1/refunds/{id}/alternative-method';
 };
 
-export type PostV1RefundsByIdAlternativeMethodErrors = {
+export type PostV1RefundsIdAlternativeMethodErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1RefundsByIdAlternativeMethodError = PostV1RefundsByIdAlternativeMethodErrors[keyof PostV1RefundsByIdAlternativeMethodErrors];
+export type PostV1RefundsIdAlternativeMethodError = PostV1RefundsIdAlternativeMethodErrors[keyof PostV1RefundsIdAlternativeMethodErrors];
 
-export type PostV1RefundsByIdAlternativeMethodResponses = {
+export type PostV1RefundsIdAlternativeMethodResponses = {
     /**
      * The refund, awaiting the bank transfer
      */
     200: Refund;
 };
 
-export type PostV1RefundsByIdAlternativeMethodResponse = PostV1RefundsByIdAlternativeMethodResponses[keyof PostV1RefundsByIdAlternativeMethodResponses];
+export type PostV1RefundsIdAlternativeMethodResponse = PostV1RefundsIdAlternativeMethodResponses[keyof PostV1RefundsIdAlternativeMethodResponses];
 
-export type PostV1RefundsByIdMarkSentData = {
+export type PostV1RefundsIdMarkSentData = {
     body?: MarkRefundSentRequest;
     headers: {
         'Idempotency-Key': string;
@@ -1513,23 +1566,23 @@ export type PostV1RefundsByIdMarkSentData = {
     url: '/v1/refunds/{id}/mark-sent';
 };
 
-export type PostV1RefundsByIdMarkSentErrors = {
+export type PostV1RefundsIdMarkSentErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1RefundsByIdMarkSentError = PostV1RefundsByIdMarkSentErrors[keyof PostV1RefundsByIdMarkSentErrors];
+export type PostV1RefundsIdMarkSentError = PostV1RefundsIdMarkSentErrors[keyof PostV1RefundsIdMarkSentErrors];
 
-export type PostV1RefundsByIdMarkSentResponses = {
+export type PostV1RefundsIdMarkSentResponses = {
     /**
      * The succeeded refund
      */
     200: Refund;
 };
 
-export type PostV1RefundsByIdMarkSentResponse = PostV1RefundsByIdMarkSentResponses[keyof PostV1RefundsByIdMarkSentResponses];
+export type PostV1RefundsIdMarkSentResponse = PostV1RefundsIdMarkSentResponses[keyof PostV1RefundsIdMarkSentResponses];
 
 export type PostV1CustomersData = {
     body: UpsertCustomerRequest;
@@ -1587,7 +1640,7 @@ export type PostV1PaymentMethodsResponses = {
 
 export type PostV1PaymentMethodsResponse = PostV1PaymentMethodsResponses[keyof PostV1PaymentMethodsResponses];
 
-export type GetV1CustomersByIdPaymentMethodsData = {
+export type GetV1CustomersIdPaymentMethodsData = {
     body?: never;
     path: {
         id: string;
@@ -1596,25 +1649,25 @@ export type GetV1CustomersByIdPaymentMethodsData = {
     url: '/v1/customers/{id}/payment-methods';
 };
 
-export type GetV1CustomersByIdPaymentMethodsErrors = {
+export type GetV1CustomersIdPaymentMethodsErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type GetV1CustomersByIdPaymentMethodsError = GetV1CustomersByIdPaymentMethodsErrors[keyof GetV1CustomersByIdPaymentMethodsErrors];
+export type GetV1CustomersIdPaymentMethodsError = GetV1CustomersIdPaymentMethodsErrors[keyof GetV1CustomersIdPaymentMethodsErrors];
 
-export type GetV1CustomersByIdPaymentMethodsResponses = {
+export type GetV1CustomersIdPaymentMethodsResponses = {
     /**
      * Newest first
      */
     200: SavedPaymentMethodList;
 };
 
-export type GetV1CustomersByIdPaymentMethodsResponse = GetV1CustomersByIdPaymentMethodsResponses[keyof GetV1CustomersByIdPaymentMethodsResponses];
+export type GetV1CustomersIdPaymentMethodsResponse = GetV1CustomersIdPaymentMethodsResponses[keyof GetV1CustomersIdPaymentMethodsResponses];
 
-export type PutV1PaymentMethodsByIdSetDefaultData = {
+export type PutV1PaymentMethodsIdSetDefaultData = {
     body?: {
         [key: string]: never;
     };
@@ -1628,25 +1681,25 @@ export type PutV1PaymentMethodsByIdSetDefaultData = {
     url: '/v1/payment-methods/{id}/set-default';
 };
 
-export type PutV1PaymentMethodsByIdSetDefaultErrors = {
+export type PutV1PaymentMethodsIdSetDefaultErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PutV1PaymentMethodsByIdSetDefaultError = PutV1PaymentMethodsByIdSetDefaultErrors[keyof PutV1PaymentMethodsByIdSetDefaultErrors];
+export type PutV1PaymentMethodsIdSetDefaultError = PutV1PaymentMethodsIdSetDefaultErrors[keyof PutV1PaymentMethodsIdSetDefaultErrors];
 
-export type PutV1PaymentMethodsByIdSetDefaultResponses = {
+export type PutV1PaymentMethodsIdSetDefaultResponses = {
     /**
      * The new default
      */
     200: SavedPaymentMethod;
 };
 
-export type PutV1PaymentMethodsByIdSetDefaultResponse = PutV1PaymentMethodsByIdSetDefaultResponses[keyof PutV1PaymentMethodsByIdSetDefaultResponses];
+export type PutV1PaymentMethodsIdSetDefaultResponse = PutV1PaymentMethodsIdSetDefaultResponses[keyof PutV1PaymentMethodsIdSetDefaultResponses];
 
-export type PutV1PaymentMethodsByIdDeactivateData = {
+export type PutV1PaymentMethodsIdDeactivateData = {
     body?: {
         [key: string]: never;
     };
@@ -1660,25 +1713,25 @@ export type PutV1PaymentMethodsByIdDeactivateData = {
     url: '/v1/payment-methods/{id}/deactivate';
 };
 
-export type PutV1PaymentMethodsByIdDeactivateErrors = {
+export type PutV1PaymentMethodsIdDeactivateErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PutV1PaymentMethodsByIdDeactivateError = PutV1PaymentMethodsByIdDeactivateErrors[keyof PutV1PaymentMethodsByIdDeactivateErrors];
+export type PutV1PaymentMethodsIdDeactivateError = PutV1PaymentMethodsIdDeactivateErrors[keyof PutV1PaymentMethodsIdDeactivateErrors];
 
-export type PutV1PaymentMethodsByIdDeactivateResponses = {
+export type PutV1PaymentMethodsIdDeactivateResponses = {
     /**
      * The deactivated method
      */
     200: SavedPaymentMethod;
 };
 
-export type PutV1PaymentMethodsByIdDeactivateResponse = PutV1PaymentMethodsByIdDeactivateResponses[keyof PutV1PaymentMethodsByIdDeactivateResponses];
+export type PutV1PaymentMethodsIdDeactivateResponse = PutV1PaymentMethodsIdDeactivateResponses[keyof PutV1PaymentMethodsIdDeactivateResponses];
 
-export type DeleteV1PaymentMethodsByIdData = {
+export type DeleteV1PaymentMethodsIdData = {
     body?: never;
     headers: {
         'Idempotency-Key': string;
@@ -1690,25 +1743,25 @@ export type DeleteV1PaymentMethodsByIdData = {
     url: '/v1/payment-methods/{id}';
 };
 
-export type DeleteV1PaymentMethodsByIdErrors = {
+export type DeleteV1PaymentMethodsIdErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type DeleteV1PaymentMethodsByIdError = DeleteV1PaymentMethodsByIdErrors[keyof DeleteV1PaymentMethodsByIdErrors];
+export type DeleteV1PaymentMethodsIdError = DeleteV1PaymentMethodsIdErrors[keyof DeleteV1PaymentMethodsIdErrors];
 
-export type DeleteV1PaymentMethodsByIdResponses = {
+export type DeleteV1PaymentMethodsIdResponses = {
     /**
      * The detached method
      */
     200: SavedPaymentMethod;
 };
 
-export type DeleteV1PaymentMethodsByIdResponse = DeleteV1PaymentMethodsByIdResponses[keyof DeleteV1PaymentMethodsByIdResponses];
+export type DeleteV1PaymentMethodsIdResponse = DeleteV1PaymentMethodsIdResponses[keyof DeleteV1PaymentMethodsIdResponses];
 
-export type DeleteV1CustomersByIdData = {
+export type DeleteV1CustomersIdData = {
     body?: never;
     headers: {
         'Idempotency-Key': string;
@@ -1720,23 +1773,23 @@ export type DeleteV1CustomersByIdData = {
     url: '/v1/customers/{id}';
 };
 
-export type DeleteV1CustomersByIdErrors = {
+export type DeleteV1CustomersIdErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type DeleteV1CustomersByIdError = DeleteV1CustomersByIdErrors[keyof DeleteV1CustomersByIdErrors];
+export type DeleteV1CustomersIdError = DeleteV1CustomersIdErrors[keyof DeleteV1CustomersIdErrors];
 
-export type DeleteV1CustomersByIdResponses = {
+export type DeleteV1CustomersIdResponses = {
     /**
      * The erasure, running as a workflow
      */
     202: CustomerErasure;
 };
 
-export type DeleteV1CustomersByIdResponse = DeleteV1CustomersByIdResponses[keyof DeleteV1CustomersByIdResponses];
+export type DeleteV1CustomersIdResponse = DeleteV1CustomersIdResponses[keyof DeleteV1CustomersIdResponses];
 
 export type GetV1AdminProvidersData = {
     body?: never;
@@ -1918,7 +1971,7 @@ export type PostV1AdminSyncResponses = {
 
 export type PostV1AdminSyncResponse = PostV1AdminSyncResponses[keyof PostV1AdminSyncResponses];
 
-export type GetV1AdminSyncsByWorkflowIdData = {
+export type GetV1AdminSyncsWorkflowIdData = {
     body?: never;
     path: {
         workflow_id: string;
@@ -1927,23 +1980,23 @@ export type GetV1AdminSyncsByWorkflowIdData = {
     url: '/v1/admin/syncs/{workflow_id}';
 };
 
-export type GetV1AdminSyncsByWorkflowIdErrors = {
+export type GetV1AdminSyncsWorkflowIdErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type GetV1AdminSyncsByWorkflowIdError = GetV1AdminSyncsByWorkflowIdErrors[keyof GetV1AdminSyncsByWorkflowIdErrors];
+export type GetV1AdminSyncsWorkflowIdError = GetV1AdminSyncsWorkflowIdErrors[keyof GetV1AdminSyncsWorkflowIdErrors];
 
-export type GetV1AdminSyncsByWorkflowIdResponses = {
+export type GetV1AdminSyncsWorkflowIdResponses = {
     /**
      * The run
      */
     200: SyncRun;
 };
 
-export type GetV1AdminSyncsByWorkflowIdResponse = GetV1AdminSyncsByWorkflowIdResponses[keyof GetV1AdminSyncsByWorkflowIdResponses];
+export type GetV1AdminSyncsWorkflowIdResponse = GetV1AdminSyncsWorkflowIdResponses[keyof GetV1AdminSyncsWorkflowIdResponses];
 
 export type GetV1AdminSyncsData = {
     body?: never;
@@ -2012,7 +2065,7 @@ export type GetV1AdminAlertsResponses = {
 
 export type GetV1AdminAlertsResponse = GetV1AdminAlertsResponses[keyof GetV1AdminAlertsResponses];
 
-export type PostV1AdminAlertsByIdAckData = {
+export type PostV1AdminAlertsIdAckData = {
     body?: {
         [key: string]: never;
     };
@@ -2026,23 +2079,23 @@ export type PostV1AdminAlertsByIdAckData = {
     url: '/v1/admin/alerts/{id}/ack';
 };
 
-export type PostV1AdminAlertsByIdAckErrors = {
+export type PostV1AdminAlertsIdAckErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1AdminAlertsByIdAckError = PostV1AdminAlertsByIdAckErrors[keyof PostV1AdminAlertsByIdAckErrors];
+export type PostV1AdminAlertsIdAckError = PostV1AdminAlertsIdAckErrors[keyof PostV1AdminAlertsIdAckErrors];
 
-export type PostV1AdminAlertsByIdAckResponses = {
+export type PostV1AdminAlertsIdAckResponses = {
     /**
      * The alert
      */
     200: Alert;
 };
 
-export type PostV1AdminAlertsByIdAckResponse = PostV1AdminAlertsByIdAckResponses[keyof PostV1AdminAlertsByIdAckResponses];
+export type PostV1AdminAlertsIdAckResponse = PostV1AdminAlertsIdAckResponses[keyof PostV1AdminAlertsIdAckResponses];
 
 export type GetV1DisputesData = {
     body?: never;
@@ -2074,7 +2127,7 @@ export type GetV1DisputesResponses = {
 
 export type GetV1DisputesResponse = GetV1DisputesResponses[keyof GetV1DisputesResponses];
 
-export type GetV1DisputesByIdData = {
+export type GetV1DisputesIdData = {
     body?: never;
     path: {
         id: string;
@@ -2083,23 +2136,81 @@ export type GetV1DisputesByIdData = {
     url: '/v1/disputes/{id}';
 };
 
-export type GetV1DisputesByIdErrors = {
+export type GetV1DisputesIdErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type GetV1DisputesByIdError = GetV1DisputesByIdErrors[keyof GetV1DisputesByIdErrors];
+export type GetV1DisputesIdError = GetV1DisputesIdErrors[keyof GetV1DisputesIdErrors];
 
-export type GetV1DisputesByIdResponses = {
+export type GetV1DisputesIdResponses = {
     /**
      * The dispute
      */
     200: Dispute;
 };
 
-export type GetV1DisputesByIdResponse = GetV1DisputesByIdResponses[keyof GetV1DisputesByIdResponses];
+export type GetV1DisputesIdResponse = GetV1DisputesIdResponses[keyof GetV1DisputesIdResponses];
+
+export type PostV1EphemeralKeysData = {
+    body: CreateEphemeralKeyRequest;
+    headers: {
+        'Idempotency-Key': string;
+    };
+    path?: never;
+    query?: never;
+    url: '/v1/ephemeral-keys';
+};
+
+export type PostV1EphemeralKeysErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type PostV1EphemeralKeysError = PostV1EphemeralKeysErrors[keyof PostV1EphemeralKeysErrors];
+
+export type PostV1EphemeralKeysResponses = {
+    /**
+     * The key, with its secret
+     */
+    201: EphemeralKey;
+};
+
+export type PostV1EphemeralKeysResponse = PostV1EphemeralKeysResponses[keyof PostV1EphemeralKeysResponses];
+
+export type DeleteV1EphemeralKeysIdData = {
+    body?: never;
+    headers: {
+        'Idempotency-Key': string;
+    };
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/v1/ephemeral-keys/{id}';
+};
+
+export type DeleteV1EphemeralKeysIdErrors = {
+    /**
+     * Error
+     */
+    default: Error;
+};
+
+export type DeleteV1EphemeralKeysIdError = DeleteV1EphemeralKeysIdErrors[keyof DeleteV1EphemeralKeysIdErrors];
+
+export type DeleteV1EphemeralKeysIdResponses = {
+    /**
+     * Revoked
+     */
+    200: RevokedEphemeralKey;
+};
+
+export type DeleteV1EphemeralKeysIdResponse = DeleteV1EphemeralKeysIdResponses[keyof DeleteV1EphemeralKeysIdResponses];
 
 export type GetV1ReportsRevenueData = {
     body?: never;
@@ -2110,7 +2221,7 @@ export type GetV1ReportsRevenueData = {
          */
         from: string;
         /**
-         * End, exclusive (UTC).
+         * End, exclusive (UTC); a window ending before it starts holds nothing.
          */
         to: string;
         /**
@@ -2158,7 +2269,7 @@ export type GetV1ReportsRevenueCsvData = {
          */
         from: string;
         /**
-         * End, exclusive (UTC).
+         * End, exclusive (UTC); a window ending before it starts holds nothing.
          */
         to: string;
         /**
@@ -2197,7 +2308,7 @@ export type GetV1ReportsRevenueCsvResponses = {
 
 export type GetV1ReportsRevenueCsvResponse = GetV1ReportsRevenueCsvResponses[keyof GetV1ReportsRevenueCsvResponses];
 
-export type GetV1CustomersByIdStatsData = {
+export type GetV1CustomersIdStatsData = {
     body?: never;
     path: {
         id: string;
@@ -2211,25 +2322,25 @@ export type GetV1CustomersByIdStatsData = {
     url: '/v1/customers/{id}/stats';
 };
 
-export type GetV1CustomersByIdStatsErrors = {
+export type GetV1CustomersIdStatsErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type GetV1CustomersByIdStatsError = GetV1CustomersByIdStatsErrors[keyof GetV1CustomersByIdStatsErrors];
+export type GetV1CustomersIdStatsError = GetV1CustomersIdStatsErrors[keyof GetV1CustomersIdStatsErrors];
 
-export type GetV1CustomersByIdStatsResponses = {
+export type GetV1CustomersIdStatsResponses = {
     /**
      * The totals, minor units
      */
     200: CustomerStats;
 };
 
-export type GetV1CustomersByIdStatsResponse = GetV1CustomersByIdStatsResponses[keyof GetV1CustomersByIdStatsResponses];
+export type GetV1CustomersIdStatsResponse = GetV1CustomersIdStatsResponses[keyof GetV1CustomersIdStatsResponses];
 
-export type GetV1CustomersByIdPaymentsCsvData = {
+export type GetV1CustomersIdPaymentsCsvData = {
     body?: never;
     path: {
         id: string;
@@ -2243,25 +2354,25 @@ export type GetV1CustomersByIdPaymentsCsvData = {
     url: '/v1/customers/{id}/payments.csv';
 };
 
-export type GetV1CustomersByIdPaymentsCsvErrors = {
+export type GetV1CustomersIdPaymentsCsvErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type GetV1CustomersByIdPaymentsCsvError = GetV1CustomersByIdPaymentsCsvErrors[keyof GetV1CustomersByIdPaymentsCsvErrors];
+export type GetV1CustomersIdPaymentsCsvError = GetV1CustomersIdPaymentsCsvErrors[keyof GetV1CustomersIdPaymentsCsvErrors];
 
-export type GetV1CustomersByIdPaymentsCsvResponses = {
+export type GetV1CustomersIdPaymentsCsvResponses = {
     /**
      * text/csv with a header row; amounts in major units with the currency's decimals.
      */
     200: string;
 };
 
-export type GetV1CustomersByIdPaymentsCsvResponse = GetV1CustomersByIdPaymentsCsvResponses[keyof GetV1CustomersByIdPaymentsCsvResponses];
+export type GetV1CustomersIdPaymentsCsvResponse = GetV1CustomersIdPaymentsCsvResponses[keyof GetV1CustomersIdPaymentsCsvResponses];
 
-export type GetV1PaymentsByIdInvoiceData = {
+export type GetV1PaymentsIdInvoiceData = {
     body?: never;
     path: {
         id: string;
@@ -2270,7 +2381,7 @@ export type GetV1PaymentsByIdInvoiceData = {
     url: '/v1/payments/{id}/invoice';
 };
 
-export type GetV1PaymentsByIdInvoiceErrors = {
+export type GetV1PaymentsIdInvoiceErrors = {
     /**
      * No API key, or an unknown one
      */
@@ -2285,18 +2396,18 @@ export type GetV1PaymentsByIdInvoiceErrors = {
     default: Error;
 };
 
-export type GetV1PaymentsByIdInvoiceError = GetV1PaymentsByIdInvoiceErrors[keyof GetV1PaymentsByIdInvoiceErrors];
+export type GetV1PaymentsIdInvoiceError = GetV1PaymentsIdInvoiceErrors[keyof GetV1PaymentsIdInvoiceErrors];
 
-export type GetV1PaymentsByIdInvoiceResponses = {
+export type GetV1PaymentsIdInvoiceResponses = {
     /**
      * The payment's invoice (or receipt)
      */
     200: Invoice;
 };
 
-export type GetV1PaymentsByIdInvoiceResponse = GetV1PaymentsByIdInvoiceResponses[keyof GetV1PaymentsByIdInvoiceResponses];
+export type GetV1PaymentsIdInvoiceResponse = GetV1PaymentsIdInvoiceResponses[keyof GetV1PaymentsIdInvoiceResponses];
 
-export type GetV1PaymentsByIdInvoicePdfData = {
+export type GetV1PaymentsIdInvoicePdfData = {
     body?: never;
     path: {
         id: string;
@@ -2305,7 +2416,7 @@ export type GetV1PaymentsByIdInvoicePdfData = {
     url: '/v1/payments/{id}/invoice.pdf';
 };
 
-export type GetV1PaymentsByIdInvoicePdfErrors = {
+export type GetV1PaymentsIdInvoicePdfErrors = {
     /**
      * No API key, or an unknown one
      */
@@ -2320,18 +2431,18 @@ export type GetV1PaymentsByIdInvoicePdfErrors = {
     default: Error;
 };
 
-export type GetV1PaymentsByIdInvoicePdfError = GetV1PaymentsByIdInvoicePdfErrors[keyof GetV1PaymentsByIdInvoicePdfErrors];
+export type GetV1PaymentsIdInvoicePdfError = GetV1PaymentsIdInvoicePdfErrors[keyof GetV1PaymentsIdInvoicePdfErrors];
 
-export type GetV1PaymentsByIdInvoicePdfResponses = {
+export type GetV1PaymentsIdInvoicePdfResponses = {
     /**
      * The PDF
      */
     200: Blob | File;
 };
 
-export type GetV1PaymentsByIdInvoicePdfResponse = GetV1PaymentsByIdInvoicePdfResponses[keyof GetV1PaymentsByIdInvoicePdfResponses];
+export type GetV1PaymentsIdInvoicePdfResponse = GetV1PaymentsIdInvoicePdfResponses[keyof GetV1PaymentsIdInvoicePdfResponses];
 
-export type GetV1RefundsByIdCreditNoteData = {
+export type GetV1RefundsIdCreditNoteData = {
     body?: never;
     path: {
         id: string;
@@ -2340,7 +2451,7 @@ export type GetV1RefundsByIdCreditNoteData = {
     url: '/v1/refunds/{id}/credit-note';
 };
 
-export type GetV1RefundsByIdCreditNoteErrors = {
+export type GetV1RefundsIdCreditNoteErrors = {
     /**
      * No API key, or an unknown one
      */
@@ -2355,18 +2466,18 @@ export type GetV1RefundsByIdCreditNoteErrors = {
     default: Error;
 };
 
-export type GetV1RefundsByIdCreditNoteError = GetV1RefundsByIdCreditNoteErrors[keyof GetV1RefundsByIdCreditNoteErrors];
+export type GetV1RefundsIdCreditNoteError = GetV1RefundsIdCreditNoteErrors[keyof GetV1RefundsIdCreditNoteErrors];
 
-export type GetV1RefundsByIdCreditNoteResponses = {
+export type GetV1RefundsIdCreditNoteResponses = {
     /**
      * The refund's credit note
      */
     200: CreditNote;
 };
 
-export type GetV1RefundsByIdCreditNoteResponse = GetV1RefundsByIdCreditNoteResponses[keyof GetV1RefundsByIdCreditNoteResponses];
+export type GetV1RefundsIdCreditNoteResponse = GetV1RefundsIdCreditNoteResponses[keyof GetV1RefundsIdCreditNoteResponses];
 
-export type GetV1RefundsByIdCreditNotePdfData = {
+export type GetV1RefundsIdCreditNotePdfData = {
     body?: never;
     path: {
         id: string;
@@ -2375,7 +2486,7 @@ export type GetV1RefundsByIdCreditNotePdfData = {
     url: '/v1/refunds/{id}/credit-note.pdf';
 };
 
-export type GetV1RefundsByIdCreditNotePdfErrors = {
+export type GetV1RefundsIdCreditNotePdfErrors = {
     /**
      * No API key, or an unknown one
      */
@@ -2390,18 +2501,18 @@ export type GetV1RefundsByIdCreditNotePdfErrors = {
     default: Error;
 };
 
-export type GetV1RefundsByIdCreditNotePdfError = GetV1RefundsByIdCreditNotePdfErrors[keyof GetV1RefundsByIdCreditNotePdfErrors];
+export type GetV1RefundsIdCreditNotePdfError = GetV1RefundsIdCreditNotePdfErrors[keyof GetV1RefundsIdCreditNotePdfErrors];
 
-export type GetV1RefundsByIdCreditNotePdfResponses = {
+export type GetV1RefundsIdCreditNotePdfResponses = {
     /**
      * The PDF
      */
     200: Blob | File;
 };
 
-export type GetV1RefundsByIdCreditNotePdfResponse = GetV1RefundsByIdCreditNotePdfResponses[keyof GetV1RefundsByIdCreditNotePdfResponses];
+export type GetV1RefundsIdCreditNotePdfResponse = GetV1RefundsIdCreditNotePdfResponses[keyof GetV1RefundsIdCreditNotePdfResponses];
 
-export type PostV1PaymentsByIdInvoiceSendData = {
+export type PostV1PaymentsIdInvoiceSendData = {
     body?: never;
     headers: {
         'Idempotency-Key': string;
@@ -2413,7 +2524,7 @@ export type PostV1PaymentsByIdInvoiceSendData = {
     url: '/v1/payments/{id}/invoice/send';
 };
 
-export type PostV1PaymentsByIdInvoiceSendErrors = {
+export type PostV1PaymentsIdInvoiceSendErrors = {
     /**
      * The Idempotency-Key is missing or malformed
      */
@@ -2440,16 +2551,16 @@ export type PostV1PaymentsByIdInvoiceSendErrors = {
     default: Error;
 };
 
-export type PostV1PaymentsByIdInvoiceSendError = PostV1PaymentsByIdInvoiceSendErrors[keyof PostV1PaymentsByIdInvoiceSendErrors];
+export type PostV1PaymentsIdInvoiceSendError = PostV1PaymentsIdInvoiceSendErrors[keyof PostV1PaymentsIdInvoiceSendErrors];
 
-export type PostV1PaymentsByIdInvoiceSendResponses = {
+export type PostV1PaymentsIdInvoiceSendResponses = {
     /**
      * The copy was sent
      */
     200: InvoiceDelivery;
 };
 
-export type PostV1PaymentsByIdInvoiceSendResponse = PostV1PaymentsByIdInvoiceSendResponses[keyof PostV1PaymentsByIdInvoiceSendResponses];
+export type PostV1PaymentsIdInvoiceSendResponse = PostV1PaymentsIdInvoiceSendResponses[keyof PostV1PaymentsIdInvoiceSendResponses];
 
 export type GetV1EventsData = {
     body?: never;
@@ -2495,7 +2606,7 @@ export type GetV1EventsResponses = {
 
 export type GetV1EventsResponse = GetV1EventsResponses[keyof GetV1EventsResponses];
 
-export type GetV1EventsByIdData = {
+export type GetV1EventsIdData = {
     body?: never;
     path: {
         id: string;
@@ -2504,7 +2615,7 @@ export type GetV1EventsByIdData = {
     url: '/v1/events/{id}';
 };
 
-export type GetV1EventsByIdErrors = {
+export type GetV1EventsIdErrors = {
     /**
      * No API key, or an unknown one
      */
@@ -2519,18 +2630,18 @@ export type GetV1EventsByIdErrors = {
     default: Error;
 };
 
-export type GetV1EventsByIdError = GetV1EventsByIdErrors[keyof GetV1EventsByIdErrors];
+export type GetV1EventsIdError = GetV1EventsIdErrors[keyof GetV1EventsIdErrors];
 
-export type GetV1EventsByIdResponses = {
+export type GetV1EventsIdResponses = {
     /**
      * The event
      */
     200: Event;
 };
 
-export type GetV1EventsByIdResponse = GetV1EventsByIdResponses[keyof GetV1EventsByIdResponses];
+export type GetV1EventsIdResponse = GetV1EventsIdResponses[keyof GetV1EventsIdResponses];
 
-export type PostV1EventsByIdRedeliverData = {
+export type PostV1EventsIdRedeliverData = {
     body: RedeliverEventRequest;
     headers: {
         'Idempotency-Key': string;
@@ -2542,7 +2653,7 @@ export type PostV1EventsByIdRedeliverData = {
     url: '/v1/events/{id}/redeliver';
 };
 
-export type PostV1EventsByIdRedeliverErrors = {
+export type PostV1EventsIdRedeliverErrors = {
     /**
      * The body is invalid (error.param names the field)
      */
@@ -2569,16 +2680,16 @@ export type PostV1EventsByIdRedeliverErrors = {
     default: Error;
 };
 
-export type PostV1EventsByIdRedeliverError = PostV1EventsByIdRedeliverErrors[keyof PostV1EventsByIdRedeliverErrors];
+export type PostV1EventsIdRedeliverError = PostV1EventsIdRedeliverErrors[keyof PostV1EventsIdRedeliverErrors];
 
-export type PostV1EventsByIdRedeliverResponses = {
+export type PostV1EventsIdRedeliverResponses = {
     /**
      * The delivery; the attempt runs in the background
      */
     202: WebhookDelivery;
 };
 
-export type PostV1EventsByIdRedeliverResponse = PostV1EventsByIdRedeliverResponses[keyof PostV1EventsByIdRedeliverResponses];
+export type PostV1EventsIdRedeliverResponse = PostV1EventsIdRedeliverResponses[keyof PostV1EventsIdRedeliverResponses];
 
 export type GetV1WebhookEndpointsData = {
     body?: never;
@@ -2664,7 +2775,7 @@ export type PostV1WebhookEndpointsResponses = {
 
 export type PostV1WebhookEndpointsResponse = PostV1WebhookEndpointsResponses[keyof PostV1WebhookEndpointsResponses];
 
-export type DeleteV1WebhookEndpointsByIdData = {
+export type DeleteV1WebhookEndpointsIdData = {
     body?: never;
     headers: {
         'Idempotency-Key': string;
@@ -2676,7 +2787,7 @@ export type DeleteV1WebhookEndpointsByIdData = {
     url: '/v1/webhook-endpoints/{id}';
 };
 
-export type DeleteV1WebhookEndpointsByIdErrors = {
+export type DeleteV1WebhookEndpointsIdErrors = {
     /**
      * No API key, or an unknown one
      */
@@ -2699,18 +2810,18 @@ export type DeleteV1WebhookEndpointsByIdErrors = {
     default: Error;
 };
 
-export type DeleteV1WebhookEndpointsByIdError = DeleteV1WebhookEndpointsByIdErrors[keyof DeleteV1WebhookEndpointsByIdErrors];
+export type DeleteV1WebhookEndpointsIdError = DeleteV1WebhookEndpointsIdErrors[keyof DeleteV1WebhookEndpointsIdErrors];
 
-export type DeleteV1WebhookEndpointsByIdResponses = {
+export type DeleteV1WebhookEndpointsIdResponses = {
     /**
      * Deleted
      */
     200: DeletedWebhookEndpoint;
 };
 
-export type DeleteV1WebhookEndpointsByIdResponse = DeleteV1WebhookEndpointsByIdResponses[keyof DeleteV1WebhookEndpointsByIdResponses];
+export type DeleteV1WebhookEndpointsIdResponse = DeleteV1WebhookEndpointsIdResponses[keyof DeleteV1WebhookEndpointsIdResponses];
 
-export type GetV1WebhookEndpointsByIdData = {
+export type GetV1WebhookEndpointsIdData = {
     body?: never;
     path: {
         id: string;
@@ -2719,7 +2830,7 @@ export type GetV1WebhookEndpointsByIdData = {
     url: '/v1/webhook-endpoints/{id}';
 };
 
-export type GetV1WebhookEndpointsByIdErrors = {
+export type GetV1WebhookEndpointsIdErrors = {
     /**
      * No API key, or an unknown one
      */
@@ -2734,18 +2845,18 @@ export type GetV1WebhookEndpointsByIdErrors = {
     default: Error;
 };
 
-export type GetV1WebhookEndpointsByIdError = GetV1WebhookEndpointsByIdErrors[keyof GetV1WebhookEndpointsByIdErrors];
+export type GetV1WebhookEndpointsIdError = GetV1WebhookEndpointsIdErrors[keyof GetV1WebhookEndpointsIdErrors];
 
-export type GetV1WebhookEndpointsByIdResponses = {
+export type GetV1WebhookEndpointsIdResponses = {
     /**
      * The endpoint
      */
     200: WebhookEndpoint;
 };
 
-export type GetV1WebhookEndpointsByIdResponse = GetV1WebhookEndpointsByIdResponses[keyof GetV1WebhookEndpointsByIdResponses];
+export type GetV1WebhookEndpointsIdResponse = GetV1WebhookEndpointsIdResponses[keyof GetV1WebhookEndpointsIdResponses];
 
-export type PostV1WebhookEndpointsByIdData = {
+export type PostV1WebhookEndpointsIdData = {
     body?: UpdateWebhookEndpointRequest;
     headers: {
         'Idempotency-Key': string;
@@ -2757,7 +2868,7 @@ export type PostV1WebhookEndpointsByIdData = {
     url: '/v1/webhook-endpoints/{id}';
 };
 
-export type PostV1WebhookEndpointsByIdErrors = {
+export type PostV1WebhookEndpointsIdErrors = {
     /**
      * The body is invalid (error.param names the field)
      */
@@ -2784,18 +2895,18 @@ export type PostV1WebhookEndpointsByIdErrors = {
     default: Error;
 };
 
-export type PostV1WebhookEndpointsByIdError = PostV1WebhookEndpointsByIdErrors[keyof PostV1WebhookEndpointsByIdErrors];
+export type PostV1WebhookEndpointsIdError = PostV1WebhookEndpointsIdErrors[keyof PostV1WebhookEndpointsIdErrors];
 
-export type PostV1WebhookEndpointsByIdResponses = {
+export type PostV1WebhookEndpointsIdResponses = {
     /**
      * The endpoint
      */
     200: WebhookEndpoint;
 };
 
-export type PostV1WebhookEndpointsByIdResponse = PostV1WebhookEndpointsByIdResponses[keyof PostV1WebhookEndpointsByIdResponses];
+export type PostV1WebhookEndpointsIdResponse = PostV1WebhookEndpointsIdResponses[keyof PostV1WebhookEndpointsIdResponses];
 
-export type PostV1WebhookEndpointsByIdRotateSecretData = {
+export type PostV1WebhookEndpointsIdRotateSecretData = {
     body?: RotateWebhookSecretRequest;
     headers: {
         'Idempotency-Key': string;
@@ -2807,7 +2918,7 @@ export type PostV1WebhookEndpointsByIdRotateSecretData = {
     url: '/v1/webhook-endpoints/{id}/rotate-secret';
 };
 
-export type PostV1WebhookEndpointsByIdRotateSecretErrors = {
+export type PostV1WebhookEndpointsIdRotateSecretErrors = {
     /**
      * The body is invalid (error.param names the field)
      */
@@ -2834,18 +2945,18 @@ export type PostV1WebhookEndpointsByIdRotateSecretErrors = {
     default: Error;
 };
 
-export type PostV1WebhookEndpointsByIdRotateSecretError = PostV1WebhookEndpointsByIdRotateSecretErrors[keyof PostV1WebhookEndpointsByIdRotateSecretErrors];
+export type PostV1WebhookEndpointsIdRotateSecretError = PostV1WebhookEndpointsIdRotateSecretErrors[keyof PostV1WebhookEndpointsIdRotateSecretErrors];
 
-export type PostV1WebhookEndpointsByIdRotateSecretResponses = {
+export type PostV1WebhookEndpointsIdRotateSecretResponses = {
     /**
      * The endpoint with its new secret
      */
     200: WebhookEndpointWithSecret;
 };
 
-export type PostV1WebhookEndpointsByIdRotateSecretResponse = PostV1WebhookEndpointsByIdRotateSecretResponses[keyof PostV1WebhookEndpointsByIdRotateSecretResponses];
+export type PostV1WebhookEndpointsIdRotateSecretResponse = PostV1WebhookEndpointsIdRotateSecretResponses[keyof PostV1WebhookEndpointsIdRotateSecretResponses];
 
-export type GetV1WebhookEndpointsByIdDeliveriesData = {
+export type GetV1WebhookEndpointsIdDeliveriesData = {
     body?: never;
     path: {
         id: string;
@@ -2858,7 +2969,7 @@ export type GetV1WebhookEndpointsByIdDeliveriesData = {
     url: '/v1/webhook-endpoints/{id}/deliveries';
 };
 
-export type GetV1WebhookEndpointsByIdDeliveriesErrors = {
+export type GetV1WebhookEndpointsIdDeliveriesErrors = {
     /**
      * A query parameter is invalid
      */
@@ -2877,18 +2988,18 @@ export type GetV1WebhookEndpointsByIdDeliveriesErrors = {
     default: Error;
 };
 
-export type GetV1WebhookEndpointsByIdDeliveriesError = GetV1WebhookEndpointsByIdDeliveriesErrors[keyof GetV1WebhookEndpointsByIdDeliveriesErrors];
+export type GetV1WebhookEndpointsIdDeliveriesError = GetV1WebhookEndpointsIdDeliveriesErrors[keyof GetV1WebhookEndpointsIdDeliveriesErrors];
 
-export type GetV1WebhookEndpointsByIdDeliveriesResponses = {
+export type GetV1WebhookEndpointsIdDeliveriesResponses = {
     /**
      * A page of deliveries
      */
     200: WebhookDeliveryList;
 };
 
-export type GetV1WebhookEndpointsByIdDeliveriesResponse = GetV1WebhookEndpointsByIdDeliveriesResponses[keyof GetV1WebhookEndpointsByIdDeliveriesResponses];
+export type GetV1WebhookEndpointsIdDeliveriesResponse = GetV1WebhookEndpointsIdDeliveriesResponses[keyof GetV1WebhookEndpointsIdDeliveriesResponses];
 
-export type PostV1PaymentsByIdReviewData = {
+export type PostV1PaymentsIdReviewData = {
     body: ReviewPaymentRequest;
     headers: {
         'Idempotency-Key': string;
@@ -2900,25 +3011,25 @@ export type PostV1PaymentsByIdReviewData = {
     url: '/v1/payments/{id}/review';
 };
 
-export type PostV1PaymentsByIdReviewErrors = {
+export type PostV1PaymentsIdReviewErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1PaymentsByIdReviewError = PostV1PaymentsByIdReviewErrors[keyof PostV1PaymentsByIdReviewErrors];
+export type PostV1PaymentsIdReviewError = PostV1PaymentsIdReviewErrors[keyof PostV1PaymentsIdReviewErrors];
 
-export type PostV1PaymentsByIdReviewResponses = {
+export type PostV1PaymentsIdReviewResponses = {
     /**
      * The payment after the decision
      */
     200: Payment;
 };
 
-export type PostV1PaymentsByIdReviewResponse = PostV1PaymentsByIdReviewResponses[keyof PostV1PaymentsByIdReviewResponses];
+export type PostV1PaymentsIdReviewResponse = PostV1PaymentsIdReviewResponses[keyof PostV1PaymentsIdReviewResponses];
 
-export type PostV1PaymentsByIdFraudData = {
+export type PostV1PaymentsIdFraudData = {
     body: ConfirmFraudRequest;
     headers: {
         'Idempotency-Key': string;
@@ -2930,23 +3041,23 @@ export type PostV1PaymentsByIdFraudData = {
     url: '/v1/payments/{id}/fraud';
 };
 
-export type PostV1PaymentsByIdFraudErrors = {
+export type PostV1PaymentsIdFraudErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type PostV1PaymentsByIdFraudError = PostV1PaymentsByIdFraudErrors[keyof PostV1PaymentsByIdFraudErrors];
+export type PostV1PaymentsIdFraudError = PostV1PaymentsIdFraudErrors[keyof PostV1PaymentsIdFraudErrors];
 
-export type PostV1PaymentsByIdFraudResponses = {
+export type PostV1PaymentsIdFraudResponses = {
     /**
      * The payment
      */
     200: Payment;
 };
 
-export type PostV1PaymentsByIdFraudResponse = PostV1PaymentsByIdFraudResponses[keyof PostV1PaymentsByIdFraudResponses];
+export type PostV1PaymentsIdFraudResponse = PostV1PaymentsIdFraudResponses[keyof PostV1PaymentsIdFraudResponses];
 
 export type GetV1ReviewsData = {
     body?: never;
@@ -3040,7 +3151,7 @@ export type PostV1AdminBlocklistResponses = {
 
 export type PostV1AdminBlocklistResponse = PostV1AdminBlocklistResponses[keyof PostV1AdminBlocklistResponses];
 
-export type DeleteV1AdminBlocklistByIdData = {
+export type DeleteV1AdminBlocklistIdData = {
     body?: never;
     path: {
         id: string;
@@ -3049,16 +3160,16 @@ export type DeleteV1AdminBlocklistByIdData = {
     url: '/v1/admin/blocklist/{id}';
 };
 
-export type DeleteV1AdminBlocklistByIdErrors = {
+export type DeleteV1AdminBlocklistIdErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type DeleteV1AdminBlocklistByIdError = DeleteV1AdminBlocklistByIdErrors[keyof DeleteV1AdminBlocklistByIdErrors];
+export type DeleteV1AdminBlocklistIdError = DeleteV1AdminBlocklistIdErrors[keyof DeleteV1AdminBlocklistIdErrors];
 
-export type DeleteV1AdminBlocklistByIdResponses = {
+export type DeleteV1AdminBlocklistIdResponses = {
     /**
      * The removed entry
      */
@@ -3074,7 +3185,7 @@ export type DeleteV1AdminBlocklistByIdResponses = {
     };
 };
 
-export type DeleteV1AdminBlocklistByIdResponse = DeleteV1AdminBlocklistByIdResponses[keyof DeleteV1AdminBlocklistByIdResponses];
+export type DeleteV1AdminBlocklistIdResponse = DeleteV1AdminBlocklistIdResponses[keyof DeleteV1AdminBlocklistIdResponses];
 
 export type PostV1AdminPauseData = {
     body: PauseRequest;
@@ -3167,7 +3278,7 @@ export type GetV1AdminPausesResponses = {
 
 export type GetV1AdminPausesResponse = GetV1AdminPausesResponses[keyof GetV1AdminPausesResponses];
 
-export type DeleteV1CustomersByIdRiskFlagData = {
+export type DeleteV1CustomersIdRiskFlagData = {
     body?: never;
     path: {
         id: string;
@@ -3176,16 +3287,16 @@ export type DeleteV1CustomersByIdRiskFlagData = {
     url: '/v1/customers/{id}/risk-flag';
 };
 
-export type DeleteV1CustomersByIdRiskFlagErrors = {
+export type DeleteV1CustomersIdRiskFlagErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type DeleteV1CustomersByIdRiskFlagError = DeleteV1CustomersByIdRiskFlagErrors[keyof DeleteV1CustomersByIdRiskFlagErrors];
+export type DeleteV1CustomersIdRiskFlagError = DeleteV1CustomersIdRiskFlagErrors[keyof DeleteV1CustomersIdRiskFlagErrors];
 
-export type DeleteV1CustomersByIdRiskFlagResponses = {
+export type DeleteV1CustomersIdRiskFlagResponses = {
     /**
      * The customer id and its cleared flag
      */
@@ -3195,7 +3306,7 @@ export type DeleteV1CustomersByIdRiskFlagResponses = {
     };
 };
 
-export type DeleteV1CustomersByIdRiskFlagResponse = DeleteV1CustomersByIdRiskFlagResponses[keyof DeleteV1CustomersByIdRiskFlagResponses];
+export type DeleteV1CustomersIdRiskFlagResponse = DeleteV1CustomersIdRiskFlagResponses[keyof DeleteV1CustomersIdRiskFlagResponses];
 
 export type PostV1AdminLedgerReconcileData = {
     body?: StartLedgerReconciliationRequest;
@@ -3227,7 +3338,7 @@ export type PostV1AdminLedgerReconcileResponses = {
 
 export type PostV1AdminLedgerReconcileResponse = PostV1AdminLedgerReconcileResponses[keyof PostV1AdminLedgerReconcileResponses];
 
-export type GetV1AdminLedgerReconciliationsByWorkflowIdData = {
+export type GetV1AdminLedgerReconciliationsWorkflowIdData = {
     body?: never;
     path: {
         workflow_id: string;
@@ -3236,23 +3347,23 @@ export type GetV1AdminLedgerReconciliationsByWorkflowIdData = {
     url: '/v1/admin/ledger/reconciliations/{workflow_id}';
 };
 
-export type GetV1AdminLedgerReconciliationsByWorkflowIdErrors = {
+export type GetV1AdminLedgerReconciliationsWorkflowIdErrors = {
     /**
      * Error
      */
     default: Error;
 };
 
-export type GetV1AdminLedgerReconciliationsByWorkflowIdError = GetV1AdminLedgerReconciliationsByWorkflowIdErrors[keyof GetV1AdminLedgerReconciliationsByWorkflowIdErrors];
+export type GetV1AdminLedgerReconciliationsWorkflowIdError = GetV1AdminLedgerReconciliationsWorkflowIdErrors[keyof GetV1AdminLedgerReconciliationsWorkflowIdErrors];
 
-export type GetV1AdminLedgerReconciliationsByWorkflowIdResponses = {
+export type GetV1AdminLedgerReconciliationsWorkflowIdResponses = {
     /**
      * The run
      */
     200: LedgerReconciliation;
 };
 
-export type GetV1AdminLedgerReconciliationsByWorkflowIdResponse = GetV1AdminLedgerReconciliationsByWorkflowIdResponses[keyof GetV1AdminLedgerReconciliationsByWorkflowIdResponses];
+export type GetV1AdminLedgerReconciliationsWorkflowIdResponse = GetV1AdminLedgerReconciliationsWorkflowIdResponses[keyof GetV1AdminLedgerReconciliationsWorkflowIdResponses];
 
 export type GetV1AdminLedgerBalancesData = {
     body?: never;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  createDurapayClient, deleteV1WebhookEndpointsById, getV1Events, getV1EventsById, getV1PaymentsById, postV1Payments, postV1WebhookEndpoints,
+  createDurapayClient, deleteV1WebhookEndpointsId, getV1Events, getV1EventsId, getV1PaymentsId, postV1Payments, postV1WebhookEndpoints,
   verifyDurapayWebhook,
 } from '../../client';
 import { TestStack } from '../support/stack';
@@ -34,23 +34,23 @@ describe('the generated TypeScript client', () => {
     expect(created.data).toMatchObject({ object: 'payment', amount: 4200, currency: 'eur' });
     const paymentId = created.data.id;
 
-    const read = await getV1PaymentsById({ client: durapay, throwOnError: true, path: { id: paymentId } });
+    const read = await getV1PaymentsId({ client: durapay, throwOnError: true, path: { id: paymentId } });
     expect(read.data).toMatchObject({ id: paymentId, status: 'succeeded', amount_captured: 4200 });
 
     const listed = await getV1Events({ client: durapay, throwOnError: true, query: { type: 'payment.succeeded', limit: 100 } });
     const event = listed.data.data.find((e) => e.data.object.id === paymentId);
     expect(event).toBeDefined();
     expect(event!.data.object).toMatchObject({ object: 'payment', status: 'succeeded' });
-    const one = await getV1EventsById({ client: durapay, throwOnError: true, path: { id: event!.id } });
+    const one = await getV1EventsId({ client: durapay, throwOnError: true, path: { id: event!.id } });
     expect(one.data).toEqual(event);
 
-    const missing = await getV1PaymentsById({ client: durapay, path: { id: 'pay_missing' } });
+    const missing = await getV1PaymentsId({ client: durapay, path: { id: 'pay_missing' } });
     expect(missing.response.status).toBe(404);
     expect(missing.error).toMatchObject({ error: { type: 'invalid_request_error', code: 'resource_missing' } });
 
     const [hook] = await receiver.waitFor('/typed', (h) => h.event.data.object.id === paymentId);
     const delivered = verifyDurapayWebhook(hook.rawBody, hook.headers['durapay-signature'], endpoint.data.secret);
     expect(delivered.id).toBe(event!.id);
-    await deleteV1WebhookEndpointsById({ client: durapay, throwOnError: true, path: { id: endpoint.data.id }, headers: { 'Idempotency-Key': randomUUID() } });
+    await deleteV1WebhookEndpointsId({ client: durapay, throwOnError: true, path: { id: endpoint.data.id }, headers: { 'Idempotency-Key': randomUUID() } });
   });
 });
