@@ -56,7 +56,7 @@ describe('PayPal webhook deliveries', () => {
 
     // The same signed transmission pointing at a certificate served over plain HTTP (the sandbox's old URL): refused.
     const plainCertificate = await post({ ...delivery.headers, 'paypal-cert-url': `${stack.paypal.url}/_sandbox/certs/paypal.pem` }, delivery.body);
-    expect(plainCertificate.status).toBe(400);
+    expect(plainCertificate.status).toBe(401);
     expect(((await plainCertificate.json()) as any).error.code).toBe('webhook_signature_invalid');
   });
 });

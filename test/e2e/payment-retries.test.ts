@@ -98,9 +98,9 @@ describe('manual retries of failed payments', () => {
     const unknownSaved = await retry(declined.body.id, { payment_method: 'dpm_doesnotexist' });
     expect(unknownSaved.status).toBe(404);
     expect(unknownSaved.body.error).toMatchObject({ code: 'resource_missing', param: 'payment_method' });
-    // A method the provider refuses: answered like creation (400), and the payment stays failed with the reason.
+    // A method the provider refuses: answered like creation (404 for an unknown method), and the payment stays failed with the reason.
     const refusedByProvider = await retry(declined.body.id, { payment_method: 'pm_card_doesNotExist' });
-    expect(refusedByProvider.status).toBe(400);
+    expect(refusedByProvider.status).toBe(404);
     expect(refusedByProvider.body.error).toMatchObject({ type: 'invalid_request_error', code: 'resource_missing' });
     await stack.waitForWorkflowClosed(declined.body.id);
     expect(await stack.getPayment(declined.body.id)).toMatchObject({ status: 'failed', attempt_count: 2, failure_code: 'resource_missing' });
