@@ -25,6 +25,14 @@ export function alertIdFor(dedupeKey: string): string {
   return `alr_${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 24)}`;
 }
 
+/**
+ * Keys stay readable up to 200 characters; a longer one (a reconciliation's whole set of differences) is stored as its
+ * hash, since a b-tree index entry can't exceed about 2.7 kB.
+ */
+export function storedDedupeKey(dedupeKey: string): string {
+  return dedupeKey.length <= 200 ? dedupeKey : `sha256:${createHash('sha256').update(dedupeKey).digest('hex')}`;
+}
+
 /** A short, readable summary of the alert's data for the email. */
 function describeData(data: Record<string, unknown>): string | undefined {
   const lines = Object.entries(data)
@@ -38,15 +46,16 @@ export function createAlertActivities({ db, adminEmails, sendEmail }: AlertActiv
     /** Records the alert once and emails every admin once about it; safe to retry or to call again. */
     async raiseAlert(request: AlertRequest): Promise<{ id: string; created: boolean }> {
       const id = alertIdFor(request.dedupeKey);
+      const dedupeKey = storedDedupeKey(request.dedupeKey);
       const inserted = await db('alerts')
         .insert({
-          id, dedupe_key: request.dedupeKey, kind: request.kind, severity: request.severity,
+          id, dedupe_key: dedupeKey, kind: request.kind, severity: request.severity,
           message: request.message, data: JSON.stringify(request.data),
         })
         .onConflict('dedupe_key')
         .ignore()
         .returning('id');
-      const row = await db('alerts').where({ dedupe_key: request.dedupeKey }).first('id', 'created_at', 'message', 'kind', 'severity');
+      const row = await db('alerts').where({ dedupe_key: dedupeKey }).first('id', 'created_at', 'message', 'kind', 'severity');
       const raisedAt = row.created_at instanceof Date ? row.created_at.toISOString() : String(row.created_at);
       // Emailed even when the row was there already: a retry after a crash between the two must still send.
       for (const admin of adminEmails) {

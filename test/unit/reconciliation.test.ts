@@ -1,3 +1,4 @@
+import { storedDedupeKey } from '../../activities/alert-activities';
 import { differencesKey, differencesOf, failureRateBucket, failureRateExceeded, type PaymentFigures } from '../../domain/reconciliation';
 
 const agreeing: PaymentFigures = {
@@ -47,5 +48,15 @@ describe('the failure-rate alert', () => {
     const start = Date.UTC(2026, 10, 30, 10, 0);
     expect(failureRateBucket(start, 15)).toBe(failureRateBucket(start + 14 * 60_000, 15));
     expect(failureRateBucket(start + 15 * 60_000, 15)).toBe(failureRateBucket(start, 15) + 1);
+  });
+});
+
+describe('alert dedupe keys', () => {
+  it('keeps short keys readable and stores long ones (a reconciliation with many differences) as a fixed-size hash', () => {
+    expect(storedDedupeKey('failure_rate:15:123')).toBe('failure_rate:15:123');
+    const long = `ledger_mismatch:${Array.from({ length: 200 }, (_, i) => `pay_${i}:payment:100:100:`).join('|')}`;
+    expect(storedDedupeKey(long)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(storedDedupeKey(long)).toBe(storedDedupeKey(`${long}`));
+    expect(storedDedupeKey(long)).not.toBe(storedDedupeKey(`${long}x`));
   });
 });
