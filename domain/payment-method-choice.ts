@@ -62,6 +62,10 @@ export function chooseMethod(request: MethodRequest, saved: SavedMethodRef | nul
       method: { provider: saved.provider, type: saved.type, providerMethodId: saved.provider_method_id, savedMethodId: saved.id, providerCustomerId: saved.provider_customer_id, mandateId: saved.mandate_id },
     };
   }
+  // A saved method named but not found is missing, whatever the type asks for (404, like any unknown id).
+  if (type === 'sepa_debit' && request.payment_method?.startsWith(SAVED_METHOD_PREFIX)) {
+    return { ok: false, code: 'resource_missing', message: `No such saved payment method: '${request.payment_method}'`, param: 'payment_method' };
+  }
   if (type === 'sepa_debit') {
     return { ok: false, code: 'parameter_missing', message: 'SEPA Direct Debit needs a saved sepa_debit method: save one with POST /v1/payment-methods first.', param: 'payment_method' };
   }
