@@ -1,5 +1,6 @@
 import { patched, proxyActivities, proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NOTIFICATION, STORAGE, WEBHOOK_ATTEMPT } from './activity-options';
 import type { WebhookAttemptOutcome } from '../activities/webhook-delivery-activities';
 
 export interface DeliverWebhookInput {
@@ -9,14 +10,11 @@ export interface DeliverWebhookInput {
   redelivery?: boolean;
 }
 
-// An attempt's HTTP call is bounded at 10 s; the rest is the database.
-const attemptOptions = {
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} as const;
-const acts = proxyActivities<Activities>(attemptOptions);
+const delivery = proxyActivities<Activities>(WEBHOOK_ATTEMPT);
 /** Attempts run inside the workflow task (no activity task round trip through the server): the webhook leaves sooner. */
-const localActs = proxyLocalActivities<Activities>(attemptOptions);
+const localDelivery = proxyLocalActivities<Activities>(WEBHOOK_ATTEMPT);
+const storage = proxyActivities<Activities>(STORAGE);
+const notification = proxyActivities<Activities>(NOTIFICATION);
 
 /**
  * One event to one endpoint (workflow id = the delivery's id; redeliveries get their own): tried at once, then after
@@ -26,7 +24,7 @@ const localActs = proxyLocalActivities<Activities>(attemptOptions);
 export async function deliverWebhook(input: DeliverWebhookInput): Promise<WebhookAttemptOutcome> {
   const { workflowId } = workflowInfo();
   // Histories from before local attempts replay with regular activities.
-  const attemptDelivery = patched('webhook-attempt-local') ? localActs.attemptWebhookDelivery : acts.attemptWebhookDelivery;
+  const attemptDelivery = patched('webhook-attempt-local') ? localDelivery.attemptWebhookDelivery : delivery.attemptWebhookDelivery;
   for (let attempt = 1; ; attempt++) {
     const delay = input.retryDelaysSeconds[attempt - 1];
     const result = await attemptDelivery({
@@ -37,9 +35,9 @@ export async function deliverWebhook(input: DeliverWebhookInput): Promise<Webhoo
       continue;
     }
     if (result.outcome === 'gave_up' && !input.redelivery) {
-      const disabled = await acts.disableFailingWebhookEndpoint({ endpointId: result.endpointId, deliveryId: input.deliveryId, workflowId });
+      const disabled = await storage.disableFailingWebhookEndpoint({ endpointId: result.endpointId, deliveryId: input.deliveryId, workflowId });
       if (disabled) {
-        await acts.raiseAlert({
+        await notification.raiseAlert({
           dedupeKey: `webhook-endpoint-disabled:${result.endpointId}:${disabled.failingSince}`,
           kind: 'webhook_endpoint_disabled',
           severity: 'warning',

@@ -1,13 +1,12 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { PROVIDER_CALL, STORAGE } from './activity-options';
 
 // A provider that is down for a while only delays the detach: it is retried until it lands.
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ProviderRequestError'] },
-});
+const provider = proxyActivities<Activities>(PROVIDER_CALL);
+const storage = proxyActivities<Activities>(STORAGE);
 
 export async function detachPaymentMethod(input: { methodId: string; provider: string; providerMethodId: string }): Promise<void> {
-  await acts.detachAtProvider({ provider: input.provider, providerMethodId: input.providerMethodId });
-  await acts.markMethodDetached({ methodId: input.methodId });
+  await provider.detachAtProvider({ provider: input.provider, providerMethodId: input.providerMethodId });
+  await storage.markMethodDetached({ methodId: input.methodId });
 }

@@ -1,16 +1,14 @@
 import { allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NOTIFICATION, PROVIDER_CALL, STORAGE } from './activity-options';
 import { type Dispute, evidenceReminderAt, isFinalDispute, needsEvidenceReminder } from '../domain/dispute';
 import type { EmailTemplateName } from '../domain/email-templates';
 import type { ProviderDisputeState } from '../domain/provider-types';
 import { disputeEventSignal, type DisputeEventSignal, disputeQuery, type HandleDisputeInput } from './dispute-definitions';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ProviderRequestError'] },
-});
-// Longer than the mailer's own connect and socket timeouts.
-const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+const storage = proxyActivities<Activities>(STORAGE);
+const provider = proxyActivities<Activities>(PROVIDER_CALL);
+const notification = proxyActivities<Activities>(NOTIFICATION);
 
 /**
  * One provider dispute, from the first news of it to its outcome; the workflow id derives from the provider's dispute
@@ -37,7 +35,7 @@ export async function handleDispute(input: HandleDisputeInput): Promise<Dispute 
   let nextPollAt = firstSeenAt + pollDelayMs;
 
   const record = async (state: ProviderDisputeState, source: 'webhook' | 'sync', webhookEventId: number | null): Promise<void> => {
-    const recorded = await acts.recordDisputeState({ state, webhookEventId });
+    const recorded = await storage.recordDisputeState({ state, webhookEventId });
     // A new run (a late event after the outcome) checks the payment once even when the event changes nothing.
     if (recorded.change !== 'ignored' || dispute === null) {
       paymentInLine = false;
@@ -56,7 +54,7 @@ export async function handleDispute(input: HandleDisputeInput): Promise<Dispute 
       provider_url: current.provider_url,
     };
     for (const admin of input.adminEmails) {
-      await mail.sendEmail({ dedupeKey: `${current.id}:${occasion}:${admin}`, to: admin, template, locale: 'en', data });
+      await notification.sendEmail({ dedupeKey: `${current.id}:${occasion}:${admin}`, to: admin, template, locale: 'en', data });
     }
   };
 
@@ -72,7 +70,7 @@ export async function handleDispute(input: HandleDisputeInput): Promise<Dispute 
     }
     const current: Dispute = dispute;
     if (!paymentInLine) {
-      const applied = await acts.applyDisputeToPayment({ disputeId: current.id, source: changedBy });
+      const applied = await storage.applyDisputeToPayment({ disputeId: current.id, source: changedBy });
       paymentInLine = applied.outcome !== 'waiting';
     }
     if (!openingMailed) {
@@ -84,7 +82,7 @@ export async function handleDispute(input: HandleDisputeInput): Promise<Dispute 
       await emailAdmins(current, current.status, 'dispute_closed');
       // Lost as fraudulent is fraud confirmed: the customer may not pay again until an admin clears the flag.
       if (current.status === 'lost' && current.reason === 'fraudulent' && current.payment_id && patched('dispute-fraud-flag')) {
-        await acts.flagPaymentCustomer({ paymentId: current.payment_id, reason: `dispute ${current.id} lost as fraudulent`, actor: `${input.provider}:dispute` });
+        await storage.flagPaymentCustomer({ paymentId: current.payment_id, reason: `dispute ${current.id} lost as fraudulent`, actor: `${input.provider}:dispute` });
       }
       outcomeMailed = true;
     }
@@ -102,7 +100,7 @@ export async function handleDispute(input: HandleDisputeInput): Promise<Dispute 
     }
     if (Date.now() >= nextPollAt) {
       // A closed dispute waiting for its payment's workflow to finish only needs the payment checked again.
-      const state = final ? null : await acts.getProviderDispute({ provider: input.provider, providerDisputeId: input.providerDisputeId }).catch(() => null);
+      const state = final ? null : await provider.getProviderDispute({ provider: input.provider, providerDisputeId: input.providerDisputeId }).catch(() => null);
       // A refused poll (say, the provider no longer knows the id) changes nothing: webhooks still decide.
       if (state) await record(state, 'sync', null);
       pollDelayMs = Math.min(pollDelayMs * 2, timing.pollMaxSeconds * 1000);

@@ -1,5 +1,6 @@
-import { type ActivityOptions, type LocalActivityOptions, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { PROVIDER_CALL, STORAGE } from './activity-options';
 
 /**
  * The steps between a payment request and its answer run as local activities: the worker runs them inside the
@@ -19,27 +20,16 @@ export function usesLocalHotPath(): boolean {
   return patched(LOCAL_HOT_PATH_PATCH);
 }
 
-const writeOptions = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} satisfies ActivityOptions & LocalActivityOptions;
-
-const regularWrites = proxyActivities<Activities>(writeOptions);
-const localWrites = proxyLocalActivities<Activities>(writeOptions);
+const regularWrites = proxyActivities<Activities>(STORAGE);
+const localWrites = proxyLocalActivities<Activities>(STORAGE);
 
 /** savePayment and claimPaymentAttempt, local unless replaying a history from before. */
 export function paymentWrites(): Pick<Activities, 'savePayment' | 'claimPaymentAttempt'> {
   return usesLocalHotPath() ? localWrites : regularWrites;
 }
 
-// Provider calls carry idempotency keys derived from the payment id, so retrying them forever is safe.
-export const providerCallOptions = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ProviderRequestError'] },
-} satisfies ActivityOptions & LocalActivityOptions;
-
-const regularProvider = proxyActivities<Activities>(providerCallOptions);
-const localProvider = proxyLocalActivities<Activities>(providerCallOptions);
+const regularProvider = proxyActivities<Activities>(PROVIDER_CALL);
+const localProvider = proxyLocalActivities<Activities>(PROVIDER_CALL);
 
 /** Creating the payment at the provider: the call the API's answer waits for. */
 export function providerCreate(): Activities['createProviderPayment'] {

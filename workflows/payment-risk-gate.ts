@@ -1,5 +1,6 @@
 import { condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { QUICK_LOCAL_READ, STORAGE } from './activity-options';
 import type { Payment } from '../domain/payment';
 import { assessRisk, BLOCKED_BY_RISK_RULES, providerRiskFinding, type RiskAssessment } from '../domain/risk';
 import { RISK_REVIEW } from './search-attributes';
@@ -8,8 +9,8 @@ import type { PaymentRecorder } from './payment-recorder';
 import { type ReviewRequest, reviewUpdate, type PaymentRiskInput } from './risk-definitions';
 
 // A short read of the database (and of the provider's card fingerprint): local, so it costs no extra workflow task.
-const facts = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { initialInterval: '1 second', maximumInterval: '10 seconds' } });
-const risk = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } });
+const riskFacts = proxyLocalActivities<Activities>(QUICK_LOCAL_READ);
+const riskReviews = proxyActivities<Activities>(STORAGE);
 
 /** A merchant's cancel that arrives while the payment waits for its review. */
 export interface HeldCancel {
@@ -67,7 +68,7 @@ export class PaymentRiskGate {
   /** Assesses the payment; the history's first lines say what the rules saw. */
   async assess(paymentMethodType: string): Promise<RiskAssessment> {
     const payment = this.recorder.payment;
-    const found = await facts.gatherRiskFacts({
+    const found = await riskFacts.gatherRiskFacts({
       paymentId: payment.id, provider: payment.provider, customerId: payment.customer_id, receiptEmail: payment.receipt_email,
       providerMethodId: payment.payment_method, paymentMethodType, payerIp: this.input.payerIp,
     });
@@ -83,13 +84,13 @@ export class PaymentRiskGate {
     const data = { outcome: assessment.outcome, findings: assessment.findings };
     if (assessment.outcome === 'block') {
       await this.stop({ type: 'risk.blocked', actor: 'risk:rules', data, reason: 'The payment matches a block list or a flagged customer.' });
-      await risk.noteBlockedPayment({ paymentId: this.recorder.payment.id, findings: assessment.findings });
+      await riskReviews.noteBlockedPayment({ paymentId: this.recorder.payment.id, findings: assessment.findings });
       return 'stopped';
     }
     const expiresAt = Date.now() + this.input.settings.reviewExpiryHours * 3600_000;
     const held: Payment = { ...this.recorder.payment, status: 'requires_review', updated_at: new Date().toISOString() };
     await this.recorder.save([this.recorder.transition(held, { type: 'risk.review_opened', source: 'workflow', actor: 'risk:rules', data })]);
-    const review = await risk.openRiskReview({
+    const review = await riskReviews.openRiskReview({
       paymentId: held.id, kind: 'pre_provider', findings: assessment.findings, expiresAt: new Date(expiresAt).toISOString(),
       amount: held.amount, currency: held.currency,
     });
@@ -138,13 +139,13 @@ export class PaymentRiskGate {
     const payment = this.recorder.payment;
     if (!finding || (payment.status !== 'succeeded' && payment.status !== 'requires_capture')) return;
     await this.recorder.save([{ type: 'risk.provider_flagged', source: 'workflow', actor: `${payment.provider}:risk`, data: { findings: [finding] } }]);
-    await risk.openRiskReview({ paymentId: payment.id, kind: 'provider_risk', findings: [finding], expiresAt: null, amount: payment.amount, currency: payment.currency });
+    await riskReviews.openRiskReview({ paymentId: payment.id, kind: 'provider_risk', findings: [finding], expiresAt: null, amount: payment.amount, currency: payment.currency });
     upsertSearchAttributes([{ key: RISK_REVIEW, value: 'open' }]);
   }
 
   private async close(status: 'approved' | 'blocked' | 'expired' | 'canceled', actor: string, reason: string | null): Promise<void> {
     if (!this.reviewId) return;
-    await risk.closeRiskReview({ id: this.reviewId, status, actor, reason });
+    await riskReviews.closeRiskReview({ id: this.reviewId, status, actor, reason });
     upsertSearchAttributes([{ key: RISK_REVIEW, value: status }]);
   }
 

@@ -3,12 +3,12 @@ import type { Activities } from '../activities';
 import type { Payment } from '../domain/payment';
 import type { MoneyMismatchAlert } from '../domain/provider-money';
 import { API_ERROR_FAILURE, type ApiErrorDetails } from './definitions';
-import { providerCallOptions } from './hot-path';
+import { NOTIFICATION, PROVIDER_CALL, STORAGE } from './activity-options';
 
-export const provider = proxyActivities<Activities>(providerCallOptions);
-
-// Longer than the mailer's own connect and socket timeouts.
-const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+export const provider = proxyActivities<Activities>(PROVIDER_CALL);
+// A regular activity, never local: see hot-path.ts.
+const storage = proxyActivities<Activities>(STORAGE);
+const notification = proxyActivities<Activities>(NOTIFICATION);
 
 export function apiError(message: string, details: ApiErrorDetails): ApplicationFailure {
   return ApplicationFailure.create({ type: API_ERROR_FAILURE, message, nonRetryable: true, details: [details] });
@@ -33,13 +33,13 @@ export async function emailOutcome(payment: Payment): Promise<void> {
       : payment.status === 'failed' ? 'payment_failed'
         : payment.status === 'canceled' && payment.instructions ? 'payment_expired' : null;
   if (!template) return;
-  const contact = await provider.findCustomerContact({ paymentId: payment.id });
+  const contact = await storage.findCustomerContact({ paymentId: payment.id });
   if (!contact) return;
   const occasion = template === 'payment_receipt' ? 'receipt' : template === 'payment_failed' ? 'failed' : 'expired';
   // A retried payment that fails again says so again; its first attempt keeps the key it always had.
   const attempt = payment.attempt_count ?? 1;
   const attemptSuffix = template === 'payment_failed' && attempt > 1 ? `:attempt-${attempt}` : '';
-  await mail.sendEmail({
+  await notification.sendEmail({
     dedupeKey: `${payment.id}:${occasion}${attemptSuffix}:${contact.email}`,
     to: contact.email,
     template,
@@ -54,5 +54,5 @@ export async function emailOutcome(payment: Payment): Promise<void> {
 
 /** Stored and emailed once per orphaned provider payment (the dedupe key), however many times it is noticed. */
 export async function raiseMoneyMismatch(alert: MoneyMismatchAlert): Promise<void> {
-  await mail.raiseAlert(alert);
+  await notification.raiseAlert(alert);
 }

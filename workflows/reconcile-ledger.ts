@@ -1,19 +1,12 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NOTIFICATION, PROVIDER_LISTING, STORAGE_SCAN } from './activity-options';
 import { differencesKey, failureRateBucket, failureRateExceeded, type FailureRateSettings, type LedgerDifference } from '../domain/reconciliation';
 import type { ReconcileLedgerInput, ReconcileLedgerResult } from './reconcile-definitions';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
-});
-// Pages through a provider's listings, heartbeating as it goes.
-const listing = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
-});
-const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+const storage = proxyActivities<Activities>(STORAGE_SCAN);
+const listing = proxyActivities<Activities>(PROVIDER_LISTING);
+const notification = proxyActivities<Activities>(NOTIFICATION);
 
 const DEFAULT_LOOKBACK_SECONDS = 7 * 24 * 3600;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -26,7 +19,7 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 export async function reconcileLedger(input: ReconcileLedgerInput): Promise<ReconcileLedgerResult> {
   const to = input.to ?? Math.floor(Date.now() / 1000) + 1;
   const window = { from: input.from ?? to - (input.lookbackSeconds ?? DEFAULT_LOOKBACK_SECONDS), to };
-  const local = await acts.compareLedgerWithPayments();
+  const local = await storage.compareLedgerWithPayments();
   const differences: LedgerDifference[] = [...local.differences];
   let differenceCount = local.differenceCount;
   const providerPayments: Record<string, number | null> = {};
@@ -38,7 +31,7 @@ export async function reconcileLedger(input: ReconcileLedgerInput): Promise<Reco
   }
   let alertId: string | null = null;
   if (differenceCount > 0) {
-    const raised = await mail.raiseAlert({
+    const raised = await notification.raiseAlert({
       dedupeKey: `ledger_mismatch:${differencesKey(differences)}`, kind: 'ledger_mismatch', severity: 'critical',
       message: `The ledger disagrees with the payment records or a provider on ${differenceCount} figure(s)`,
       data: { reconcile_workflow_id: workflowInfo().workflowId, difference_count: differenceCount, differences: differences.slice(0, 20), window: { from: iso(window.from), to: iso(window.to) } },
@@ -55,9 +48,9 @@ export async function reconcileLedger(input: ReconcileLedgerInput): Promise<Reco
 /** More than `percent` of the attempts of the last window failed (with enough attempts to say so): one alert per window. */
 async function checkFailureRate(settings: FailureRateSettings): Promise<void> {
   const now = Date.now();
-  const counts = await acts.countPaymentOutcomes({ fromMs: now - settings.windowMinutes * 60_000, toMs: now + 1 });
+  const counts = await storage.countPaymentOutcomes({ fromMs: now - settings.windowMinutes * 60_000, toMs: now + 1 });
   if (!failureRateExceeded(counts, settings)) return;
-  await mail.raiseAlert({
+  await notification.raiseAlert({
     dedupeKey: `failure_rate:${settings.windowMinutes}:${failureRateBucket(now, settings.windowMinutes)}`, kind: 'failure_rate', severity: 'critical',
     message: `${counts.failed} of ${counts.attempts} payment attempts failed in the last ${settings.windowMinutes} minutes (alert above ${settings.percent}%)`,
     data: { failed: counts.failed, attempts: counts.attempts, percent: Math.round((counts.failed * 1000) / counts.attempts) / 10, threshold_percent: settings.percent, window_minutes: settings.windowMinutes },

@@ -1,14 +1,12 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NOTIFICATION, PROVIDER_CALL, STORAGE } from './activity-options';
 import { judgeProviderMoney, moneyMismatchAlert } from '../domain/provider-money';
 import type { ProviderEventSignal } from './definitions';
 
-const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-// Longer than the mailer's own connect and socket timeouts.
-const alerts = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+const storage = proxyActivities<Activities>(STORAGE);
+const provider = proxyActivities<Activities>(PROVIDER_CALL);
+const notification = proxyActivities<Activities>(NOTIFICATION);
 
 /**
  * A provider event for a payment whose workflow has finished. It changes nothing, but the payment's
@@ -18,7 +16,7 @@ const alerts = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', 
  */
 export async function recordLateProviderEvent(input: { paymentId: string; signal: ProviderEventSignal }): Promise<void> {
   const { event, source, webhookEventId } = input.signal;
-  const local = await activities.recordLateProviderEvent({
+  const local = await storage.recordLateProviderEvent({
     paymentId: input.paymentId,
     webhookEventId,
     event: {
@@ -40,7 +38,7 @@ export async function recordLateProviderEvent(input: { paymentId: string; signal
   });
   // Histories recorded before this returned nothing here.
   if (!local || !event.state || !judgeProviderMoney(local, event.state) || !patched('provider-money-mismatch')) return;
-  const fresh = await activities.getProviderPayment({ provider: event.state.provider, providerPaymentId: event.state.providerPaymentId });
+  const fresh = await provider.getProviderPayment({ provider: event.state.provider, providerPaymentId: event.state.providerPaymentId });
   const reason = judgeProviderMoney(local, fresh);
-  if (reason) await alerts.raiseAlert(moneyMismatchAlert(local, fresh, reason, 'workflow'));
+  if (reason) await notification.raiseAlert(moneyMismatchAlert(local, fresh, reason, 'workflow'));
 }

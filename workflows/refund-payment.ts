@@ -1,5 +1,6 @@
 import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NOTIFICATION, PROVIDER_CALL, STORAGE } from './activity-options';
 import type { RefundHistoryLine } from '../activities/refund-activities';
 import type { EmailTemplateName } from '../domain/email-templates';
 import { ibanLast4, normalizeIban } from '../domain/iban';
@@ -23,12 +24,9 @@ import {
   refundRequestedUpdate,
 } from './refund-definitions';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['ProviderRequestError'] },
-});
-// Longer than the mailer's own connect and socket timeouts.
-const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+const storage = proxyActivities<Activities>(STORAGE);
+const provider = proxyActivities<Activities>(PROVIDER_CALL);
+const notification = proxyActivities<Activities>(NOTIFICATION);
 
 /** Appeals re-check only the amount: the refund window was met when the refund was first requested. */
 const APPEAL_WINDOW_DAYS = 36_500;
@@ -72,7 +70,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   const save = async (next: Refund, line: RefundHistoryLine) => {
     version += 1;
     refund = next;
-    await acts.saveRefund({ refund, version, line });
+    await storage.saveRefund({ refund, version, line });
   };
   const finish = async () => {
     await condition(allHandlersFinished);
@@ -80,7 +78,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   };
 
   version += 1;
-  const reservation = await acts.reserveRefund({ refund, requestedAmount: input.requestedAmount, windowDays: input.windowDays, now: Date.now(), version, autoApproval: input.autoApproval });
+  const reservation = await storage.reserveRefund({ refund, requestedAmount: input.requestedAmount, windowDays: input.windowDays, now: Date.now(), version, autoApproval: input.autoApproval });
   if (!reservation.ok) {
     requestError = ApplicationFailure.create({
       type: API_ERROR_FAILURE, message: reservation.message, nonRetryable: true,
@@ -93,15 +91,15 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   known = true;
   const payment = reservation.payment;
 
-  const contact = await acts.findCustomerContact({ paymentId: refund.payment_id });
+  const contact = await storage.findCustomerContact({ paymentId: refund.payment_id });
   const emailData = () => ({ refund_id: refund.id, payment_id: refund.payment_id, amount: refund.amount, currency: refund.currency, reason: refund.reason, details: refund.details, requested_at: refund.requested_at });
   const emailCustomer = async (template: EmailTemplateName, occasion: string, data: Record<string, unknown> = {}) => {
     if (!contact) return;
-    await mail.sendEmail({ dedupeKey: `${refund.id}:${occasion}:${contact.email}`, to: contact.email, template, locale: contact.locale, data: { ...emailData(), customer_name: contact.name, ...data } });
+    await notification.sendEmail({ dedupeKey: `${refund.id}:${occasion}:${contact.email}`, to: contact.email, template, locale: contact.locale, data: { ...emailData(), customer_name: contact.name, ...data } });
   };
   const emailAdmins = async (template: EmailTemplateName, occasion: string) => {
     for (const admin of input.adminEmails) {
-      await mail.sendEmail({ dedupeKey: `${refund.id}:${occasion}:${admin}`, to: admin, template, locale: 'en', data: emailData() });
+      await notification.sendEmail({ dedupeKey: `${refund.id}:${occasion}:${admin}`, to: admin, template, locale: 'en', data: emailData() });
     }
   };
 
@@ -145,7 +143,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
     decisions.length = 0;
     version += 1;
     const reopened: Refund = { ...refund, status: 'pending_review', appeal_count: refund.appeal_count + 1, appeal_details: appeal.details, decided_by: null, decided_at: null, decision_reason: null };
-    const again = await acts.reserveRefund({ refund: reopened, requestedAmount: refund.amount, windowDays: APPEAL_WINDOW_DAYS, now: Date.now(), version });
+    const again = await storage.reserveRefund({ refund: reopened, requestedAmount: refund.amount, windowDays: APPEAL_WINDOW_DAYS, now: Date.now(), version });
     if (!again.ok) {
       await save(refund, { type: 'refund.appeal_refused', source: 'api', actor: appeal.actor, data: { reason: again.message } });
       return finish();
@@ -156,7 +154,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   /** A refund that would take the total refunded past what was captured ends failed before any money moves. */
   const failForLackOfRoom = async (step: string): Promise<boolean> => {
     if (!patched('refund-recheck-room')) return false;
-    const room = await acts.recheckRefundRoom({ refundId: refund.id });
+    const room = await storage.recheckRefundRoom({ refundId: refund.id });
     if (room.ok) return false;
     const message = `Only ${room.remaining} remains refundable on this payment (refunds at the provider and bank transfers included).`;
     await save({ ...refund, status: 'failed', failure_message: message }, { type: 'refund.exceeds_remaining', source: 'workflow', actor: 'workflow', data: { step, remaining: room.remaining } });
@@ -184,19 +182,19 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
             }
           }
         } else {
-          current = await acts.getProviderRefund({ provider: payment.provider, providerRefundId: current.providerRefundId });
+          current = await provider.getProviderRefund({ provider: payment.provider, providerRefundId: current.providerRefundId });
           fromHint = false;
           pollMs = Math.min(pollMs * 2, timing.pollMaxSeconds * 1000);
         }
       }
       if (current.status !== 'succeeded' || !patched('verify-provider-refund')) return current;
-      const fresh = fromHint ? await acts.getProviderRefund({ provider: payment.provider, providerRefundId: current.providerRefundId }) : current;
+      const fresh = fromHint ? await provider.getProviderRefund({ provider: payment.provider, providerRefundId: current.providerRefundId }) : current;
       const problem = providerObjectProblem(
         { id: current.providerRefundId, amount: refund.amount, currency: refund.currency },
         { id: fresh.providerRefundId, amount: fresh.amount, currency: fresh.currency },
       );
       if (problem) {
-        await mail.raiseAlert({
+        await notification.raiseAlert({
           dedupeKey: `provider_refund_mismatch:${refund.id}`, kind: 'provider_money_mismatch', severity: 'critical',
           message: `Refund ${refund.id}: the provider's ${fresh.providerRefundId} has ${problem.field} ${problem.actual} where the engine asked ${problem.expected}: not counted as paid`,
           data: { refund_id: refund.id, payment_id: refund.payment_id, reason: 'provider_object_mismatch', ...problem, provider_refund_id: fresh.providerRefundId },
@@ -214,7 +212,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   let failureMessage: string | null = null;
   let refusalCode: string | null = null;
   try {
-    state = await acts.createProviderRefund({
+    state = await provider.createProviderRefund({
       provider: payment.provider, providerPaymentId: payment.provider_payment_id ?? '', refundId: refund.id,
       amount: refund.amount, reason: refund.reason, idempotencyKey: `${refund.id}:refund`,
     });
@@ -231,7 +229,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   if (state?.status === 'succeeded') {
     version += 1;
     refund = { ...refund, status: 'succeeded', completed_at: now() };
-    await acts.completeRefund({ refund, version, line: { type: 'refund.succeeded', source: 'workflow', actor: 'workflow', data: { provider_refund_id: state.providerRefundId } } });
+    await storage.completeRefund({ refund, version, line: { type: 'refund.succeeded', source: 'workflow', actor: 'workflow', data: { provider_refund_id: state.providerRefundId } } });
     await emailCustomer('refund_completed', 'completed', { completed_at: refund.completed_at });
     return finish();
   }
@@ -242,7 +240,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   if (classifyRefundFailure({ failureReason, refusalCode }) === 'reconcile' && patched('refund-failure-classified')) {
     const data = { provider_refusal_code: refusalCode, provider_failure_reason: failureReason, provider_refund_id: state?.providerRefundId ?? null, failure_message: failureMessage };
     await save({ ...refund, status: 'failed', failure_message: failureMessage }, { type: 'refund.provider_refused', source: 'workflow', actor: 'workflow', data });
-    await mail.raiseAlert({
+    await notification.raiseAlert({
       dedupeKey: `refund_reconcile:${refund.id}`, kind: 'refund_needs_reconciliation', severity: 'warning',
       message: `The provider refused refund ${refund.id} of payment ${refund.payment_id} (${refusalCode ?? failureReason ?? 'unknown'}): compare with the provider's refunds; nothing was paid another way`,
       data: { refund_id: refund.id, payment_id: refund.payment_id, amount: refund.amount, currency: refund.currency, ...data },
@@ -268,7 +266,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   // A payout account set through the API could be anyone's: the customer is told, and it shows in the admins' review.
   if (patched('payout-account-notice')) {
     await emailCustomer('account_details_changed', 'payout_account_set', { iban_last4: ibanLast4(method.iban) });
-    await mail.raiseAlert({
+    await notification.raiseAlert({
       dedupeKey: `payout_account_set:${refund.id}`, kind: 'payout_account_set', severity: 'warning',
       message: `A bank account ending in ${ibanLast4(method.iban)} was set by ${method.actor} for refund ${refund.id}: check it before sending the transfer`,
       data: { refund_id: refund.id, payment_id: refund.payment_id, amount: refund.amount, currency: refund.currency, iban_last4: ibanLast4(method.iban), account_holder_name: method.accountHolderName, set_by: method.actor },
@@ -281,7 +279,7 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   const sent = transfers.shift()!;
   version += 1;
   refund = { ...refund, status: 'succeeded', completed_at: now(), alternative_method: { ...refund.alternative_method!, reference: sent.reference } };
-  await acts.completeRefund({ refund, version, line: { type: 'refund.succeeded', source: 'api', actor: sent.actor, data: { method: 'bank_transfer', reference: sent.reference } } });
+  await storage.completeRefund({ refund, version, line: { type: 'refund.succeeded', source: 'api', actor: sent.actor, data: { method: 'bank_transfer', reference: sent.reference } } });
   await emailCustomer('refund_completed', 'completed', { completed_at: refund.completed_at });
   return finish();
 }

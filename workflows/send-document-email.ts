@@ -1,9 +1,9 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NOTIFICATION } from './activity-options';
 import type { EmailRequest } from '../activities/email-activities';
 
-// Longer than the mailer's own connect and socket timeouts.
-const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+const notification = proxyActivities<Activities>(NOTIFICATION);
 
 /**
  * Emails a copy of an issued document on request (POST /v1/payments/:id/invoice/send). Its id derives from the
@@ -11,5 +11,5 @@ const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', re
  * it is retried.
  */
 export async function sendDocumentEmail(request: EmailRequest): Promise<{ status: 'sent' | 'already_sent' }> {
-  return mail.sendEmail(request);
+  return notification.sendEmail(request);
 }

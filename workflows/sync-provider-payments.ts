@@ -1,23 +1,16 @@
 import { getExternalWorkflowHandle, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NOTIFICATION, PROVIDER_LISTING, STORAGE } from './activity-options';
 import type { LaggingPayment, LaggingRefund } from '../activities/sync-activities';
 import { addCounts, type SyncCounts, webhookAlertBucket, webhookFailuresExceed } from '../domain/provider-sync';
 import { providerEventSignal, type ProviderEventSignal } from './definitions';
 import { providerRefundSignal } from './refund-definitions';
 import type { SyncProviderPaymentsInput, SyncProviderPaymentsResult } from './sync-definitions';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const storage = proxyActivities<Activities>(STORAGE);
 // Pages through the provider; heartbeats its cursor so a retry resumes where it stopped. A 429 sets its own retry delay.
-const listing = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
-});
-// Longer than the mailer's own connect and socket timeouts.
-const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' } });
+const listing = proxyActivities<Activities>(PROVIDER_LISTING);
+const notification = proxyActivities<Activities>(NOTIFICATION);
 
 /**
  * Reconciles one provider with the engine's record for a window of time: payments made outside the engine are
@@ -27,7 +20,7 @@ const mail = proxyActivities<Activities>({ startToCloseTimeout: '90 seconds', re
 export async function syncProviderPayments(input: SyncProviderPaymentsInput): Promise<SyncProviderPaymentsResult> {
   const { workflowId } = workflowInfo();
   const { provider } = input;
-  const window = await acts.beginSyncRun({ workflowId, provider, trigger: input.trigger, from: input.from, to: input.to });
+  const window = await storage.beginSyncRun({ workflowId, provider, trigger: input.trigger, from: input.from, to: input.to });
   let counts: SyncCounts;
   try {
     const listed = await listing.listProviderChanges({ workflowId, provider, window });
@@ -36,15 +29,15 @@ export async function syncProviderPayments(input: SyncProviderPaymentsInput): Pr
     for (const lagging of listed.laggingRefunds) counts = addCounts(counts, { [await repairRefund(workflowId, lagging)]: 1 });
   } catch (error) {
     if (!isCancellation(error)) {
-      await acts.finishSyncRun({ workflowId, provider, status: 'failed', counts: { seen: 0, imported: 0, repaired: 0, unchanged: 0, errors: 0 }, error: String(error), advanceCursorTo: null });
+      await storage.finishSyncRun({ workflowId, provider, status: 'failed', counts: { seen: 0, imported: 0, repaired: 0, unchanged: 0, errors: 0 }, error: String(error), advanceCursorTo: null });
     }
     throw error;
   }
   const defaultWindow = input.from === undefined && input.to === undefined;
-  await acts.finishSyncRun({ workflowId, provider, status: 'completed', counts, advanceCursorTo: defaultWindow ? window.to : null });
+  await storage.finishSyncRun({ workflowId, provider, status: 'completed', counts, advanceCursorTo: defaultWindow ? window.to : null });
 
   if (counts.repaired > 0) {
-    await mail.raiseAlert({
+    await notification.raiseAlert({
       dedupeKey: `sync_repaired:${workflowId}`, kind: 'sync_repaired', severity: 'warning',
       message: `${provider} sync repaired ${counts.repaired} payment(s) or refund(s) whose webhooks were missed`,
       data: { provider, sync_workflow_id: workflowId, repaired: counts.repaired, imported: counts.imported,
@@ -70,7 +63,7 @@ async function repairPayment(workflowId: string, { paymentId, state }: LaggingPa
     return 'repaired';
   } catch (error) {
     if (isCancellation(error)) throw error;
-    return acts.recordSyncCorrection({ workflowId, paymentId, state });
+    return storage.recordSyncCorrection({ workflowId, paymentId, state });
   }
 }
 
@@ -94,9 +87,9 @@ async function repairRefund(workflowId: string, { refundId, state }: LaggingRefu
 /** Verification and hand-off failures over the last interval; one alert per interval and provider. */
 async function checkWebhookFailures(provider: string, { threshold, intervalSeconds }: { threshold: number; intervalSeconds: number }): Promise<void> {
   const nowSeconds = Math.floor(Date.now() / 1000);
-  const failures = await acts.countWebhookFailures({ provider, sinceSeconds: nowSeconds - intervalSeconds });
+  const failures = await storage.countWebhookFailures({ provider, sinceSeconds: nowSeconds - intervalSeconds });
   if (!webhookFailuresExceed({ ...failures, threshold })) return;
-  await mail.raiseAlert({
+  await notification.raiseAlert({
     dedupeKey: `webhook_failures:${provider}:${webhookAlertBucket(nowSeconds, intervalSeconds)}`, kind: 'webhook_failures', severity: 'critical',
     message: `${failures.rejected + failures.failed} ${provider} webhooks failed in the last ${Math.round(intervalSeconds / 60)} minutes (threshold ${threshold})`,
     data: { provider, rejected: failures.rejected, failed: failures.failed, threshold, interval_seconds: intervalSeconds },
