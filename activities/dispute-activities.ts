@@ -4,6 +4,7 @@ import type { EventSource, PaymentEvent } from '../domain/payment';
 import type { PaymentStatus } from '../domain/payment-status';
 import type { ProviderDisputeState } from '../domain/provider-types';
 import type { Database } from '../platform/database';
+import { capabilitiesOf } from '../providers/capabilities';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
 import { bookDispute } from './ledger-store';
 import { recordDisputeEvents } from './merchant-events';
@@ -150,7 +151,7 @@ export function createDisputeActivities({ db, providers }: { db: Database; provi
     /** The dispute as the provider sees it now; null when the provider can't be asked (no getDispute). */
     async getProviderDispute(input: { provider: string; providerDisputeId: string }): Promise<ProviderDisputeState | null> {
       const provider = providerNamed(providers, input.provider);
-      if (!provider.getDispute) return null;
+      if (!capabilitiesOf(provider.name).pollsDisputes || !provider.getDispute) return null;
       return callProvider(() => provider.getDispute!(input.providerDisputeId));
     },
   };

@@ -11,6 +11,7 @@ import { judgeProviderMoney, type MoneyMismatchAlert, moneyMismatchAlert } from 
 import type { ProviderPaymentState, ProviderRefundState } from '../domain/provider-types';
 import { paymentStatusAfterRefund, type RefundStatus } from '../domain/refund';
 import type { Database } from '../platform/database';
+import { capabilitiesOf } from '../providers/capabilities';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
 import { type PaymentProvider, ProviderRateLimitError, ProviderRequestError } from '../providers/types';
 import { bookImportedRefund, bookPaymentCapture } from './ledger-store';
@@ -98,7 +99,7 @@ export function createSyncActivities({ db, providers, raiseAlert }: SyncActivity
           id, status: state.status, amount: state.amount, currency: state.currency.toLowerCase(),
           capture_method: state.status === 'requires_capture' ? 'manual' : 'automatic',
           amount_captured: state.amountCaptured, amount_refunded: 0, provider: provider.name,
-          provider_payment_id: state.providerPaymentId, payment_method_type: provider.name === 'paypal' ? 'paypal' : 'card',
+          provider_payment_id: state.providerPaymentId, payment_method_type: capabilitiesOf(provider.name).importedMethodType ?? 'card',
           failure_code: failure?.failure_code ?? null, failure_message: failure?.failure_message ?? null,
           failure_details: failure ? JSON.stringify({ provider_code: failure.provider_code, provider_decline_code: failure.provider_decline_code, provider_message: failure.provider_message }) : null,
           description: state.description ?? null, metadata: JSON.stringify(state.metadata ?? {}),

@@ -10,6 +10,7 @@ import type { BankTransferInstructions, Payment } from '../domain/payment';
 import type { ChosenMethod } from '../domain/payment-method-choice';
 import { structuredReference } from '../domain/structured-reference';
 import type { DurapayConfig } from '../platform/config';
+import { methodCapabilities, payerReturnUrls } from '../providers/capabilities';
 import type { ProviderRegistry } from '../providers/registry';
 import type { Database } from '../platform/database';
 import {
@@ -103,7 +104,10 @@ export async function startPayment(
   const { paymentId, body, method } = request;
   const createdAt = new Date();
   const now = createdAt.toISOString();
-  const offline = method.type === 'cash' || method.type === 'bank_transfer';
+  const capabilities = methodCapabilities(method.provider, method.type);
+  // Bank transfer and cash: the payer gets instructions, and the money is there or not (no authorization to hold).
+  const offline = capabilities?.payerInstructions ?? false;
+  const links = payerReturnUrls({ publicUrl: engine.publicUrl, provider: method.provider, methodType: method.type, paymentId, merchantReturnUrl: body.return_url ?? engine.returnUrl });
   const payment: Payment = {
     id: paymentId, object: 'payment', status: 'pending', amount: body.amount, currency: body.currency,
     capture_method: offline ? 'automatic' : body.capture_method, amount_captured: 0, amount_refunded: 0, provider: method.provider,
@@ -121,9 +125,9 @@ export async function startPayment(
     taskQueue: engine.taskQueue,
     args: [{
       payment, actor: request.actor, timing: engine.timing,
-      // PayPal sends the payer back through the engine, which then asks PayPal what happened.
-      returnUrl: method.provider === 'paypal' ? `${engine.publicUrl}/return/paypal?payment_id=${paymentId}` : (body.return_url ?? engine.returnUrl),
-      cancelUrl: `${engine.publicUrl}/cancel/paypal?payment_id=${paymentId}`,
+      // Redirect methods (PayPal) send the payer back through the engine, which then asks the provider what happened.
+      returnUrl: links.returnUrl,
+      cancelUrl: links.cancelUrl,
       method: { providerCustomerId: method.providerCustomerId, mandateId: method.mandateId },
       offlineExpirySeconds: engine.offline.expiryDays * 24 * 3600,
       risk: { settings: engine.risk ?? DEFAULT_RISK_SETTINGS, payerIp: body.payer_ip ?? null },

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { Database } from '../../platform/database';
+import { capabilitiesOf, type ProviderCapabilities, providersWithPayerReturns, sendsPayerAway } from '../../providers/capabilities';
 import { payerReturnSignal } from '../../workflows/definitions';
 import type { PaymentEngine } from '../payment-commands';
 import { findPayment } from '../payment-reads';
@@ -31,24 +32,28 @@ async function claimCheck(db: Database, paymentId: string): Promise<boolean> {
 }
 
 /**
- * Where PayPal sends the payer back. Unauthenticated, so it is bound to what it returns from: only a PayPal payment
- * still waiting for its payer, and only with the `token` PayPal appends (the order id). Even then it is only a hint:
- * the workflow asks PayPal itself what happened.
+ * Where a redirect provider (PayPal) sends the payer back. Unauthenticated, so it is bound to what it returns from:
+ * only a payment of that provider still waiting for its payer, and only with the `token` the provider appends (PayPal's
+ * order id). Even then it is only a hint: the workflow asks the provider itself what happened.
  */
 export function addPayerReturnRoutes(routes: RouteTable, engine: PaymentEngine): void {
+  for (const provider of providersWithPayerReturns().map(capabilitiesOf)) addProviderReturnRoutes(routes, engine, provider);
+}
+
+function addProviderReturnRoutes(routes: RouteTable, engine: PaymentEngine, provider: ProviderCapabilities): void {
   for (const [outcome, path, title, message] of [
-    ['approved', '/return/paypal', 'Thank you', 'Your payment is being completed. You can close this window and return to the merchant.'],
-    ['canceled', '/cancel/paypal', 'Payment canceled', 'You canceled the payment at PayPal. You can close this window and choose another way to pay.'],
+    ['approved', `/return/${provider.name}`, 'Thank you', 'Your payment is being completed. You can close this window and return to the merchant.'],
+    ['canceled', `/cancel/${provider.name}`, 'Payment canceled', `You canceled the payment at ${provider.displayName}. You can close this window and choose another way to pay.`],
   ] as const) {
     routes.add({
       method: 'get', path, tag: 'Webhooks', roles: 'public',
-      summary: `The payer comes back from PayPal (${outcome})`,
+      summary: `The payer comes back from ${provider.displayName} (${outcome})`,
       query: ReturnQuery,
       response: { status: 200, description: 'A page for the payer', schema: z.string(), contentType: 'text/html' },
       handler: async (ctx, { query }) => {
         ctx.type = 'html';
         const payment = await findPayment(engine.db, query.payment_id);
-        const bound = payment !== null && payment.provider === 'paypal' && payment.status === 'requires_action'
+        const bound = payment !== null && payment.provider === provider.name && sendsPayerAway(payment) && payment.status === 'requires_action'
           && query.token !== undefined && query.token === payment.provider_payment_id;
         if (!bound) {
           ctx.body = NEUTRAL_PAGE;

@@ -17,6 +17,7 @@ import {
   PaymentSchema,
   RetryPaymentBody,
 } from '../schemas/payment-schemas';
+import { capabilitiesOf, payerReturnUrls } from '../../providers/capabilities';
 import { ApiError } from '../errors';
 import { actorOf } from '../middleware/auth';
 import { refuseWhilePaused } from '../risk-commands';
@@ -83,11 +84,14 @@ export function addPaymentRoutes(routes: RouteTable, engine: PaymentEngine): voi
       }
       const choice = chooseMethod(body, saved);
       if (!choice.ok) throw methodRefusal(choice.code, choice.message, choice.param);
-      if (choice.method.type === 'sepa_debit' && body.capture_method === 'manual') {
-        throw methodRefusal('capture_method_not_supported', 'SEPA Direct Debit payments are captured automatically.', 'capture_method');
+      const capabilities = capabilitiesOf(choice.method.provider);
+      const method = capabilities.methods[choice.method.type];
+      // Methods settled by the merchant (cash, bank transfer) are simply recorded as automatic.
+      if (body.capture_method === 'manual' && method && !method.manualCapture && capabilities.settledBy === 'provider') {
+        throw methodRefusal('capture_method_not_supported', `${method.label} payments are captured automatically.`, 'capture_method');
       }
       const provider = engine.providers[choice.method.provider];
-      if (choice.method.provider !== 'offline' && !provider?.isConfigured()) {
+      if (capabilities.settledBy === 'provider' && !provider?.isConfigured()) {
         throw ApiError.invalid('provider_not_configured', `The ${choice.method.provider} provider is not configured on this engine.`, 'provider');
       }
       await refuseWhilePaused(ctx, engine, choice.method.provider);
@@ -146,14 +150,16 @@ export function addPaymentRoutes(routes: RouteTable, engine: PaymentEngine): voi
       const requestId = updateIdFor(ctx, 'retry');
       // This request's attempt was made already (its first answer got lost): answer from the record, never a second attempt.
       if (await attemptStartedBy(engine.db, payment.id, requestId)) return requirePayment(engine, params.id);
-      if (payment.status !== 'failed' || payment.provider === 'offline') {
+      if (payment.status !== 'failed' || !capabilitiesOf(payment.provider).retriesFailedPayments) {
         throw new ApiError(409, 'invalid_request_error', 'payment_unexpected_state', `Only a failed payment can be retried: this one is ${payment.status}.`);
       }
       const method = await chooseRetryMethod(engine, payment, body);
       const stateVersion = (await findPaymentVersion(engine.db, payment.id)) ?? 0;
-      const returnUrl = payment.provider === 'paypal' ? `${engine.publicUrl}/return/paypal?payment_id=${payment.id}` : (body.return_url ?? engine.returnUrl);
+      const { returnUrl, cancelUrl } = payerReturnUrls({
+        publicUrl: engine.publicUrl, provider: payment.provider, methodType: payment.payment_method_type, paymentId: payment.id, merchantReturnUrl: body.return_url ?? engine.returnUrl,
+      });
       return retryPayment(engine, {
-        payment, stateVersion, cancelUrl: `${engine.publicUrl}/cancel/paypal?payment_id=${payment.id}`,
+        payment, stateVersion, cancelUrl,
         retry: {
           actor: actorOf(ctx), requestId, trigger: 'manual', returnUrl,
           paymentMethod: method.providerMethodId, paymentMethodType: method.type, savedPaymentMethodId: method.savedMethodId,

@@ -6,6 +6,7 @@ import { captureOf, fromOrder, fromRefund, PAYPAL, payPalFailure, toOrderRequest
 import { payPalDisputeUrl } from './paypal-disputes';
 import { fromWebhookBody } from './paypal-webhook-events';
 import { PayPalWebhookVerifier } from './paypal-webhook-verifier';
+import { PAYPAL_CAPABILITIES } from './paypal-capabilities';
 
 /** Orders, captures and refunds all have 17 uppercase alphanumerics, e.g. 5O190127TN364715T. */
 const PAYPAL_ID = /^[A-Z0-9]{17}$/;
@@ -29,7 +30,7 @@ export class PayPalProvider implements PaymentProvider {
   readonly name = PAYPAL;
   readonly mode: 'live' | 'sandbox';
   readonly baseUrl: string | null;
-  readonly listsPayments = false;
+  readonly listsPayments = PAYPAL_CAPABILITIES.sync.listsPayments;
   private readonly verifier: PayPalWebhookVerifier | null;
 
   constructor(

@@ -5,6 +5,7 @@ import { type PaymentMethodVault, type PaymentProvider, ProviderRequestError, We
 import { callStripe, translateError } from './stripe-errors';
 import { fromCharge, fromDispute, fromPaymentIntent, fromRefund, stripeDisputeUrl, PAYMENT_ID_METADATA_KEY, toPaymentIntentCreateParams, toRefundCreateParams } from './stripe-transformers';
 import { StripeVault } from './stripe-vault';
+import { STRIPE_CAPABILITIES } from './stripe-capabilities';
 
 /** A list request for objects created in [from, to), 100 a page, after the cursor (an object id). */
 function listWindow(range: { from: number; to: number }, cursor: string | null) {
@@ -25,7 +26,7 @@ export class StripeProvider implements PaymentProvider {
   readonly mode: 'live' | 'sandbox';
   readonly baseUrl: string | null;
   readonly vault: PaymentMethodVault;
-  readonly listsPayments = true;
+  readonly listsPayments = STRIPE_CAPABILITIES.sync.listsPayments;
 
   constructor(
     private readonly stripe: Stripe | null,

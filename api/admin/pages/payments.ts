@@ -5,6 +5,7 @@ import type { Payment } from '../../../domain/payment';
 import { actionsFor } from '../../../domain/payment-actions';
 import { PAYMENT_METHOD_TYPES } from '../../../domain/payment-method-choice';
 import { PAYMENT_STATUSES } from '../../../domain/payment-status';
+import { PROVIDER_NAMES } from '../../../providers/capabilities';
 import { REFUND_REASONS } from '../../../domain/refund';
 import { ApiCallError } from '../api-client';
 import type { ConsoleKit } from '../console';
@@ -34,7 +35,7 @@ function searchForm(search: Search): Html {
       ${field('search-id', 'Payment id', input('id', 'text', raw('placeholder="pay_…" spellcheck="false"')))}
       ${field('search-customer_id', 'Customer', input('customer_id', 'text', raw('spellcheck="false"')))}
       ${field('search-status', 'Status', select('search-status', 'status', any('Any status', PAYMENT_STATUSES), search.status))}
-      ${field('search-provider', 'Provider', select('search-provider', 'provider', any('Any provider', ['stripe', 'paypal', 'offline']), search.provider))}
+      ${field('search-provider', 'Provider', select('search-provider', 'provider', any('Any provider', PROVIDER_NAMES), search.provider))}
       ${field('search-payment_method_type', 'Method', select('search-payment_method_type', 'payment_method_type', any('Any method', PAYMENT_METHOD_TYPES), search.payment_method_type))}
       ${field('search-currency', 'Currency', input('currency', 'text', raw('placeholder="eur" maxlength="3" size="4"')))}
       ${field('search-amount_min', 'Amount from', input('amount_min', 'text', raw('inputmode="decimal" placeholder="10.00"')))}

@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { PROVIDER_CAPABILITIES } from '../../../providers/capabilities';
 import type { ConsoleKit } from '../console';
 import { badge, html, type Html, utc } from '../html';
 import { actionForm, field, select } from '../layout';
@@ -41,7 +42,7 @@ export function addSyncPages(router: Router, kit: ConsoleKit): void {
       kit.api(ctx).read<{ data: SyncRun[] }>('/v1/admin/syncs', { limit: '25' }),
       kit.api(ctx).read<{ data: Array<{ name: string; configured: boolean }> }>('/v1/admin/providers'),
     ]);
-    const syncable = providers.data.filter((p) => p.configured && p.name !== 'offline').map((p): [string, string] => [p.name, p.name]);
+    const syncable = providers.data.filter((p) => p.configured && PROVIDER_CAPABILITIES[p.name]?.sync !== null).map((p): [string, string] => [p.name, p.name]);
     const start = syncable.length
       ? actionForm(ctx.state.frame!, '/admin/syncs', 'Start sync', html`
           ${field('sync-provider', 'Provider', select('sync-provider', 'provider', syncable, syncable[0][0]))}
