@@ -77,7 +77,7 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
     }): Promise<ReservationResult> {
       return db.transaction(async (trx) => {
         const payment = await trx('payments').where({ id: input.refund.payment_id }).forUpdate().first();
-        if (!payment) return { ok: false, status: 404, code: 'payment_not_refundable', message: 'No such payment.' } as const;
+        if (!payment) return { ok: false, kind: 'not_found', code: 'payment_not_refundable', message: 'No such payment.' } as const;
         const existing = await trx('refunds').where({ id: input.refund.id }).first();
         const paymentView = { provider: payment.provider, provider_payment_id: payment.provider_payment_id, created_at: iso(payment.created_at) };
         const decides = input.autoApproval !== undefined;

@@ -1,4 +1,6 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { Context, Next } from 'koa';
+import { DOMAIN_ERROR_FAILURE, type DomainErrorDetails, type DomainErrorKind } from '../domain/errors';
 import { CATALOGUES, fillMessage, type Language, LANGUAGES } from '../domain/messages';
 import type { Logger } from '../platform/logger';
 
@@ -29,6 +31,26 @@ export class ApiError extends Error {
   static notFound(what: string, id: string, param = 'id'): ApiError {
     return new ApiError(404, 'invalid_request_error', 'resource_missing', `No such ${what}: '${id}'`, param);
   }
+}
+
+const STATUS_BY_KIND: Record<DomainErrorKind, number> = { invalid_input: 400, not_found: 404, state_conflict: 409, policy_refused: 422 };
+
+/**
+ * A provider's "no such object" (an unknown token) is a 404, as for any missing resource; a method the provider
+ * holds that can't pay this way (a SEPA method in another currency) conflicts with that method's state: 409.
+ */
+const STATUS_BY_CODE: Record<string, number> = { resource_missing: 404, payment_intent_invalid_parameter: 409 };
+
+/** The HTTP status for a refusal from below the API: a few codes mean the same everywhere, otherwise its kind decides. */
+export function statusFor(code: string, kind: DomainErrorKind): number {
+  return STATUS_BY_CODE[code] ?? STATUS_BY_KIND[kind];
+}
+
+/** A workflow's coded refusal (domain/errors.ts) as the API's error; null for any other failure. */
+export function fromDomainFailure(failure: unknown): ApiError | null {
+  if (!(failure instanceof ApplicationFailure) || failure.type !== DOMAIN_ERROR_FAILURE) return null;
+  const { code, kind, param } = (failure.details?.[0] ?? {}) as DomainErrorDetails;
+  return new ApiError(statusFor(code, kind), 'invalid_request_error', code, failure.message, param);
 }
 
 /**

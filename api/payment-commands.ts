@@ -5,7 +5,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import { TypedSearchAttributes } from '@temporalio/common';
 import type { BankTransferInstructions, Payment } from '../domain/payment';
 import type { ChosenMethod } from '../domain/payment-method-choice';
 import { structuredReference } from '../domain/structured-reference';
@@ -14,8 +14,6 @@ import { methodCapabilities, payerReturnUrls } from '../providers/capabilities';
 import type { ProviderRegistry } from '../providers/registry';
 import type { Database } from '../platform/database';
 import {
-  API_ERROR_FAILURE,
-  type ApiErrorDetails,
   cancelUpdate,
   captureUpdate,
   markReceivedUpdate,
@@ -27,9 +25,8 @@ import {
 import { searchAttributesFor } from '../workflows/search-attributes';
 import { DEFAULT_RISK_SETTINGS, type RiskSettings } from '../domain/risk';
 import type { takePayment } from '../workflows/take-payment';
-import { ApiError } from './errors';
+import { ApiError, fromDomainFailure } from './errors';
 import { findPayment } from './payment-reads';
-import { refusalStatus } from './workflow-runs';
 import type { CreatePaymentBody } from './schemas/payment-schemas';
 
 export interface PaymentEngine {
@@ -62,16 +59,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Maps what Temporal says to the API's errors; workflow validators carry their HTTP answer in the failure details. */
+/** Maps what Temporal says to the API's errors; a workflow's refusal carries its code and kind (domain/errors.ts). */
 export async function translate<T>(engine: PaymentEngine, paymentId: string, action: () => Promise<T>): Promise<T> {
   try {
     return await withTimeout(action(), engine.responseTimeoutMs);
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === API_ERROR_FAILURE) {
-      const details = error.cause.details?.[0] as ApiErrorDetails;
-      throw new ApiError(refusalStatus(details.code, details.status), details.type as ApiError['type'], details.code, error.cause.message, details.param);
-    }
+    const refusal = error instanceof WorkflowUpdateFailedError ? fromDomainFailure(error.cause) : null;
+    if (refusal) throw refusal;
     if (error instanceof WorkflowNotFoundError) {
       const payment = await findPayment(engine.db, paymentId);
       if (!payment) throw ApiError.notFound('payment', paymentId);

@@ -1,13 +1,11 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { SignalDefinition } from '@temporalio/workflow';
 import type { Refund, RefundReason, RefundStatus } from '../domain/refund';
 import type { RefundSettings } from '../platform/config';
-import { API_ERROR_FAILURE, type ApiErrorDetails } from '../workflows/definitions';
 import { refundRequestedUpdate, type RefundTiming } from '../workflows/refund-definitions';
 import type { refundPayment } from '../workflows/refund-payment';
 import { searchAttributesFor } from '../workflows/search-attributes';
-import { ApiError } from './errors';
+import { ApiError, fromDomainFailure } from './errors';
 import type { PaymentEngine } from './payment-commands';
 import { findRefundRow, toRefund } from './refund-reads';
 import { waitFor } from './wait-for';
@@ -48,10 +46,8 @@ export async function requestRefund(
   try {
     return await engine.client.workflow.executeUpdateWithStart(refundRequestedUpdate, { updateId: 'refund-requested', startWorkflowOperation });
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === API_ERROR_FAILURE) {
-      const details = error.cause.details?.[0] as ApiErrorDetails;
-      throw new ApiError(details.status, details.type as ApiError['type'], details.code, error.cause.message, details.param);
-    }
+    const refusal = error instanceof WorkflowUpdateFailedError ? fromDomainFailure(error.cause) : null;
+    if (refusal) throw refusal;
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
       const row = await findRefundRow(engine.db, request.refundId);
       if (row) return toRefund(row, { showIban: false });

@@ -1,6 +1,6 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { ApiError } from './errors';
+import { ApiError, statusFor } from './errors';
 
 /** Starts the workflow unless one with its id is running or ran already: a retried request starts nothing twice. */
 export async function startOnce(client: Client, options: { workflowType: string; workflowId: string; taskQueue: string; args: unknown[]; memo?: Record<string, unknown> }): Promise<void> {
@@ -12,16 +12,6 @@ export async function startOnce(client: Client, options: { workflowType: string;
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
-}
-
-/**
- * A provider's "no such object" (an unknown token) is a 404, as for any missing resource; a method the provider
- * holds that can't pay this way (a SEPA method in another currency) conflicts with that method's state: 409.
- */
-export function refusalStatus(code: string, status: number): number {
-  if (code === 'resource_missing') return 404;
-  if (code === 'payment_intent_invalid_parameter') return 409;
-  return status;
 }
 
 /**
@@ -38,7 +28,7 @@ export async function runWorkflowToEnd<T>(client: Client, options: { workflowTyp
     if (failure instanceof ApplicationFailure && failure.type === 'ProviderRequestError') {
       const details = (failure.details?.[0] ?? {}) as { code?: string; param?: string | null };
       const code = details.code ?? 'provider_request_error';
-      throw new ApiError(refusalStatus(code, 400), 'invalid_request_error', code, failure.message, details.param ?? undefined);
+      throw new ApiError(statusFor(code, 'invalid_input'), 'invalid_request_error', code, failure.message, details.param ?? undefined);
     }
     throw error;
   }

@@ -1,3 +1,4 @@
+import type { DomainErrorKind } from './errors';
 import type { PaymentStatus } from './payment-status';
 
 export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent', 'other'] as const;
@@ -56,7 +57,7 @@ export interface RefundPolicyInput {
 
 export type RefundPolicyVerdict =
   | { ok: true; amount: number }
-  | { ok: false; status: number; code: 'payment_not_refundable' | 'payment_disputed' | 'refund_window_expired' | 'amount_too_large'; message: string; param?: string };
+  | { ok: false; kind: DomainErrorKind; code: 'payment_not_refundable' | 'payment_disputed' | 'refund_window_expired' | 'amount_too_large'; message: string; param?: string };
 
 /** What the payment can still refund: captured, less refunded, less what pending refunds reserve. */
 export function refundableAmount(input: Pick<RefundPolicyInput, 'payment' | 'reservedByOthers'>): number {
@@ -67,20 +68,20 @@ export function checkRefundPolicy(input: RefundPolicyInput): RefundPolicyVerdict
   const { payment } = input;
   if (payment.status === 'disputed') {
     // The payer's bank is taking the money back through the dispute: a refund on top would pay them twice.
-    return { ok: false, status: 409, code: 'payment_disputed', message: 'This payment is disputed: it cannot be refunded while the dispute is open, nor after it is lost. See GET /v1/disputes?payment_id=…' };
+    return { ok: false, kind: 'state_conflict', code: 'payment_disputed', message: 'This payment is disputed: it cannot be refunded while the dispute is open, nor after it is lost. See GET /v1/disputes?payment_id=…' };
   }
   if (payment.status !== 'succeeded' && payment.status !== 'partially_refunded') {
-    return { ok: false, status: 409, code: 'payment_not_refundable', message: `Only succeeded or partially refunded payments can be refunded; this one is ${payment.status}.` };
+    return { ok: false, kind: 'state_conflict', code: 'payment_not_refundable', message: `Only succeeded or partially refunded payments can be refunded; this one is ${payment.status}.` };
   }
   const ageMs = input.now - Date.parse(payment.created_at);
   if (ageMs > input.windowDays * 24 * 3600 * 1000) {
-    return { ok: false, status: 422, code: 'refund_window_expired', message: `Refunds must be requested within ${input.windowDays} days of the payment.` };
+    return { ok: false, kind: 'policy_refused', code: 'refund_window_expired', message: `Refunds must be requested within ${input.windowDays} days of the payment.` };
   }
   const refundable = refundableAmount(input);
   const amount = input.requestedAmount ?? refundable;
   if (amount <= 0 || amount > refundable) {
     // What is refundable depends on the payment's state (captures, other refunds): a conflict, not a malformed request.
-    return { ok: false, status: 409, code: 'amount_too_large', param: 'amount', message: `At most ${refundable} can be refunded now (captured, less refunded and pending refunds).` };
+    return { ok: false, kind: 'state_conflict', code: 'amount_too_large', param: 'amount', message: `At most ${refundable} can be refunded now (captured, less refunded and pending refunds).` };
   }
   return { ok: true, amount };
 }

@@ -78,15 +78,6 @@ export interface CancelRequest {
   reason?: string;
 }
 
-/** ApplicationFailure type whose details carry the HTTP answer for the API. */
-export const API_ERROR_FAILURE = 'DurapayApiError';
-export interface ApiErrorDetails {
-  status: number;
-  type: string;
-  code: string;
-  param?: string;
-}
-
 export const providerEventSignal = defineSignal<[ProviderEventSignal]>('providerEvent');
 /** Update-with-start waits on this: it returns once the provider's first answer is known. */
 export const providerStateKnownUpdate = defineUpdate<Payment>('providerStateKnown');

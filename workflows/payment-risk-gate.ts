@@ -4,7 +4,7 @@ import { QUICK_LOCAL_READ, STORAGE } from './activity-options';
 import type { Payment } from '../domain/payment';
 import { assessRisk, BLOCKED_BY_RISK_RULES, providerRiskFinding, type RiskAssessment } from '../domain/risk';
 import { RISK_REVIEW } from './search-attributes';
-import { apiError } from './payment-workflow-helpers';
+import { domainError } from './workflow-errors';
 import type { PaymentRecorder } from './payment-recorder';
 import { type ReviewRequest, reviewUpdate, type PaymentRiskInput } from './risk-definitions';
 
@@ -54,12 +54,10 @@ export class PaymentRiskGate {
 
   private validate(request: ReviewRequest): void {
     if (this.recorder.payment.status !== 'requires_review' || this.pending !== null) {
-      throw apiError(`This payment is not waiting for a review: its status is ${this.recorder.payment.status}.`, {
-        status: 409, type: 'invalid_request_error', code: 'payment_unexpected_state',
-      });
+      throw domainError({ kind: 'state_conflict', code: 'payment_unexpected_state', message: `This payment is not waiting for a review: its status is ${this.recorder.payment.status}.` });
     }
     if (request.decision === 'block' && !request.reason?.trim()) {
-      throw apiError('Blocking a payment needs a reason.', { status: 400, type: 'invalid_request_error', code: 'parameter_missing', param: 'reason' });
+      throw domainError({ kind: 'invalid_input', code: 'parameter_missing', param: 'reason', message: 'Blocking a payment needs a reason.' });
     }
   }
 

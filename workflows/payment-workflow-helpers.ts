@@ -1,30 +1,13 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { Payment } from '../domain/payment';
 import type { MoneyMismatchAlert } from '../domain/provider-money';
-import { API_ERROR_FAILURE, type ApiErrorDetails } from './definitions';
 import { NOTIFICATION, PROVIDER_CALL, STORAGE } from './activity-options';
 
 export const provider = proxyActivities<Activities>(PROVIDER_CALL);
 // A regular activity, never local: see hot-path.ts.
 const storage = proxyActivities<Activities>(STORAGE);
 const notification = proxyActivities<Activities>(NOTIFICATION);
-
-export function apiError(message: string, details: ApiErrorDetails): ApplicationFailure {
-  return ApplicationFailure.create({ type: API_ERROR_FAILURE, message, nonRetryable: true, details: [details] });
-}
-
-export const invalidState = (payment: Payment, action: string) =>
-  apiError(`This payment can't be ${action}: its status is ${payment.status}.`, { status: 409, type: 'invalid_request_error', code: 'payment_unexpected_state' });
-
-export function providerRefusal(error: unknown): { message: string; code: string; param: string | null } | null {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure && cause.type === 'ProviderRequestError') {
-    const details = (cause.details?.[0] ?? {}) as { code?: string; param?: string | null };
-    return { message: cause.message, code: details.code ?? 'provider_request_error', param: details.param ?? null };
-  }
-  return null;
-}
 
 /** A receipt on success, the reason on failure (per attempt), a notice when an unpaid offline payment lapses; once per payment and address. */
 export async function emailOutcome(payment: Payment): Promise<void> {

@@ -7,7 +7,7 @@ import { ibanLast4, normalizeIban } from '../domain/iban';
 import type { ProviderRefundState } from '../domain/provider-types';
 import { providerObjectProblem } from '../domain/provider-money';
 import { classifyRefundFailure, qualifiesForAutoApproval, type Refund } from '../domain/refund';
-import { API_ERROR_FAILURE } from './definitions';
+import { domainError } from './workflow-errors';
 import {
   type AlternativeRefundMethod,
   alternativeMethodSignal,
@@ -80,10 +80,8 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   version += 1;
   const reservation = await storage.reserveRefund({ refund, requestedAmount: input.requestedAmount, windowDays: input.windowDays, now: Date.now(), version, autoApproval: input.autoApproval });
   if (!reservation.ok) {
-    requestError = ApplicationFailure.create({
-      type: API_ERROR_FAILURE, message: reservation.message, nonRetryable: true,
-      details: [{ status: reservation.status, type: 'invalid_request_error', code: reservation.code, param: reservation.param }],
-    });
+    const { ok: _ok, ...refusal } = reservation;
+    requestError = domainError(refusal);
     known = true;
     return finish();
   }

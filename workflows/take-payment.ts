@@ -25,7 +25,8 @@ import { type EventDraft, PaymentRecorder } from './payment-recorder';
 
 /** How long a PayPal payer has to approve (PayPal's approval links lapse after about three hours). */
 const DEFAULT_PAYER_APPROVAL_SECONDS = 3 * 3600;
-import { apiError, emailOutcome, invalidState, provider, providerRefusal, raiseMoneyMismatch } from './payment-workflow-helpers';
+import { emailOutcome, provider, raiseMoneyMismatch } from './payment-workflow-helpers';
+import { domainError, invalidState, providerRefusal } from './workflow-errors';
 import { type GateVerdict, PaymentRiskGate } from './payment-risk-gate';
 import type { RiskAssessment } from '../domain/risk';
 
@@ -103,7 +104,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     {
       validator: (_request) => {
         if (pendingRetry !== null || attemptInProgress) {
-          throw apiError('A retry of this payment is already in progress.', { status: 409, type: 'invalid_request_error', code: 'payment_unexpected_state' });
+          throw domainError({ kind: 'state_conflict', code: 'payment_unexpected_state', message: 'A retry of this payment is already in progress.' });
         }
         if (!canStartNewAttempt(recorder.payment)) throw invalidState(recorder.payment, 'retried');
       },
@@ -116,8 +117,8 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
       validator: (request) => {
         if (!canCapture(recorder.payment.status) || offline) throw invalidState(recorder.payment, 'captured');
         if (request.amountToCapture !== undefined && request.amountToCapture > recorder.payment.amount) {
-          throw apiError(`amount_to_capture can't exceed the authorized ${recorder.payment.amount}.`, {
-            status: 400, type: 'invalid_request_error', code: 'amount_too_large', param: 'amount_to_capture',
+          throw domainError({
+            kind: 'invalid_input', code: 'amount_too_large', param: 'amount_to_capture', message: `amount_to_capture can't exceed the authorized ${recorder.payment.amount}.`,
           });
         }
       },
@@ -139,8 +140,9 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
       validator: (request) => {
         if (!offline || recorder.payment.status !== 'pending') throw invalidState(recorder.payment, 'marked paid');
         if (request.receivedAmount !== undefined && request.receivedAmount < recorder.payment.amount) {
-          throw apiError(`Received ${request.receivedAmount} but the payment is for ${recorder.payment.amount}: an under-payment can't settle it.`, {
-            status: 400, type: 'invalid_request_error', code: 'amount_insufficient', param: 'received_amount',
+          throw domainError({
+            kind: 'invalid_input', code: 'amount_insufficient', param: 'received_amount',
+            message: `Received ${request.receivedAmount} but the payment is for ${recorder.payment.amount}: an under-payment can't settle it.`,
           });
         }
       },
@@ -252,7 +254,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     } catch (error) {
       const refusal = providerRefusal(error);
       if (!refusal) throw error;
-      creationError = apiError(refusal.message, { status: 400, type: 'invalid_request_error', code: refusal.code, param: refusal.param ?? undefined });
+      creationError = domainError({ kind: 'invalid_input', code: refusal.code, message: refusal.message, ...(refusal.param ? { param: refusal.param } : {}) });
       const failed: Payment = {
         ...recorder.payment,
         status: 'failed',
@@ -387,7 +389,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     } catch (error) {
       const refusal = providerRefusal(error);
       if (!refusal) throw error;
-      command.error = apiError(refusal.message, { status: 409, type: 'invalid_request_error', code: refusal.code });
+      command.error = domainError({ kind: 'state_conflict', code: refusal.code, message: refusal.message });
       await recorder.save([requested, { type: `${command.kind}.refused`, source: command.source, actor: command.actor, data: refusal }]);
       await refreshFromProvider(`after_${command.kind}_refused`);
     }
@@ -539,8 +541,9 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     const { request } = pending;
     const before = recorder.payment;
     if (!(await voidBeforeRetry(before))) {
-      pending.error = apiError('The provider holds money on this payment\'s last attempt: an admin has been alerted. Nothing new was charged.', {
-        status: 409, type: 'invalid_request_error', code: 'provider_money_mismatch',
+      pending.error = domainError({
+        kind: 'state_conflict', code: 'provider_money_mismatch',
+        message: 'The provider holds money on this payment\'s last attempt: an admin has been alerted. Nothing new was charged.',
       });
       pending.done = true;
       if (pendingRetry === pending) pendingRetry = null;
@@ -568,9 +571,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
       await createAtProvider(currentAttempt);
       pending.error = creationError;
     } else {
-      pending.error = apiError('This payment changed while the retry was starting. Read it again before retrying.', {
-        status: 409, type: 'invalid_request_error', code: 'payment_unexpected_state',
-      });
+      pending.error = domainError({ kind: 'state_conflict', code: 'payment_unexpected_state', message: 'This payment changed while the retry was starting. Read it again before retrying.' });
     }
     attemptInProgress = false;
     pending.done = true;

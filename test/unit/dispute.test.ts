@@ -105,7 +105,7 @@ describe('payment rules around disputes', () => {
       payment: { status: 'disputed', amount_captured: 2500, amount_refunded: 0, created_at: new Date().toISOString() },
       reservedByOthers: 0, requestedAmount: null, now: Date.now(), windowDays: 30,
     });
-    expect(verdict).toMatchObject({ ok: false, status: 409, code: 'payment_disputed' });
+    expect(verdict).toMatchObject({ ok: false, kind: 'state_conflict', code: 'payment_disputed' });
   });
 });
 

@@ -115,7 +115,7 @@ describe('takePayment workflow', () => {
     expect(eventsOf(id)).toContainEqual(expect.objectContaining({ type: 'status_changed', to_status: 'succeeded', data: expect.objectContaining({ step: 'poll' }) }));
   });
 
-  it('refuses a capture the payment is not ready for, with the HTTP answer in the failure', async () => {
+  it('refuses a capture the payment is not ready for, with a coded domain error (no HTTP status)', async () => {
     const id = `pay_wf_${randomBytes(4).toString('hex')}`;
     createResults.set(id, state(id, 'requires_action'));
     const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id)] });
@@ -123,8 +123,8 @@ describe('takePayment workflow', () => {
     const refused = await handle.executeUpdate(captureUpdate, { args: [{ actor: 'test' }] }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     const cause = (refused as WorkflowUpdateFailedError).cause as ApplicationFailure;
-    expect(cause.type).toBe('DurapayApiError');
-    expect(cause.details?.[0]).toMatchObject({ status: 409, code: 'payment_unexpected_state' });
+    expect(cause.type).toBe('DurapayDomainError');
+    expect(cause.details?.[0]).toEqual({ kind: 'state_conflict', code: 'payment_unexpected_state' });
     await handle.terminate('test done');
   });
 
@@ -133,7 +133,7 @@ describe('takePayment workflow', () => {
     createResults.set(id, ApplicationFailure.create({ type: 'ProviderRequestError', message: "No such PaymentMethod: 'pm_nope'", nonRetryable: true, details: [{ code: 'resource_missing', param: 'payment_method' }] }));
     const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id)] });
     const refused = await handle.executeUpdate(providerStateKnownUpdate).catch((error: unknown) => error);
-    expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).details?.[0]).toMatchObject({ status: 400, code: 'resource_missing', param: 'payment_method' });
+    expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).details?.[0]).toEqual({ kind: 'invalid_input', code: 'resource_missing', param: 'payment_method' });
     const result = (await handle.result()) as Payment;
     expect(result).toMatchObject({ status: 'failed', failure_code: 'resource_missing' });
   });
