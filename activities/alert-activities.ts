@@ -41,20 +41,25 @@ function describeData(data: Record<string, unknown>): string | undefined {
   return lines.length ? lines.join(', ') : undefined;
 }
 
+/** Stores the alert once (no email): for alerts raised where emailing would loop, such as a refused email. */
+export async function recordAlert(db: Database, request: AlertRequest): Promise<boolean> {
+  const inserted = await db('alerts')
+    .insert({
+      id: alertIdFor(request.dedupeKey), dedupe_key: storedDedupeKey(request.dedupeKey), kind: request.kind, severity: request.severity,
+      message: request.message, data: JSON.stringify(request.data),
+    })
+    .onConflict('dedupe_key')
+    .ignore()
+    .returning('id');
+  return inserted.length > 0;
+}
+
 export function createAlertActivities({ db, adminEmails, sendEmail }: AlertActivityDependencies) {
   return {
     /** Records the alert once and emails every admin once about it; safe to retry or to call again. */
     async raiseAlert(request: AlertRequest): Promise<{ id: string; created: boolean }> {
-      const id = alertIdFor(request.dedupeKey);
       const dedupeKey = storedDedupeKey(request.dedupeKey);
-      const inserted = await db('alerts')
-        .insert({
-          id, dedupe_key: dedupeKey, kind: request.kind, severity: request.severity,
-          message: request.message, data: JSON.stringify(request.data),
-        })
-        .onConflict('dedupe_key')
-        .ignore()
-        .returning('id');
+      const created = await recordAlert(db, request);
       const row = await db('alerts').where({ dedupe_key: dedupeKey }).first('id', 'created_at', 'message', 'kind', 'severity');
       const raisedAt = row.created_at instanceof Date ? row.created_at.toISOString() : String(row.created_at);
       // Emailed even when the row was there already: a retry after a crash between the two must still send.
@@ -67,7 +72,7 @@ export function createAlertActivities({ db, adminEmails, sendEmail }: AlertActiv
           data: { alert_id: row.id, kind: row.kind, severity: row.severity, message: row.message, details: describeData(request.data), raised_at: raisedAt },
         });
       }
-      return { id: row.id, created: inserted.length > 0 };
+      return { id: row.id, created };
     },
   };
 }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { EmailTemplateError, renderEmail, type EmailTemplateName } from '../domain/email-templates';
 import type { Database } from '../platform/database';
+import { scrub } from '../platform/redact';
+import { recordAlert } from './alert-activities';
 import { documentAttachment, documentToAttach } from './document-attachments';
 
 /** The one thing the activity needs from an SMTP client (nodemailer's transport fits). */
@@ -47,58 +49,99 @@ interface OutboxRow {
   subject: string;
   text_body: string;
   html_body: string | null;
-  status: 'pending' | 'sent';
+  status: 'pending' | 'sent' | 'failed';
+  error: string | null;
   attachment_document_id: string | null;
 }
+
+/** How long a claimed send may take before another attempt may send instead: above the activity's 90 s timeout. */
+const CLAIM_SECONDS = 120;
+/** How often an attempt that found the message claimed looks whether its sender has finished. */
+const CLAIM_POLL_MS = 200;
+
+export type EmailOutcome = { status: 'sent' | 'already_sent' } | { status: 'failed'; error: string };
 
 /** Deterministic, so that even a send repeated after a lost commit carries the same Message-ID for receivers to dedupe. */
 export function emailMessageId(dedupeKey: string): string {
   return `<${createHash('sha256').update(dedupeKey).digest('hex')}@durapay>`;
 }
 
+/**
+ * SMTP's permanent refusals of this message (RFC 5321 5yz, except 503 "bad sequence"), and nodemailer refusing the
+ * envelope itself: a retry would get the same answer. Connection, TLS and authentication failures stay retryable
+ * (a fixed server or password lets them through).
+ */
+export function isPermanentSmtpRefusal(error: unknown): boolean {
+  const { code, responseCode } = (error ?? {}) as { code?: string; responseCode?: number };
+  if (code !== 'EENVELOPE' && code !== 'EMESSAGE') return false;
+  return responseCode === undefined || (responseCode >= 500 && responseCode < 600 && responseCode !== 503);
+}
+
 export function createEmailActivities({ db, mailer, from }: EmailActivityDependencies) {
+  /** Takes the right to send (committed at once, so nothing is held while SMTP talks); null if another attempt holds it. */
+  async function claim(id: number): Promise<OutboxRow | null> {
+    const [row] = await db('email_outbox')
+      .where({ id, status: 'pending' })
+      .andWhere((q) => q.whereNull('claimed_until').orWhere('claimed_until', '<', db.fn.now()))
+      .update({ claimed_until: db.raw(`now() + interval '${CLAIM_SECONDS} seconds'`), attempts: db.raw('attempts + 1') })
+      .returning('*');
+    return row ?? null;
+  }
+
+  async function send(row: OutboxRow): Promise<EmailOutcome> {
+    const messageId = emailMessageId(row.dedupe_key);
+    try {
+      // The stored body is sent, not a fresh render: every attempt sends the same message.
+      await mailer.sendMail({
+        from,
+        to: row.to_address,
+        subject: row.subject,
+        text: row.text_body,
+        html: row.html_body ?? '',
+        messageId,
+        headers: { 'X-Durapay-Template': row.template, 'X-Durapay-Dedupe-Key': row.dedupe_key },
+        attachments: row.attachment_document_id ? [await documentAttachment(db, row.attachment_document_id)] : undefined,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!isPermanentSmtpRefusal(error)) {
+        await db('email_outbox').where({ id: row.id }).update({ claimed_until: null, error: message });
+        throw error; // Temporal retries; the row stays pending
+      }
+      // Refused for good: recorded and raised, never retried, and the payment or refund that sent it goes on.
+      await db('email_outbox').where({ id: row.id }).update({ status: 'failed', claimed_until: null, error: message });
+      await recordAlert(db, {
+        dedupeKey: `email-refused:${row.dedupe_key}`, kind: 'email_refused', severity: 'warning',
+        message: `The mail server refused the ${row.template} email (outbox ${row.id}) for good: ${scrub(message)}`,
+        data: { outbox_id: row.id, template: row.template },
+      });
+      return { status: 'failed', error: message };
+    }
+    await db('email_outbox')
+      .where({ id: row.id })
+      .update({ status: 'sent', claimed_until: null, sent_at: db.fn.now(), message_id: messageId, error: null });
+    return { status: 'sent' };
+  }
+
   return {
     /**
      * Sends one transactional email exactly once per dedupeKey, however often Temporal retries or runs it.
-     * The outbox row is written first; the send happens under an advisory lock on the key, so a concurrent
-     * duplicate waits and then finds the row sent.
+     * The outbox row is written first, then claimed in its own short transaction; SMTP is spoken with no
+     * transaction or lock held. A concurrent duplicate waits for the claim's outcome (or for it to lapse).
+     * A permanent SMTP refusal answers `failed` instead of throwing: the caller's workflow must not stall on it.
      */
-    async sendEmail(request: EmailRequest): Promise<{ status: 'sent' | 'already_sent' }> {
+    async sendEmail(request: EmailRequest): Promise<EmailOutcome> {
       await insertIfNew(db, request);
-      const outcome = await db.transaction(async (trx) => {
-        await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [request.dedupeKey]);
-        const row = await trx<OutboxRow>('email_outbox').where({ dedupe_key: request.dedupeKey }).first();
+      for (;;) {
+        const row = await db<OutboxRow>('email_outbox').where({ dedupe_key: request.dedupeKey }).first();
         if (!row) throw new Error(`email_outbox row ${request.dedupeKey} vanished`);
         refuseKeyReuse(row, request);
-        if (row.status === 'sent') return { status: 'already_sent' as const };
-
-        const messageId = emailMessageId(request.dedupeKey);
-        try {
-          // The stored body is sent, not a fresh render: every attempt sends the same message.
-          await mailer.sendMail({
-            from,
-            to: row.to_address,
-            subject: row.subject,
-            text: row.text_body,
-            html: row.html_body ?? '',
-            messageId,
-            headers: { 'X-Durapay-Template': row.template, 'X-Durapay-Dedupe-Key': row.dedupe_key },
-            attachments: row.attachment_document_id ? [await documentAttachment(db, row.attachment_document_id)] : undefined,
-          });
-        } catch (error) {
-          // Committed, not rolled back: the outbox keeps a record of every failed attempt.
-          await trx('email_outbox')
-            .where({ id: row.id })
-            .update({ attempts: trx.raw('attempts + 1'), error: error instanceof Error ? error.message : String(error) });
-          return { status: 'failed' as const, error };
-        }
-        await trx('email_outbox')
-          .where({ id: row.id })
-          .update({ status: 'sent', attempts: trx.raw('attempts + 1'), sent_at: trx.fn.now(), message_id: messageId, error: null });
-        return { status: 'sent' as const };
-      });
-      if (outcome.status === 'failed') throw outcome.error; // Temporal retries; the row stays pending
-      return outcome;
+        if (row.status === 'sent') return { status: 'already_sent' };
+        if (row.status === 'failed') return { status: 'failed', error: row.error ?? 'refused' };
+        const claimed = await claim(row.id);
+        if (claimed) return send(claimed);
+        await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+      }
     },
   };
 }

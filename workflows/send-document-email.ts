@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NOTIFICATION } from './activity-options';
-import type { EmailRequest } from '../activities/email-activities';
+import type { EmailOutcome, EmailRequest } from '../activities/email-activities';
 
 const notification = proxyActivities<Activities>(NOTIFICATION);
 
@@ -10,6 +10,6 @@ const notification = proxyActivities<Activities>(NOTIFICATION);
  * request's Idempotency-Key, and so does the email's dedupe key: each request sends one message, however often
  * it is retried.
  */
-export async function sendDocumentEmail(request: EmailRequest): Promise<{ status: 'sent' | 'already_sent' }> {
+export async function sendDocumentEmail(request: EmailRequest): Promise<EmailOutcome> {
   return notification.sendEmail(request);
 }

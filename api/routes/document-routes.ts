@@ -96,7 +96,7 @@ export function addDocumentRoutes(routes: RouteTable, engine: RefundEngine): voi
       const to = await recipientOf(engine, params.id);
       if (!to) throw new ApiError(409, 'invalid_request_error', 'customer_has_no_email', "This payment's customer has no email address to send to.", 'id');
       const sendId = await ctx.state.idempotency!.resourceId('snd');
-      await engine.client.workflow.execute<typeof sendDocumentEmail>('sendDocumentEmail', {
+      const outcome = await engine.client.workflow.execute<typeof sendDocumentEmail>('sendDocumentEmail', {
         workflowId: `document-email-${sendId}`,
         taskQueue: engine.taskQueue,
         typedSearchAttributes: searchAttributesFor({ paymentId: params.id }),
@@ -105,7 +105,7 @@ export function addDocumentRoutes(routes: RouteTable, engine: RefundEngine): voi
           data: { payment_id: params.id, amount: content.total, currency: content.currency, customer_name: content.buyer.name },
         }],
       });
-      return { object: 'invoice_delivery' as const, id: sendId, invoice_number: content.number, to, status: 'sent' as const };
+      return { object: 'invoice_delivery' as const, id: sendId, invoice_number: content.number, to, status: outcome.status === 'failed' ? 'failed' as const : 'sent' as const };
     },
   });
 }

@@ -56,6 +56,6 @@ export const InvoiceDeliverySchema = z
     id: z.string().describe('This send; the same for a retried request with the same Idempotency-Key'),
     invoice_number: z.string(),
     to: z.string(),
-    status: z.literal('sent'),
+    status: z.enum(['sent', 'failed']).describe('failed: the mail server refused the message for good (an alert is raised)'),
   })
   .meta({ id: 'InvoiceDelivery' });

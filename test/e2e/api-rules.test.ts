@@ -55,6 +55,10 @@ describe('bad input gets a clear error and changes nothing', () => {
     [{ amount: 100, currency: 'eur', payment_method: 'visa' }, 'parameter_invalid', 'payment_method'],
     [{ amount: 100, currency: 'eur', payment_method: 'pm_card_visa', capture_method: 'later' }, 'parameter_invalid', 'capture_method'],
     [{ amount: 100, currency: 'eur', payment_method: 'pm_card_visa', surprise: 1 }, 'parameter_unknown', 'surprise'],
+    // Valid in the HTML address grammar, refused by SMTP (501): the API refuses what its mail server would.
+    [{ amount: 100, currency: 'eur', payment_method: 'pm_card_visa', receipt_email: 'ada..lovelace@example.com' }, 'parameter_invalid', 'receipt_email'],
+    [{ amount: 100, currency: 'eur', payment_method: 'pm_card_visa', receipt_email: '.ada@example.com' }, 'parameter_invalid', 'receipt_email'],
+    [{ amount: 100, currency: 'eur', payment_method: 'pm_card_visa', receipt_email: 'ada@xn--zz' }, 'parameter_invalid', 'receipt_email'],
   ])('refuses %j with %s on %s', async (body, code, param) => {
     const idempotencyKey = `bad-input-${code}-${param}-${Math.random()}`;
     const result = await stack.request('POST', '/v1/payments', { body, idempotencyKey });

@@ -62,6 +62,56 @@ describe('sendEmail', () => {
     expect(row.sent_at).toBeInstanceOf(Date);
   });
 
+  it('talks SMTP with no transaction open: the outbox row is claimed and committed first', async () => {
+    // The activity's own pool, named, so this test can look at exactly its connections and no one else's.
+    const applicationName = `send-email-${randomUUID()}`;
+    const activityDb = connectDatabase(`${testEnv().databaseUrl}${testEnv().databaseUrl.includes('?') ? '&' : '?'}application_name=${applicationName}`);
+    const request = receiptRequest();
+    let seenDuringSend: { xact: number; claimed: boolean } | undefined;
+    const probingMailer: Mailer = {
+      async sendMail(message) {
+        const open = await db.raw("select count(*)::int as n from pg_stat_activity where application_name = ? and xact_start is not null", [applicationName]);
+        const row = await outboxRow(request.dedupeKey);
+        seenDuringSend = { xact: open.rows[0].n, claimed: row.claimed_until instanceof Date };
+        return mailer.sendMail(message);
+      },
+    };
+    try {
+      expect(await createEmailActivities({ db: activityDb, mailer: probingMailer, from: FROM }).sendEmail(request)).toEqual({ status: 'sent' });
+    } finally {
+      await activityDb.destroy();
+    }
+    // The claim was visible from another connection (committed), and no transaction of the activity's was open.
+    expect(seenDuringSend).toEqual({ xact: 0, claimed: true });
+    expect(await outboxRow(request.dedupeKey)).toMatchObject({ status: 'sent', claimed_until: null });
+  });
+
+  it('records a permanent SMTP refusal as failed, raises an alert, and answers instead of throwing', async () => {
+    const { sendEmail } = createEmailActivities({ db, mailer, from: FROM });
+    // Valid in the HTML address grammar, refused by the SMTP server: 501 Bad recipient address syntax.
+    const request = receiptRequest({ to: 'ada..lovelace@example.com' });
+
+    const outcome = await sendEmail(request);
+    expect(outcome).toMatchObject({ status: 'failed' });
+    expect(outcome.status === 'failed' && outcome.error).toContain('501');
+    const row = await outboxRow(request.dedupeKey);
+    expect(row).toMatchObject({ status: 'failed', attempts: 1, claimed_until: null, sent_at: null });
+    const alert = await db('alerts').where({ dedupe_key: `email-refused:${request.dedupeKey}` }).first();
+    expect(alert).toMatchObject({ kind: 'email_refused', severity: 'warning', data: { outbox_id: row.id, template: 'payment_receipt' } });
+    expect(alert.message).not.toContain('ada..lovelace@example.com');
+
+    // A retry of the activity (or a repeated call) answers the same without talking to SMTP again.
+    expect(await sendEmail(request)).toMatchObject({ status: 'failed' });
+    expect((await outboxRow(request.dedupeKey)).attempts).toBe(1);
+  });
+
+  it('keeps retrying what SMTP refuses only for now (4xx, connection loss)', async () => {
+    const request = receiptRequest();
+    const busyMailer: Mailer = { sendMail: () => Promise.reject(Object.assign(new Error('451 try again later'), { code: 'EENVELOPE', responseCode: 451 })) };
+    await expect(createEmailActivities({ db, mailer: busyMailer, from: FROM }).sendEmail(request)).rejects.toThrow('451');
+    expect(await outboxRow(request.dedupeKey)).toMatchObject({ status: 'pending', attempts: 1, claimed_until: null });
+  });
+
   it('sends once when two attempts run at the same time', async () => {
     const { sendEmail } = createEmailActivities({ db, mailer, from: FROM });
     const request = receiptRequest({ locale: 'fr-BE' });
