@@ -13,7 +13,9 @@ const projectRoot = path.resolve(__dirname, '..', '..');
 const toolDir = path.join(projectRoot, '.tools', 'schemathesis');
 /** Per operation; DURAPAY_SCHEMATHESIS_MAX_EXAMPLES raises it for a deeper run by hand. */
 const maxExamples = process.env.DURAPAY_SCHEMATHESIS_MAX_EXAMPLES ?? '8';
-const WORKERS = '2';
+/** One worker: with two threads, CPython 3.11's ast module (hypothesis describing a filter) fails now and then with
+ * "AST constructor recursion depth mismatch", a schemathesis-side error that varies run to run. */
+const WORKERS = '1';
 
 let stack: TestStack;
 beforeAll(async () => {
