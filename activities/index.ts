@@ -6,6 +6,7 @@ import { createEmailActivities, type Mailer } from './email-activities';
 import { createPaymentActivities } from './payment-activities';
 import { createReconcileActivities } from './reconcile-activities';
 import { createRefundActivities } from './refund-activities';
+import { createRetentionActivities } from './retention-activities';
 import { createRiskActivities } from './risk-activities';
 import type { AutoPauseSettings } from '../domain/risk';
 import { createSyncActivities } from './sync-activities';
@@ -40,6 +41,7 @@ export function createActivities({ db, providers, mailer, mailFrom, adminEmails 
     ...createWebhookDeliveryActivities({ db }),
     ...createRiskActivities({ db, providers, raiseAlert: alerts.raiseAlert, autoPause }),
     ...createReconcileActivities({ db, providers }),
+    ...createRetentionActivities({ db }),
   };
 }
 

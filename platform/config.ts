@@ -4,6 +4,8 @@ import { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from '../domain/merchant-event';
 import { type AutomaticRetryPolicy, parseRetrySchedule } from '../domain/payment-retry';
 import type { FailureRateSettings } from '../domain/reconciliation';
 import { edgeEnvironment, edgeSettings, type EdgeSettings, sharedKeyProblem } from './edge-config';
+import { retentionEnvironment, retentionSettings } from './retention-config';
+import type { RetentionSettings } from '../domain/retention';
 import { type TemporalSecurity, temporalSecurityEnvironment, temporalSecuritySettings } from './temporal-security';
 import { invoiceSettingsProblems } from './invoice-settings';
 import type { AutoPauseSettings, RiskSettings } from '../domain/risk';
@@ -119,6 +121,7 @@ const environmentSchema = z.object({
   /** Workflows a worker keeps in memory; parked payments beyond it are evicted and replayed when news arrives. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   ...edgeEnvironment,
+  ...retentionEnvironment,
   ...temporalSecurityEnvironment,
   /** More payment attempts than this by one customer in an hour go to review; 0 turns the rule off. */
   RISK_MAX_PAYMENTS_PER_CUSTOMER_PER_HOUR: z.coerce.number().int().min(0).default(10),
@@ -196,6 +199,8 @@ export interface DurapayConfig {
   stripeSandboxDisputeDelaySeconds: number;
   /** HTTP timeouts, rate limits, drain. */
   edge: EdgeSettings;
+  /** How long operational data is kept, and how often the retention Schedule runs. */
+  retention: { intervalMinutes: number; settings: RetentionSettings };
   /** TLS, API key, payload encryption keys for Temporal. */
   temporalSecurity: TemporalSecurity;
 }
@@ -341,6 +346,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
     },
     stripeSandboxDisputeDelaySeconds: e.STRIPE_SANDBOX_DISPUTE_DELAY_SECONDS,
     edge: edgeSettings(e),
+    retention: retentionSettings(e),
     temporalSecurity: temporalSecurity.settings,
     risk: {
       rules: {

@@ -6,6 +6,7 @@ import { createProviders } from '../providers/registry';
 import { createDurapayWorker } from './create-worker';
 import { createMailer } from '../platform/mailer';
 import { ensureReconcileSchedule, ensureSyncSchedules } from './sync-schedules';
+import { ensureRetentionSchedule } from './retention-schedule';
 import { findFreePort } from '../platform/child-process';
 import { collectProcessMetrics } from '../platform/metrics';
 import { bundleWorkflowsInChild } from './bundle-workflows';
@@ -57,6 +58,10 @@ async function main(): Promise<void> {
       providers: configured, intervalMinutes: config.sync.intervalMinutes, taskQueue: config.temporal.taskQueue, failureRateAlert: config.failureRateAlert,
     }));
     log.info({ schedules, intervalMinutes: config.sync.intervalMinutes }, 'provider sync and ledger reconciliation schedules ready');
+  }
+  if (config.retention.intervalMinutes > 0) {
+    const schedule = await ensureRetentionSchedule(temporal.client, { ...config.retention, taskQueue: config.temporal.taskQueue });
+    log.info({ schedule, intervalMinutes: config.retention.intervalMinutes }, 'data retention schedule ready');
   }
   const webhooks = await startWebhookDispatcher({
     databaseUrl: config.database.url!, db, client: temporal.client, taskQueue: config.temporal.taskQueue,

@@ -27,7 +27,7 @@ export function reconcileScheduleId(idSuffix?: string): string {
  * Creates the schedule, or updates it when its interval, task queue or arguments changed; creating it again is
  * harmless. Overlapping runs are skipped: a slow run is never doubled.
  */
-async function ensureSchedule(
+export async function ensureSchedule(
   client: Client,
   options: { scheduleId: string; intervalMinutes: number; taskQueue: string; workflowType: string; args: unknown[]; memo: Record<string, unknown>; note: string },
 ): Promise<string> {

@@ -12,3 +12,4 @@ export { pauseProcessing } from './pause-processing';
 export { reconcileLedger } from './reconcile-ledger';
 export { sendDocumentEmail } from './send-document-email';
 export { notifyContactChange } from './notify-contact-change';
+export { applyRetention } from './apply-retention';
