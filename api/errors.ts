@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Context, Next } from 'koa';
-import { DOMAIN_ERROR_FAILURE, type DomainErrorDetails, type DomainErrorKind } from '../domain/errors';
+import { DOMAIN_ERROR_FAILURE, type DomainErrorDetails, type DomainErrorKind, type DomainRefusal } from '../domain/errors';
 import { CATALOGUES, fillMessage, type Language, LANGUAGES } from '../domain/messages';
 import type { Logger } from '../platform/logger';
 
@@ -46,11 +46,15 @@ export function statusFor(code: string, kind: DomainErrorKind): number {
   return STATUS_BY_CODE[code] ?? STATUS_BY_KIND[kind];
 }
 
+/** A refusal from domain/ as the API's error. */
+export function fromDomainRefusal({ code, kind, param, message }: DomainRefusal): ApiError {
+  return new ApiError(statusFor(code, kind), 'invalid_request_error', code, message, param);
+}
+
 /** A workflow's coded refusal (domain/errors.ts) as the API's error; null for any other failure. */
 export function fromDomainFailure(failure: unknown): ApiError | null {
   if (!(failure instanceof ApplicationFailure) || failure.type !== DOMAIN_ERROR_FAILURE) return null;
-  const { code, kind, param } = (failure.details?.[0] ?? {}) as DomainErrorDetails;
-  return new ApiError(statusFor(code, kind), 'invalid_request_error', code, failure.message, param);
+  return fromDomainRefusal({ ...((failure.details?.[0] ?? {}) as DomainErrorDetails), message: failure.message });
 }
 
 /**

@@ -1,14 +1,14 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { SignalDefinition } from '@temporalio/workflow';
-import type { Refund, RefundReason, RefundStatus } from '../domain/refund';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Refund, RefundReason } from '../domain/refund';
+import { judgeRefundStep, type RefundStepName } from '../domain/refund-steps';
 import type { RefundSettings } from '../platform/config';
 import { refundRequestedUpdate, type RefundTiming } from '../workflows/refund-definitions';
 import type { refundPayment } from '../workflows/refund-payment';
 import { searchAttributesFor } from '../workflows/search-attributes';
-import { ApiError, fromDomainFailure } from './errors';
+import { ApiError, fromDomainFailure, fromDomainRefusal } from './errors';
 import type { PaymentEngine } from './payment-commands';
-import { findRefundRow, toRefund } from './refund-reads';
-import { waitFor } from './wait-for';
+import { findRefundRow, toRefund, withIbanShown } from './refund-reads';
 
 export interface RefundEngine extends PaymentEngine {
   refundSettings: RefundSettings;
@@ -57,25 +57,36 @@ export async function requestRefund(
 }
 
 /**
- * Signals a decision or a step into the refund's workflow, after checking the refund is in a status that
- * accepts it, then waits briefly until the workflow has recorded it.
+ * A person's step on a refund (approve, deny, appeal, bank details, transfer sent), by Update: the workflow's validator
+ * refuses what the refund isn't waiting for, and the answer is the refund once the workflow has recorded the step.
+ * A refund whose workflow has closed is judged from its record by the same rule (domain/refund-steps.ts).
  */
-export async function signalRefund<Args extends unknown[]>(
+export async function takeRefundStep<Args>(
   engine: RefundEngine,
   refundId: string,
-  step: { allowedFrom: RefundStatus[]; signal: SignalDefinition<Args>; args: Args; done: (refund: Refund) => boolean; showIban: boolean },
+  request: { step: RefundStepName; update: UpdateDefinition<Refund, [Args]>; args: Args; updateId: string; showIban: boolean },
 ): Promise<Refund> {
+  try {
+    const update = engine.client.workflow.getHandle(refundId).executeUpdate(request.update, { args: [request.args], updateId: request.updateId });
+    return withIbanShown(await withTimeout(update, engine.responseTimeoutMs), request.showIban);
+  } catch (error) {
+    const refusal = error instanceof WorkflowUpdateFailedError ? fromDomainFailure(error.cause) : null;
+    if (refusal) throw refusal;
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
   const row = await findRefundRow(engine.db, refundId);
   if (!row) throw ApiError.notFound('refund', refundId);
-  const before = toRefund(row, { showIban: step.showIban });
-  if (step.done(before)) return before;
-  if (!step.allowedFrom.includes(before.status)) {
-    throw new ApiError(409, 'invalid_request_error', 'refund_unexpected_state', `This refund is ${before.status}; that step needs ${step.allowedFrom.join(' or ')}.`);
-  }
-  await engine.client.workflow.getHandle(refundId).signal(step.signal, ...step.args);
-  const after = await waitFor(async () => {
-    const current = toRefund((await findRefundRow(engine.db, refundId))!, { showIban: step.showIban });
-    return step.done(current) ? current : undefined;
-  }, 15_000);
-  return after ?? toRefund((await findRefundRow(engine.db, refundId))!, { showIban: step.showIban });
+  const refund = toRefund(row, { showIban: request.showIban });
+  const verdict = judgeRefundStep(refund, request.step, { reason: (request.args as { reason?: string | null }).reason });
+  if (verdict.verdict === 'refuse') throw fromDomainRefusal(verdict.refusal);
+  if (verdict.verdict === 'take') throw new ApiError(409, 'invalid_request_error', 'refund_unexpected_state', `This refund is ${refund.status} and can no longer change.`);
+  return refund;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ApiError(503, 'api_error', 'refund_in_progress', 'The refund step is being recorded. Retry with the same Idempotency-Key, or read it with GET /v1/refunds/:id.')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -6,9 +6,13 @@ type Row = Record<string, unknown>;
 const iso = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : value == null ? null : String(value));
 
 /** Admins see the full IBAN of a bank-transfer refund (they send it); merchants see its last four digits. */
+export function withIbanShown(refund: Refund, showIban: boolean): Refund {
+  const method = refund.alternative_method;
+  return { ...refund, alternative_method: method ? (showIban ? method : { ...method, iban: undefined as unknown as string }) : null };
+}
+
 export function toRefund(row: Row, options: { showIban: boolean }): Refund {
-  const method = row.alternative_method as Refund['alternative_method'];
-  return {
+  return withIbanShown({
     id: row.id as string,
     object: 'refund',
     payment_id: row.payment_id as string,
@@ -27,8 +31,8 @@ export function toRefund(row: Row, options: { showIban: boolean }): Refund {
     failure_message: (row.failure_message as string | null) ?? null,
     appeal_count: Number(row.appeal_count),
     appeal_details: (row.appeal_details as string | null) ?? null,
-    alternative_method: method ? (options.showIban ? method : { ...method, iban: undefined as unknown as string }) : null,
-  };
+    alternative_method: (row.alternative_method as Refund['alternative_method']) ?? null,
+  }, options.showIban);
 }
 
 export async function findRefundRow(db: Database, id: string): Promise<Row | undefined> {

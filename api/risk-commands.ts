@@ -5,13 +5,13 @@ import type { Payment } from '../domain/payment';
 import type { AutoPauseSettings, ReviewDecision } from '../domain/risk';
 import { autoPauseTrigger, pauseCovers } from '../domain/risk';
 import { activePauseFor, closeReview, countRecentAttacks, reviewIdFor, setCustomerFlag, toReview } from '../activities/risk-store';
-import { refundDecisionSignal } from '../workflows/refund-definitions';
+import { decideRefundUpdate } from '../workflows/refund-definitions';
 import { reviewUpdate, type PauseProcessingInput } from '../workflows/risk-definitions';
 import type { pauseProcessing } from '../workflows/pause-processing';
 import { ApiError } from './errors';
 import { cancelPayment, translate } from './payment-commands';
 import { findPayment } from './payment-reads';
-import { type RefundEngine, requestRefund, signalRefund } from './refund-commands';
+import { type RefundEngine, requestRefund, takeRefundStep } from './refund-commands';
 import { newId } from './ids';
 
 /** How long a paused merchant is told to wait before trying again. */
@@ -103,9 +103,9 @@ export async function confirmFraud(engine: RefundEngine, request: { paymentId: s
       .catch((error: unknown) => (ignoreStateConflicts(error), null));
     if (refund?.status === 'pending_review') {
       // The admin who confirmed the fraud is the approval: the refund moves on without a second review.
-      await signalRefund(engine, refundId, {
-        allowedFrom: ['pending_review'], signal: refundDecisionSignal, args: [{ decision: 'approve', actor: request.actor, reason: `fraud confirmed: ${request.reason}` }],
-        done: (r) => r.status !== 'pending_review', showIban: false,
+      await takeRefundStep(engine, refundId, {
+        step: 'approve', update: decideRefundUpdate, updateId: `fraud-approve-${fraudKey}`, showIban: false,
+        args: { decision: 'approve', actor: request.actor, reason: `fraud confirmed: ${request.reason}` },
       });
     }
   }

@@ -52,6 +52,17 @@ export interface ProviderRefundSignal {
 }
 
 export const refundRequestedUpdate = defineUpdate<Refund>('refundRequested');
+
+/**
+ * The API takes each step by Update: its validator refuses what the refund isn't waiting for, and the answer is the
+ * refund once the workflow has recorded the step. Operators may send the same steps as signals (Temporal UI, CLI):
+ * the same rules apply (domain/refund-steps.ts), and a signal that breaks one is recorded and ignored.
+ */
+export const decideRefundUpdate = defineUpdate<Refund, [RefundDecision]>('decideRefund');
+export const appealRefundUpdate = defineUpdate<Refund, [RefundAppeal]>('appealRefund');
+export const setAlternativeMethodUpdate = defineUpdate<Refund, [AlternativeRefundMethod]>('setAlternativeMethod');
+export const markTransferSentUpdate = defineUpdate<Refund, [ManualTransferSent]>('markTransferSent');
+
 export const refundDecisionSignal = defineSignal<[RefundDecision]>('refundDecision');
 export const refundAppealSignal = defineSignal<[RefundAppeal]>('refundAppeal');
 export const alternativeMethodSignal = defineSignal<[AlternativeRefundMethod]>('alternativeMethod');

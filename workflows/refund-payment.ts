@@ -9,20 +9,22 @@ import { providerObjectProblem } from '../domain/provider-money';
 import { classifyRefundFailure, qualifiesForAutoApproval, type Refund } from '../domain/refund';
 import { domainError } from './workflow-errors';
 import {
-  type AlternativeRefundMethod,
   alternativeMethodSignal,
-  type ManualTransferSent,
+  appealRefundUpdate,
+  decideRefundUpdate,
   manualTransferSentSignal,
+  markTransferSentUpdate,
   type ProviderRefundSignal,
   providerRefundSignal,
-  type RefundAppeal,
   refundAppealSignal,
   type RefundDecision,
   refundDecisionSignal,
   type RefundPaymentInput,
   refundQuery,
   refundRequestedUpdate,
+  setAlternativeMethodUpdate,
 } from './refund-definitions';
+import { RefundStepInbox, type TakenStep } from './refund-step-inbox';
 
 const storage = proxyActivities<Activities>(STORAGE);
 const provider = proxyActivities<Activities>(PROVIDER_CALL);
@@ -39,17 +41,15 @@ const FAILURE_REASONS: Record<string, string> = {
 
 /**
  * One refund, from request to money returned (or denial, or expiry); the workflow id is the refund id.
- * Admins decide by signal; the amount stays reserved until the refund succeeds, is denied or expires.
+ * Admins decide by Update (the API) or signal (operators); the amount stays reserved until the refund succeeds, is denied or expires.
  */
 export async function refundPayment(input: RefundPaymentInput): Promise<Refund> {
   let refund = input.refund;
   let version = 0;
   let known = false;
   let requestError: ApplicationFailure | undefined;
-  const decisions: RefundDecision[] = [];
-  const appeals: RefundAppeal[] = [];
-  const alternatives: AlternativeRefundMethod[] = [];
-  const transfers: ManualTransferSent[] = [];
+  // Steps are judged by their rules from here on; histories from before queued every signal as it came.
+  const rulesApply = patched('refund-step-rules');
   const providerEvents: ProviderRefundSignal[] = [];
   const seenEvents = new Set<string>();
   const { timing } = input;
@@ -60,19 +60,29 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
     if (requestError) throw requestError;
     return refund;
   });
-  setHandler(refundDecisionSignal, (decision) => void decisions.push(decision));
-  setHandler(refundAppealSignal, (appeal) => void appeals.push(appeal));
-  setHandler(alternativeMethodSignal, (method) => void alternatives.push(method));
-  setHandler(manualTransferSentSignal, (sent) => void transfers.push(sent));
-  setHandler(providerRefundSignal, (signal) => void providerEvents.push(signal));
-
-  const now = () => new Date().toISOString();
   const save = async (next: Refund, line: RefundHistoryLine) => {
     version += 1;
     refund = next;
     await storage.saveRefund({ refund, version, line });
+    steps.settle();
   };
+  const steps = new RefundStepInbox(() => refund, rulesApply, (step, actor, refusal) =>
+    save(refund, { type: 'refund.step_ignored', source: 'api', actor, data: { step, code: refusal.code, reason: refusal.message } }));
+  // ---- Handlers: the API's Updates and the operators' signals, one rule per step ----
+  setHandler(decideRefundUpdate, (decision) => steps.request(decision.decision, decision), { validator: (decision) => steps.validate(decision.decision, decision) });
+  setHandler(appealRefundUpdate, (appeal) => steps.request('appeal', appeal), { validator: (appeal) => steps.validate('appeal', appeal) });
+  setHandler(setAlternativeMethodUpdate, (method) => steps.request('alternative_method', method), { validator: (method) => steps.validate('alternative_method', method) });
+  setHandler(markTransferSentUpdate, (sent) => steps.request('transfer_sent', sent), { validator: (sent) => steps.validate('transfer_sent', sent) });
+  setHandler(refundDecisionSignal, (decision) => steps.signal(decision.decision, decision));
+  setHandler(refundAppealSignal, (appeal) => steps.signal('appeal', appeal));
+  setHandler(alternativeMethodSignal, (method) => steps.signal('alternative_method', method));
+  setHandler(manualTransferSentSignal, (sent) => steps.signal('transfer_sent', sent));
+  setHandler(providerRefundSignal, (signal) => void providerEvents.push(signal));
+
+  // ---- Main logic ----
+  const now = () => new Date().toISOString();
   const finish = async () => {
+    steps.close();
     await condition(allHandlersFinished);
     return refund;
   };
@@ -102,14 +112,15 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   };
 
   /** Waits for an admin, reminding them once; undefined when review time runs out. */
-  const waitForDecision = async (): Promise<RefundDecision | undefined> => {
+  const waitForDecision = async (): Promise<TakenStep<'approve' | 'deny'> | undefined> => {
+    const decided = () => steps.has('approve', 'deny');
     const reminderMs = Math.min(timing.reviewReminderSeconds, timing.reviewExpirySeconds) * 1000;
-    if (!(await condition(() => decisions.length > 0, reminderMs))) {
+    if (!(await condition(decided, reminderMs))) {
       await emailAdmins('refund_review_reminder', `reminder:${refund.appeal_count}`);
       const remainingMs = Math.max(1, timing.reviewExpirySeconds * 1000 - reminderMs);
-      if (!(await condition(() => decisions.length > 0, remainingMs))) return undefined;
+      if (!(await condition(decided, remainingMs))) return undefined;
     }
-    return decisions.shift();
+    return steps.take('approve', 'deny');
   };
 
   // Review, with one appeal after a denial.
@@ -117,11 +128,13 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
     // Decided with the reservation, against the payment's cap; older histories decided here, one refund at a time.
     const auto = refund.appeal_count === 0 && (reservation.autoApproved ?? qualifiesForAutoApproval(input.autoApproval, refund.amount, payment.created_at, Date.now()));
     let decision: RefundDecision | undefined;
+    let taken: TakenStep<'approve' | 'deny'> | undefined;
     if (auto) {
       decision = { decision: 'approve', actor: 'rule:auto_approval', reason: `at most ${input.autoApproval!.maxAmount} per payment within ${input.autoApproval!.withinHours} h of payment` };
     } else {
       await emailAdmins('refund_requested', `requested:${refund.appeal_count}`);
-      decision = await waitForDecision();
+      taken = await waitForDecision();
+      decision = taken?.args;
     }
     if (!decision) {
       await save({ ...refund, status: 'expired' }, { type: 'refund.expired', source: 'workflow', actor: 'workflow:review_expiry', data: {} });
@@ -131,22 +144,27 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
     const source = auto ? 'workflow' : 'api';
     if (decision.decision === 'approve') {
       await save({ ...decided, status: 'approved' }, { type: 'refund.approved', source, actor: decision.actor, data: { reason: decision.reason } });
+      steps.answer(taken);
       await emailCustomer('refund_approved', 'approved');
       break;
     }
     await save({ ...decided, status: 'denied' }, { type: 'refund.denied', source, actor: decision.actor, data: { reason: decision.reason } });
+    steps.answer(taken);
     await emailCustomer('refund_denied', `denied:${refund.appeal_count}`, { decision_reason: decision.reason });
-    if (refund.appeal_count >= 1 || !(await condition(() => appeals.length > 0, timing.appealWindowSeconds * 1000))) return finish();
-    const appeal = appeals.shift()!;
-    decisions.length = 0;
+    if (refund.appeal_count >= 1 || !(await condition(() => steps.has('appeal'), timing.appealWindowSeconds * 1000))) return finish();
+    const appealStep = steps.take('appeal')!;
+    const appeal = appealStep.args;
+    steps.discard('approve', 'deny');
     version += 1;
     const reopened: Refund = { ...refund, status: 'pending_review', appeal_count: refund.appeal_count + 1, appeal_details: appeal.details, decided_by: null, decided_at: null, decision_reason: null };
     const again = await storage.reserveRefund({ refund: reopened, requestedAmount: refund.amount, windowDays: APPEAL_WINDOW_DAYS, now: Date.now(), version });
     if (!again.ok) {
       await save(refund, { type: 'refund.appeal_refused', source: 'api', actor: appeal.actor, data: { reason: again.message } });
+      steps.answer(appealStep);
       return finish();
     }
     refund = again.refund;
+    steps.answer(appealStep);
   }
 
   /** A refund that would take the total refunded past what was captured ends failed before any money moves. */
@@ -250,17 +268,22 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   await save({ ...refund, status: 'requires_alternative_method', failure_message: failureMessage }, { type: 'refund.provider_failed', source: 'workflow', actor: 'workflow', data: { failure_message: failureMessage } });
   await emailCustomer('refund_alternative_method_needed', 'alternative_needed', { failure_message: failureMessage });
   const waitMs = timing.alternativeMethodWaitSeconds * 1000;
-  if (!(await condition(() => alternatives.length > 0, waitMs))) {
+  if (!(await condition(() => steps.has('alternative_method'), waitMs))) {
     await save({ ...refund, status: 'expired' }, { type: 'refund.expired', source: 'workflow', actor: 'workflow:alternative_method_expiry', data: {} });
     return finish();
   }
-  const method = alternatives.shift()!;
+  const methodStep = steps.take('alternative_method')!;
+  const method = methodStep.args;
   // The admin is about to send a bank transfer: it must still fit next to what the provider refunded meanwhile.
-  if (await failForLackOfRoom('before_bank_transfer')) return finish();
+  if (await failForLackOfRoom('before_bank_transfer')) {
+    steps.answer(methodStep);
+    return finish();
+  }
   await save(
     { ...refund, status: 'awaiting_manual_transfer', alternative_method: { type: 'bank_transfer', iban: normalizeIban(method.iban), iban_last4: ibanLast4(method.iban), account_holder_name: method.accountHolderName, reference: null } },
     { type: 'refund.alternative_method_recorded', source: 'api', actor: method.actor, data: { iban_last4: ibanLast4(method.iban) } },
   );
+  steps.answer(methodStep);
   // A payout account set through the API could be anyone's: the customer is told, and it shows in the admins' review.
   if (patched('payout-account-notice')) {
     await emailCustomer('account_details_changed', 'payout_account_set', { iban_last4: ibanLast4(method.iban) });
@@ -270,14 +293,16 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
       data: { refund_id: refund.id, payment_id: refund.payment_id, amount: refund.amount, currency: refund.currency, iban_last4: ibanLast4(method.iban), account_holder_name: method.accountHolderName, set_by: method.actor },
     });
   }
-  if (!(await condition(() => transfers.length > 0, waitMs))) {
+  if (!(await condition(() => steps.has('transfer_sent'), waitMs))) {
     await save({ ...refund, status: 'expired' }, { type: 'refund.expired', source: 'workflow', actor: 'workflow:manual_transfer_expiry', data: {} });
     return finish();
   }
-  const sent = transfers.shift()!;
+  const sentStep = steps.take('transfer_sent')!;
+  const sent = sentStep.args;
   version += 1;
   refund = { ...refund, status: 'succeeded', completed_at: now(), alternative_method: { ...refund.alternative_method!, reference: sent.reference } };
   await storage.completeRefund({ refund, version, line: { type: 'refund.succeeded', source: 'api', actor: sent.actor, data: { method: 'bank_transfer', reference: sent.reference } } });
+  steps.answer(sentStep);
   await emailCustomer('refund_completed', 'completed', { completed_at: refund.completed_at });
   return finish();
 }

@@ -4,7 +4,7 @@ import { ApiError } from '../errors';
 import { actorOf } from '../middleware/auth';
 import { findPayment, listPaymentEvents } from '../payment-reads';
 import { PaymentEventListSchema } from '../schemas/payment-schemas';
-import { type RefundEngine, requestRefund, signalRefund } from '../refund-commands';
+import { type RefundEngine, requestRefund, takeRefundStep } from '../refund-commands';
 import { listRefunds, findRefundRow, toRefund } from '../refund-reads';
 import type { RouteTable } from '../route';
 import {
@@ -12,8 +12,9 @@ import {
   MarkSentBody, RefundListSchema, RefundSchema,
 } from '../schemas/refund-schemas';
 import {
-  alternativeMethodSignal, manualTransferSentSignal, refundAppealSignal, refundDecisionSignal,
+  appealRefundUpdate, decideRefundUpdate, markTransferSentUpdate, setAlternativeMethodUpdate,
 } from '../../workflows/refund-definitions';
+import { updateIdFor } from './payment-routes';
 
 const isAdmin = (ctx: Context) => ctx.state.principal?.role === 'admin';
 
@@ -81,10 +82,9 @@ export function addRefundRoutes(routes: RouteTable, engine: RefundEngine): void 
     body: ApproveRefundBody,
     response: { status: 200, description: 'The approved refund', schema: RefundSchema },
     handler: async (ctx, { body, params }) =>
-      signalRefund(engine, params.id, {
-        allowedFrom: ['pending_review'], signal: refundDecisionSignal, showIban: true,
-        args: [{ decision: 'approve', actor: actorOf(ctx), reason: body.reason ?? null }],
-        done: (refund) => refund.decided_by !== null && refund.status !== 'denied' && refund.status !== 'pending_review',
+      takeRefundStep(engine, params.id, {
+        step: 'approve', update: decideRefundUpdate, showIban: true, updateId: updateIdFor(ctx, 'refund-approve'),
+        args: { decision: 'approve', actor: actorOf(ctx), reason: body.reason ?? null },
       }),
   });
 
@@ -94,10 +94,9 @@ export function addRefundRoutes(routes: RouteTable, engine: RefundEngine): void 
     body: DenyRefundBody,
     response: { status: 200, description: 'The denied refund', schema: RefundSchema },
     handler: async (ctx, { body, params }) =>
-      signalRefund(engine, params.id, {
-        allowedFrom: ['pending_review'], signal: refundDecisionSignal, showIban: true,
-        args: [{ decision: 'deny', actor: actorOf(ctx), reason: body.reason }],
-        done: (refund) => refund.status === 'denied',
+      takeRefundStep(engine, params.id, {
+        step: 'deny', update: decideRefundUpdate, showIban: true, updateId: updateIdFor(ctx, 'refund-deny'),
+        args: { decision: 'deny', actor: actorOf(ctx), reason: body.reason },
       }),
   });
 
@@ -106,17 +105,11 @@ export function addRefundRoutes(routes: RouteTable, engine: RefundEngine): void 
     summary: 'Appeal a denied refund: review opens again, once',
     body: AppealRefundBody,
     response: { status: 200, description: 'The refund, pending review again', schema: RefundSchema },
-    handler: async (ctx, { body, params }) => {
-      const row = await findRefundRow(engine.db, params.id);
-      if (row && Number(row.appeal_count) >= 1) {
-        throw new ApiError(409, 'invalid_request_error', 'appeal_already_used', 'This refund has already been appealed once.');
-      }
-      return signalRefund(engine, params.id, {
-        allowedFrom: ['denied'], signal: refundAppealSignal, showIban: isAdmin(ctx),
-        args: [{ actor: actorOf(ctx), details: body.details }],
-        done: (refund) => refund.appeal_count >= 1 && refund.status !== 'denied',
-      });
-    },
+    handler: async (ctx, { body, params }) =>
+      takeRefundStep(engine, params.id, {
+        step: 'appeal', update: appealRefundUpdate, showIban: isAdmin(ctx), updateId: updateIdFor(ctx, 'refund-appeal'),
+        args: { actor: actorOf(ctx), details: body.details },
+      }),
   });
 
   routes.add({
@@ -126,10 +119,9 @@ export function addRefundRoutes(routes: RouteTable, engine: RefundEngine): void 
     response: { status: 200, description: 'The refund, awaiting the bank transfer', schema: RefundSchema },
     handler: async (ctx, { body, params }) => {
       if (!isValidIban(body.iban)) throw ApiError.invalid('invalid_iban', 'The IBAN is not valid: check its country code, length and check digits.', 'iban');
-      return signalRefund(engine, params.id, {
-        allowedFrom: ['requires_alternative_method'], signal: alternativeMethodSignal, showIban: isAdmin(ctx),
-        args: [{ actor: actorOf(ctx), iban: body.iban, accountHolderName: body.account_holder_name }],
-        done: (refund) => refund.status === 'awaiting_manual_transfer' || refund.status === 'succeeded',
+      return takeRefundStep(engine, params.id, {
+        step: 'alternative_method', update: setAlternativeMethodUpdate, showIban: isAdmin(ctx), updateId: updateIdFor(ctx, 'refund-alternative-method'),
+        args: { actor: actorOf(ctx), iban: body.iban, accountHolderName: body.account_holder_name },
       });
     },
   });
@@ -140,10 +132,9 @@ export function addRefundRoutes(routes: RouteTable, engine: RefundEngine): void 
     body: MarkSentBody,
     response: { status: 200, description: 'The succeeded refund', schema: RefundSchema },
     handler: async (ctx, { body, params }) =>
-      signalRefund(engine, params.id, {
-        allowedFrom: ['awaiting_manual_transfer'], signal: manualTransferSentSignal, showIban: true,
-        args: [{ actor: actorOf(ctx), reference: body.reference ?? null }],
-        done: (refund) => refund.status === 'succeeded',
+      takeRefundStep(engine, params.id, {
+        step: 'transfer_sent', update: markTransferSentUpdate, showIban: true, updateId: updateIdFor(ctx, 'refund-transfer-sent'),
+        args: { actor: actorOf(ctx), reference: body.reference ?? null },
       }),
   });
 }

@@ -79,6 +79,8 @@ describe('refunds approved by admins', () => {
     expect(await workflowTypesFound(stack.client, `DurapayPaymentId = '${payment.id}'`, ['refundPayment', 'takePayment'])).toEqual(expect.arrayContaining(['refundPayment', 'takePayment']));
     expect(await workflowTypesFound(stack.client, `DurapayCustomerId = '${payment.customer_id}' AND DurapayStatus = 'succeeded'`, ['takePayment'])).toEqual(['takePayment']);
     await recordHistory(stack.client, requested.body.id, 'refund-payment-approved');
+    // The same since admins decide by Update (patch refund-step-rules).
+    await recordHistory(stack.client, requested.body.id, 'refund-payment-approved-by-update');
   });
 
   it('refunds part, then the remainder, moving the payment to partially_refunded then refunded', async () => {
@@ -117,6 +119,7 @@ describe('refunds approved by admins', () => {
     const again = await stack.request('POST', `/v1/refunds/${requested.body.id}/appeal`, { body: { details: 'again' } });
     expect(again.status).toBe(409);
     await recordHistory(stack.client, requested.body.id, 'refund-payment-denied-appealed');
+    await recordHistory(stack.client, requested.body.id, 'refund-payment-denied-appealed-by-update');
   });
 
   it('enforces the policy: refundable status, amount and window', async () => {
@@ -195,6 +198,7 @@ describe('refunds approved by admins', () => {
     expect(await stack.getPayment(payment.id)).toMatchObject({ status: 'refunded', amount_refunded: 4200 });
     await stack.mail.waitFor((m) => m.to.includes(email) && m.headers['x-durapay-template'] === 'refund_completed');
     await recordHistory(stack.client, requested.body.id, 'refund-payment-alternative-method');
+    await recordHistory(stack.client, requested.body.id, 'refund-payment-alternative-method-by-update');
   });
 });
 

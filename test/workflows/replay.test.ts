@@ -52,6 +52,11 @@ describe('replaying recorded workflow histories', () => {
       'take-payment-succeeded-local-hot-path.json',
       'take-payment-3ds-approved-local-hot-path.json',
       'take-payment-declined-local-hot-path.json',
+      // Refund steps by Update with validators, and an operator's signal that broke a rule (patch refund-step-rules).
+      'refund-payment-approved-by-update.json',
+      'refund-payment-denied-appealed-by-update.json',
+      'refund-payment-alternative-method-by-update.json',
+      'refund-payment-signal-ignored.json',
     ]));
   });
 

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Activities } from '../../activities';
+import type { Refund } from '../../domain/refund';
+import {
+  appealRefundUpdate, decideRefundUpdate, markTransferSentUpdate, refundDecisionSignal, refundQuery, refundRequestedUpdate, type RefundPaymentInput,
+} from '../../workflows/refund-definitions';
+import { recordHistory } from '../support/histories';
+import { testEnv } from '../support/test-env';
+import { waitFor } from '../support/wait';
+
+/** The real refund workflow on the real Temporal dev server, with activities faked at the edge. */
+const taskQueue = `refund-workflow-test-${randomBytes(4).toString('hex')}`;
+let connection: Connection;
+let client: Client;
+let nativeConnection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+const saved: Array<Parameters<Activities['saveRefund']>[0]> = [];
+
+const fakeActivities: Partial<Activities> = {
+  async reserveRefund(input) {
+    return { ok: true, refund: { ...input.refund, amount: 1000, currency: 'eur' }, payment: { provider: 'stripe', provider_payment_id: 'pi_1', created_at: new Date().toISOString() }, autoApproved: false };
+  },
+  async saveRefund(input) {
+    saved.push(input);
+  },
+  async findCustomerContact() {
+    return null;
+  },
+  async sendEmail() {
+    return { status: 'sent' as const };
+  },
+  async recheckRefundRoom() {
+    return { ok: true as const };
+  },
+  // The provider takes its time: the refund stays processing while the tests look at it.
+  async createProviderRefund(input) {
+    return { provider: 'stripe', providerRefundId: `re_${input.refundId}`, status: 'pending' as const, amount: input.amount ?? 1000, refundId: input.refundId, failureReason: null, currency: 'eur' };
+  },
+  async getProviderRefund(input) {
+    return { provider: 'stripe', providerRefundId: input.providerRefundId, status: 'pending' as const, amount: 1000, refundId: null, failureReason: null, currency: 'eur' };
+  },
+};
+
+beforeAll(async () => {
+  const env = testEnv();
+  connection = await Connection.connect({ address: env.temporalAddress });
+  client = new Client({ connection });
+  nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
+  worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: env.workflowBundle }, activities: fakeActivities });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker.shutdown();
+  await running;
+  await nativeConnection.close();
+  await connection.close();
+});
+
+function input(refundId: string): RefundPaymentInput {
+  const refund: Refund = {
+    id: refundId, object: 'refund', payment_id: `pay_${refundId}`, amount: 0, currency: '', reason: 'requested_by_customer', details: null,
+    status: 'pending_review', requested_at: new Date().toISOString(), requested_by: 'test', decided_by: null, decided_at: null, decision_reason: null,
+    provider_refund_id: null, completed_at: null, failure_message: null, appeal_count: 0, appeal_details: null, alternative_method: null,
+  };
+  const timing = { reviewReminderSeconds: 3600, reviewExpirySeconds: 7200, appealWindowSeconds: 3600, pollInitialSeconds: 600, pollMaxSeconds: 600, alternativeMethodWaitSeconds: 3600 };
+  return { refund, requestedAmount: null, windowDays: 30, timing, autoApproval: null, adminEmails: ['ops@example.test'] };
+}
+
+async function started() {
+  const id = `rfd_wf_${randomBytes(4).toString('hex')}`;
+  const handle = await client.workflow.start('refundPayment', { workflowId: id, taskQueue, args: [input(id)] });
+  expect((await handle.executeUpdate(refundRequestedUpdate)).status).toBe('pending_review');
+  return { id, handle };
+}
+
+/** The domain error an Update was refused with (its validator's, or its handler's). */
+async function refusal(promise: Promise<unknown>): Promise<{ code: string; kind: string; param?: string }> {
+  const error = await promise.catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (error as WorkflowUpdateFailedError).cause as ApplicationFailure;
+  expect(cause.type).toBe('DurapayDomainError');
+  return cause.details?.[0] as { code: string; kind: string; param?: string };
+}
+
+const linesOf = (refundId: string) => saved.filter((s) => s.refund.id === refundId).map((s) => s.line);
+
+describe('refundPayment workflow: steps by Update, and by signal under the same rules', () => {
+  it('answers an approval with the approved refund, refuses what the refund no longer waits for, and ignores a rule-breaking signal', async () => {
+    const { id, handle } = await started();
+    // A step the refund isn't waiting for is refused by the validator: nothing reaches the history.
+    expect(await refusal(handle.executeUpdate(markTransferSentUpdate, { args: [{ actor: 'admin', reference: null }] })))
+      .toEqual({ kind: 'state_conflict', code: 'refund_unexpected_state' });
+    expect(await refusal(handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'deny', actor: 'admin', reason: ' ' }] })))
+      .toEqual({ kind: 'invalid_input', code: 'parameter_missing', param: 'reason' });
+
+    const approved = await handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'approve', actor: 'admin:1', reason: 'ok' }] });
+    expect(approved).toMatchObject({ status: 'approved', decided_by: 'admin:1', decision_reason: 'ok' });
+    // Approving again is answered with the refund as it is; denying now is refused.
+    expect((await handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'approve', actor: 'admin:2', reason: null }] })).decided_by).toBe('admin:1');
+    expect((await refusal(handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'deny', actor: 'admin:2', reason: 'no' }] }))).code).toBe('refund_unexpected_state');
+
+    // An operator's signal under the same rule: recorded in the refund's history, and nothing else changes.
+    await handle.signal(refundDecisionSignal, { decision: 'deny', actor: 'operator:cli', reason: 'changed my mind' });
+    const ignored = await waitFor(async () => linesOf(id).find((line) => line.type === 'refund.step_ignored'), { what: 'the ignored signal recorded' });
+    expect(ignored).toMatchObject({ actor: 'operator:cli', data: { step: 'deny', code: 'refund_unexpected_state' } });
+    expect((await handle.query(refundQuery)).status).toBe('processing');
+    expect(linesOf(id).map((line) => line.type)).not.toContain('refund.denied');
+    await handle.terminate('test done');
+    await recordHistory(client, id, 'refund-payment-signal-ignored');
+  });
+
+  it('takes a denial and one appeal by Update; a second appeal is refused', async () => {
+    const { handle } = await started();
+    expect(await handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'deny', actor: 'admin', reason: 'voucher used' }] }))
+      .toMatchObject({ status: 'denied', decision_reason: 'voucher used' });
+    expect(await handle.executeUpdate(appealRefundUpdate, { args: [{ actor: 'merchant', details: 'never used' }] }))
+      .toMatchObject({ status: 'pending_review', appeal_count: 1, appeal_details: 'never used' });
+    expect(await refusal(handle.executeUpdate(appealRefundUpdate, { args: [{ actor: 'merchant', details: 'again' }] })))
+      .toEqual({ kind: 'state_conflict', code: 'appeal_already_used' });
+    await handle.terminate('test done');
+  });
+
+  it('lets a valid decision signal through, as operators send it', async () => {
+    const { id, handle } = await started();
+    await handle.signal(refundDecisionSignal, { decision: 'approve', actor: 'operator:ui', reason: null });
+    await waitFor(async () => ((await handle.query(refundQuery)).status === 'processing' ? true : undefined), { what: 'processing' });
+    expect(linesOf(id)).toContainEqual(expect.objectContaining({ type: 'refund.approved', actor: 'operator:ui' }));
+    expect(linesOf(id).map((line) => line.type)).not.toContain('refund.step_ignored');
+    await handle.terminate('test done');
+  });
+});
