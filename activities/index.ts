@@ -3,6 +3,7 @@ import type { ProviderRegistry } from '../providers/registry';
 import { createAlertActivities } from './alert-activities';
 import { createDisputeActivities } from './dispute-activities';
 import { createEmailActivities, type Mailer } from './email-activities';
+import { createErasureActivities } from './erasure-activities';
 import { createPaymentActivities } from './payment-activities';
 import { createReconcileActivities } from './reconcile-activities';
 import { createRefundActivities } from './refund-activities';
@@ -22,12 +23,14 @@ export interface ActivityDependencies {
   adminEmails?: string[];
   /** Automatic pause thresholds (RISK_AUTO_PAUSE_*); absent: off. */
   autoPause?: AutoPauseSettings;
+  /** The local mail sink's folder (`npm start`), whose .eml copies customer erasure deletes. */
+  mailSinkDir?: string;
 }
 
 const NO_AUTO_PAUSE: AutoPauseSettings = { rejectedWebhooks: 0, blockedAttempts: 0, windowMinutes: 10 };
 
 /** Every activity the worker registers, built from the clients it is given. */
-export function createActivities({ db, providers, mailer, mailFrom, adminEmails = [], autoPause = NO_AUTO_PAUSE }: ActivityDependencies) {
+export function createActivities({ db, providers, mailer, mailFrom, adminEmails = [], autoPause = NO_AUTO_PAUSE, mailSinkDir }: ActivityDependencies) {
   const email = createEmailActivities({ db, mailer, from: mailFrom });
   const alerts = createAlertActivities({ db, adminEmails, sendEmail: email.sendEmail });
   return {
@@ -42,6 +45,7 @@ export function createActivities({ db, providers, mailer, mailFrom, adminEmails 
     ...createRiskActivities({ db, providers, raiseAlert: alerts.raiseAlert, autoPause }),
     ...createReconcileActivities({ db, providers }),
     ...createRetentionActivities({ db }),
+    ...createErasureActivities({ db, mailSinkDir }),
   };
 }
 

@@ -84,6 +84,21 @@ export function createVaultActivities({ db, providers }: { db: Database; provide
     },
 
     /**
+     * Customer erasure at the providers: each provider customer created for this customer is deleted there (with the
+     * email, name and methods it holds), then forgotten here. Idempotent: deleting a deleted customer is done.
+     */
+    async deleteProviderCustomers(input: { customerId: string }): Promise<number> {
+      const customer = await db('customers').where({ id: input.customerId }).first('provider_customer_ids');
+      const entries = Object.entries((customer?.provider_customer_ids ?? {}) as Record<string, string>);
+      for (const [provider, providerCustomerId] of entries) {
+        const vault = providerNamed(providers, provider).vault;
+        if (vault) await callProvider(() => vault.deleteCustomer(providerCustomerId));
+        await db('customers').where({ id: input.customerId }).update({ provider_customer_ids: db.raw('provider_customer_ids - ?::text', [provider]) });
+      }
+      return entries.length;
+    },
+
+    /**
      * Erases personal data and keeps the financial record the law requires: amounts, dates and statuses stay;
      * names, emails and account holders go.
      */

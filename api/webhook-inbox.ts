@@ -23,7 +23,9 @@ export async function storeWebhook(db: Database, event: ProviderEvent, rawBody: 
       type: event.type,
       payment_id: event.paymentId,
       provider_payment_id: event.providerPaymentId,
-      raw_body: rawBody.toString('utf8'),
+      // Kept only for events about money (an audit trail); a customer or payment-method event carries personal
+      // data (email, name, billing details) the engine has no use for.
+      raw_body: event.paymentId || event.providerPaymentId || event.refund || event.dispute ? rawBody.toString('utf8') : null,
       normalized: JSON.stringify(event),
     })
     .onConflict(['provider', 'event_id'])

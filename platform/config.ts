@@ -81,6 +81,8 @@ const environmentSchema = z.object({
 
   SMTP_URL: optionalString.pipe(z.url().optional()),
   SMTP_SINK_PORT: port(2525),
+  /** Where the local mail sink keeps its .eml files (npm start sets it), so customer erasure can delete them. */
+  MAIL_SINK_DIR: optionalString,
   MAIL_FROM: z.string().default('Durapay <payments@durapay.local>'),
   ADMIN_EMAILS: z
     .string()
@@ -189,7 +191,7 @@ export interface DurapayConfig {
   webhookRelayIntervalSeconds: number;
   /** Delays between attempts to deliver an event to a merchant's webhook endpoint. */
   webhookRetryDelaysSeconds: number[];
-  mail: { smtpUrl?: string; sinkPort: number; from: string; adminEmails: string[] };
+  mail: { smtpUrl?: string; sinkPort: number; sinkDir?: string; from: string; adminEmails: string[] };
   refunds: RefundSettings;
   sync: SyncSettings;
   failureRateAlert: FailureRateSettings;
@@ -326,7 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
     },
     webhookRelayIntervalSeconds: e.WEBHOOK_RELAY_INTERVAL_SECONDS,
     webhookRetryDelaysSeconds: webhookSchedule.ok ? webhookSchedule.delaysSeconds : [],
-    mail: { smtpUrl: e.SMTP_URL, sinkPort: e.SMTP_SINK_PORT, from: e.MAIL_FROM, adminEmails: e.ADMIN_EMAILS },
+    mail: { smtpUrl: e.SMTP_URL, sinkPort: e.SMTP_SINK_PORT, sinkDir: e.MAIL_SINK_DIR, from: e.MAIL_FROM, adminEmails: e.ADMIN_EMAILS },
     refunds: {
       windowDays: e.REFUND_WINDOW_DAYS,
       reviewReminderSeconds: e.REFUND_REVIEW_REMINDER_SECONDS,

@@ -62,6 +62,8 @@ export interface PaymentMethodVault {
   }): Promise<SavedMethodDetails>;
   /** Idempotent: detaching an already detached method succeeds. */
   detach(providerMethodId: string): Promise<void>;
+  /** Customer erasure: the provider's customer (and what it holds: email, name, methods) is deleted; idempotent. */
+  deleteCustomer(providerCustomerId: string): Promise<void>;
 }
 
 /** One interface for every payment provider; adapters live one folder per provider. */

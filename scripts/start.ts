@@ -233,6 +233,7 @@ export function childEnvironment(config: DurapayConfig, resolved: Resolved, base
     HOST: config.host,
     ...payPalSettings(config, resolved),
     SMTP_URL: resolved.mailSink?.url ?? config.mail.smtpUrl,
+    MAIL_SINK_DIR: resolved.mailSink?.mailDir,
     // admin@durapay.local only makes sense while the mail stays in the local sink.
     ADMIN_EMAILS: config.mail.adminEmails.length ? config.mail.adminEmails.join(',') : resolved.mailSink ? LOCAL_ADMIN_EMAIL : undefined,
   };

@@ -26,6 +26,8 @@ export interface DurapayWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Workflows kept in memory (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default otherwise. */
   maxCachedWorkflows?: number;
+  /** The local mail sink's folder, whose .eml copies customer erasure deletes (MAIL_SINK_DIR). */
+  mailSinkDir?: string;
   log?: Logger;
 }
 
@@ -39,7 +41,7 @@ export async function createDurapayWorker(options: DurapayWorkerOptions): Promis
     ...(dataConverter ? { dataConverter } : {}),
     interceptors: { activity: [activityMetrics(options.db, options.log)] },
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
-    activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom, adminEmails: options.adminEmails, autoPause: options.autoPause }),
+    activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom, adminEmails: options.adminEmails, autoPause: options.autoPause, mailSinkDir: options.mailSinkDir }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
   return { worker, connection };

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     mailFrom: config.mail.from,
     adminEmails: config.mail.adminEmails,
     maxCachedWorkflows: config.observability.maxCachedWorkflows,
+    mailSinkDir: config.mail.sinkDir,
     log,
     autoPause: config.risk.autoPause,
     workflowBundle: config.temporal.workflowBundlePath ? { codePath: config.temporal.workflowBundlePath } : bundleWorkflowsInChild(),

@@ -93,6 +93,16 @@ export class StripeVault implements PaymentMethodVault {
     }
   }
 
+  /** Stripe answers 404 resource_missing for a customer deleted before: that counts as done. */
+  async deleteCustomer(providerCustomerId: string): Promise<void> {
+    try {
+      await this.stripe().customers.del(providerCustomerId);
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return;
+      throw translateError(error);
+    }
+  }
+
   private async customerEmail(providerCustomerId: string): Promise<string | null> {
     const customer = await callStripe(() => this.stripe().customers.retrieve(providerCustomerId));
     return 'deleted' in customer && customer.deleted ? null : (customer as Stripe.Customer).email;

@@ -35,3 +35,21 @@ export function createCustomer(core: SandboxCore, op: Operation, params: Params)
   core.store.changed();
   return customer;
 }
+
+/**
+ * Like Stripe: the customer is gone (a retrieve answers `deleted: true`), its payment methods are detached, and
+ * deleting it again is a 404 resource_missing.
+ */
+export function deleteCustomer(core: SandboxCore, op: Operation, id: string): { id: string; object: 'customer'; deleted: true } {
+  const customer = getCustomer(core, id);
+  for (const paymentMethod of core.store.paymentMethods.values()) {
+    if (paymentMethod.customer !== customer.id) continue;
+    paymentMethod.customer = null;
+    op.emit('payment_method.detached', paymentMethod);
+  }
+  core.store.customers.delete(customer.id);
+  core.store.deletedCustomers.add(customer.id);
+  op.emit('customer.deleted', customer);
+  core.store.changed();
+  return { id: customer.id, object: 'customer', deleted: true };
+}

@@ -32,6 +32,8 @@ export class SandboxStore extends PersistedStore<PersistedState> {
   readonly idempotency = new Map<string, IdempotencyRecord>();
   readonly refundsAwaitingFailure = new Set<string>();
   readonly customers = new Map<string, Customer>();
+  /** Deleted customers' ids: a retrieve answers `deleted: true`, as at Stripe. */
+  readonly deletedCustomers = new Set<string>();
   readonly setupIntents = new Map<string, SetupIntent>();
   readonly mandates = new Map<string, Mandate>();
   readonly sepaOutcomes = new Map<string, SepaOutcome>();
@@ -57,6 +59,7 @@ export class SandboxStore extends PersistedStore<PersistedState> {
     for (const record of state.idempotency) this.idempotency.set(record.scope, record);
     for (const id of state.refundsAwaitingFailure) this.refundsAwaitingFailure.add(id);
     fill(this.customers, state.customers ?? []);
+    for (const id of state.deletedCustomers ?? []) this.deletedCustomers.add(id);
     fill(this.setupIntents, state.setupIntents ?? []);
     fill(this.mandates, state.mandates ?? []);
     for (const [id, outcome] of Object.entries(state.sepaOutcomes ?? {})) this.sepaOutcomes.set(id, outcome);
@@ -78,6 +81,7 @@ export class SandboxStore extends PersistedStore<PersistedState> {
       idempotency: [...this.idempotency.values()],
       refundsAwaitingFailure: [...this.refundsAwaitingFailure],
       customers: [...this.customers.values()],
+      deletedCustomers: [...this.deletedCustomers],
       setupIntents: [...this.setupIntents.values()],
       mandates: [...this.mandates.values()],
       sepaOutcomes: Object.fromEntries(this.sepaOutcomes),

@@ -266,6 +266,7 @@ export interface PersistedState {
   refundsAwaitingFailure: string[];
   /** Added with SEPA Direct Debit; absent in older state files. */
   customers?: Customer[];
+  deletedCustomers?: string[];
   setupIntents?: SetupIntent[];
   mandates?: Mandate[];
   /** sepa_debit pm_ id -> how its test IBAN settles (the IBAN itself is never kept). */

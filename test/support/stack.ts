@@ -44,6 +44,8 @@ export interface StackOptions {
   worker?: 'inline' | 'process' | 'none';
   /** Opt-in: the inline worker's boot creates this stack's provider sync schedules (ids suffixed with its task queue). */
   syncSchedules?: { intervalMinutes: number; webhookFailureAlertThreshold?: number };
+  /** A mail sink folder whose .eml copies customer erasure deletes (as npm start's sink). */
+  mailSinkDir?: string;
   /** Where the API's log lines go (JSON, level info); silent otherwise. */
   apiLog?: DestinationStream;
   /** Delays between attempts to deliver merchant webhooks (default: a few seconds each). */
@@ -160,6 +162,7 @@ export class TestStack {
       temporalAddress: this.env.temporalAddress, namespace: 'default', taskQueue: this.taskQueue, db: this.db, security: this.options.temporalSecurity,
       providers: this.providers(), workflowBundle: { codePath: this.env.workflowBundle },
       mailer: this.mailer!, mailFrom: 'Durapay Test <payments@durapay.test>', adminEmails: this.adminEmails, autoPause: this.autoPause,
+      mailSinkDir: this.options.mailSinkDir,
     });
     const webhooks = await startWebhookDispatcher({
       databaseUrl: this.env.databaseUrl, db: this.db, client: this.client, taskQueue: this.taskQueue,

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { SandboxCore } from '../core';
-import { createCustomer, getCustomer } from '../customers';
+import { createCustomer, deleteCustomer, getCustomer } from '../customers';
 import type { RequestState } from '../http-state';
 import { render } from '../render';
 
@@ -13,7 +13,12 @@ export function customerRoutes(core: SandboxCore): Router<RequestState> {
   });
 
   router.get('/v1/customers/:id', (ctx) => {
-    ctx.body = render(core, getCustomer(core, ctx.params.id), ctx.state.params);
+    const { id } = ctx.params;
+    ctx.body = core.store.deletedCustomers.has(id) ? { id, object: 'customer', deleted: true } : render(core, getCustomer(core, id), ctx.state.params);
+  });
+
+  router.delete('/v1/customers/:id', (ctx) => {
+    ctx.body = deleteCustomer(core, ctx.state.operation, ctx.params.id);
   });
 
   return router;
