@@ -8,7 +8,7 @@ import { capabilitiesOf } from '../providers/capabilities';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
 import { bookDispute } from './ledger-store';
 import { recordDisputeEvents } from './merchant-events';
-import { toEventRow } from './payment-store';
+import { toEventRow } from './payment-history';
 import { callProvider } from './provider-calls';
 
 export interface RecordedDispute {
@@ -94,10 +94,10 @@ export function createDisputeActivities({ db, providers }: { db: Database; provi
     },
 
     /**
-     * Brings the payment in line with its dispute: disputed while open or lost, back to its earlier status when won,
-     * with a history line. Only this activity writes a payment's dispute columns, and it moves a payment only once the
-     * payment workflow has finished with it (a final status). It bumps state_version, so a payment workflow still
-     * closing (recording late events) can't write its older view of the row over it; its history lines still land.
+     * Shows the dispute on its payment: disputed while open or lost, back to its earlier status when won, with a
+     * history line. It writes the dispute's own row (which status the payment shows, since when), never the payment's:
+     * payment_records derives the payment's status and dispute reference from it. A payment is only marked once its
+     * workflow has finished with it (a final status).
      */
     async applyDisputeToPayment(input: { disputeId: string; source: Extract<EventSource, 'webhook' | 'sync'> }): Promise<{ outcome: PaymentDisputeOutcome; paymentStatus: PaymentStatus | null }> {
       return db.transaction(async (trx) => {
@@ -107,7 +107,8 @@ export function createDisputeActivities({ db, providers }: { db: Database; provi
         const paymentId = dispute.payment_id ?? (await findPaymentId(trx, { provider: dispute.provider, paymentId: null, providerPaymentId: dispute.provider_payment_id }));
         if (!paymentId) return { outcome: 'no_payment', paymentStatus: null };
         if (!dispute.payment_id) await trx('disputes').where({ id: dispute.id }).update({ payment_id: paymentId });
-        const payment = await trx('payments').where({ id: paymentId }).forUpdate().first();
+        await trx('payments').where({ id: paymentId }).forUpdate().first('id');
+        const payment = await trx('payment_records').where({ id: paymentId }).first();
         let statusBefore = (dispute.payment_status_before as PaymentStatus | null) ?? null;
         if (!statusBefore && payment.status === 'disputed' && payment.dispute_id && payment.dispute_id !== dispute.id) {
           // Disputed twice (PayPal allows it): the first dispute knows what the payment was.
@@ -121,12 +122,10 @@ export function createDisputeActivities({ db, providers }: { db: Database; provi
         if (change.kind === 'unchanged') return { outcome: 'unchanged', paymentStatus: payment.status };
         if (change.kind === 'wait') return { outcome: 'waiting', paymentStatus: payment.status };
         await bookDispute(trx, dispute.id, paymentId);
-        await trx('payments').where({ id: paymentId }).update({
-          status: change.status, dispute_id: dispute.id, dispute_status: change.disputeStatus,
-          dispute_amount: Number(dispute.amount), dispute_amount_lost: Number(dispute.amount_lost),
-          updated_at: trx.fn.now(), state_version: trx.raw('state_version + 1'),
+        await trx('disputes').where({ id: dispute.id }).update({
+          shown_status: change.disputeStatus, shown_at: trx.fn.now(),
+          ...(dispute.payment_status_before ? {} : { payment_status_before: change.statusBefore }),
         });
-        if (!dispute.payment_status_before) await trx('disputes').where({ id: dispute.id }).update({ payment_status_before: change.statusBefore });
         const type = historyType(dispute.status, payment.dispute_id !== dispute.id);
         const event: PaymentEvent = {
           dedupe_key: `${paymentId}:dispute:${dispute.id}:${type}`,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toPayment } from '../api/payment-reads';
+import { PAYMENT_RECORDS, toPayment } from '../api/payment-reads';
 import { toRefund } from '../api/refund-reads';
 import { disputeFromRow } from '../domain/dispute';
 import { disputeEventKeys, type MerchantEventKey, paymentEventKeys, refundEventKeys } from '../domain/merchant-event';
@@ -44,10 +44,11 @@ async function recordEvents(trx: Transaction, objectId: string, keys: MerchantEv
 }
 
 export async function recordPaymentEvents(trx: Transaction, paymentId: string): Promise<void> {
-  const row = await trx('payments').where({ id: paymentId }).first();
+  const row = await trx(PAYMENT_RECORDS).where({ id: paymentId }).first();
   if (!row) return;
   const payment = toPayment(row);
-  await recordEvents(trx, payment.id, paymentEventKeys(payment), payment);
+  // Payment events follow the charge's lifecycle; refunds and disputes have events of their own.
+  await recordEvents(trx, payment.id, paymentEventKeys({ ...payment, status: row.charge_status }), payment);
 }
 
 export async function recordRefundEvents(trx: Transaction, refundId: string): Promise<void> {

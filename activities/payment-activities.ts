@@ -2,7 +2,8 @@ import type { Payment, PaymentEvent } from '../domain/payment';
 import type { CreatePaymentRequest, ProviderPaymentState } from '../domain/provider-types';
 import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
-import { claimPaymentAttempt, savePaymentAndEvents, toEventRow } from './payment-store';
+import { toEventRow } from './payment-history';
+import { claimPaymentAttempt, savePaymentAndEvents } from './payment-record-writer';
 import { callProvider } from './provider-calls';
 
 /** The stored payment a late provider event was about. */

@@ -48,7 +48,7 @@ const PAYMENT_COLUMNS = `m.id, m.provider, m.provider_payment_id, m.currency, m.
 async function paymentFigures(db: Database | Knex.Transaction, providerName: string, providerPaymentIds: string[], window: { from: number; to: number }): Promise<Row[]> {
   const { rows } = await db.raw(
     `with l as (${LEDGER_BY_PAYMENT.replace('%FILTER%', 'and t.provider = ?')})
-     select ${PAYMENT_COLUMNS} from payments m left join l on l.payment_id = m.id
+     select ${PAYMENT_COLUMNS} from payment_records m left join l on l.payment_id = m.id
       where m.provider = ? and (m.provider_payment_id = any(?::text[]) or (m.created_at >= to_timestamp(?) and m.created_at < to_timestamp(?)))`,
     [providerName, providerName, providerPaymentIds, window.from, window.to],
   );
@@ -61,7 +61,7 @@ export function createReconcileActivities({ db, providers }: { db: Database; pro
     async compareLedgerWithPayments(): Promise<Comparison & { totals: CurrencyTotals[] }> {
       const { rows } = await db.raw(
         `with l as (${LEDGER_BY_PAYMENT.replace('%FILTER%', '')})
-         select ${PAYMENT_COLUMNS} from payments m left join l on l.payment_id = m.id
+         select ${PAYMENT_COLUMNS} from payment_records m left join l on l.payment_id = m.id
           where m.amount_captured <> coalesce(l.captured, 0) or m.amount_refunded <> coalesce(l.refunded, 0)
              or coalesce(m.dispute_amount_lost, 0) <> coalesce(l.disputed, 0)
           order by m.created_at, m.id`,
@@ -70,7 +70,7 @@ export function createReconcileActivities({ db, providers }: { db: Database; pro
       const { rows: totals } = await db.raw(
         `with l as (${LEDGER_BY_PAYMENT.replace('%FILTER%', '')}),
               lt as (select m.currency, sum(l.captured) as captured, sum(l.refunded) as refunded, sum(l.disputed) as disputed from l join payments m on m.id = l.payment_id group by m.currency),
-              pt as (select currency, sum(amount_captured) as captured, sum(amount_refunded) as refunded, sum(coalesce(dispute_amount_lost, 0)) as disputed from payments group by currency)
+              pt as (select currency, sum(amount_captured) as captured, sum(amount_refunded) as refunded, sum(coalesce(dispute_amount_lost, 0)) as disputed from payment_records group by currency)
          select pt.currency, coalesce(lt.captured, 0) as l_captured, coalesce(lt.refunded, 0) as l_refunded, coalesce(lt.disputed, 0) as l_disputed,
                 pt.captured as p_captured, pt.refunded as p_refunded, pt.disputed as p_disputed, (select count(*) from payments) as checked
            from pt left join lt on lt.currency = pt.currency order by pt.currency`,

@@ -1,7 +1,7 @@
 import type { EventSource } from '../domain/payment';
 import type { CreateRefundRequest, ProviderRefundState } from '../domain/provider-types';
 import {
-  type AutoApprovalRule, checkRefundPolicy, paymentStatusAfterRefund, qualifiesForAutoApproval, type Refund, type RefundPolicyVerdict,
+  type AutoApprovalRule, checkRefundPolicy, qualifiesForAutoApproval, type Refund, type RefundPolicyVerdict,
   RELEASED_REFUND_STATUSES, RESERVING_STATUSES,
 } from '../domain/refund';
 import type { Database } from '../platform/database';
@@ -45,6 +45,15 @@ function toRefundRow(refund: Refund, version: number) {
   };
 }
 
+/**
+ * Locks the payment's row (refunds of one payment reserve and complete one at a time) and reads its record: the
+ * charge with what refunds and disputes made of it (payment_records).
+ */
+async function lockPaymentRecord(trx: Database, paymentId: string) {
+  const locked = await trx('payments').where({ id: paymentId }).forUpdate().first('id');
+  return locked ? trx('payment_records').where({ id: paymentId }).first() : undefined;
+}
+
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
 async function appendHistory(trx: Database, refund: Refund, version: number, line: RefundHistoryLine, extra: { from?: string; to?: string } = {}) {
@@ -76,7 +85,7 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
       autoApproval?: AutoApprovalRule | null;
     }): Promise<ReservationResult> {
       return db.transaction(async (trx) => {
-        const payment = await trx('payments').where({ id: input.refund.payment_id }).forUpdate().first();
+        const payment = await lockPaymentRecord(trx, input.refund.payment_id);
         if (!payment) return { ok: false, kind: 'not_found', code: 'payment_not_refundable', message: 'No such payment.' } as const;
         const existing = await trx('refunds').where({ id: input.refund.id }).first();
         const paymentView = { provider: payment.provider, provider_payment_id: payment.provider_payment_id, created_at: iso(payment.created_at) };
@@ -122,7 +131,7 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
     async recheckRefundRoom(input: { refundId: string }): Promise<{ ok: true } | { ok: false; remaining: number }> {
       return db.transaction(async (trx) => {
         const refund = await trx('refunds').where({ id: input.refundId }).first('payment_id', 'amount');
-        const payment = await trx('payments').where({ id: refund.payment_id }).forUpdate().first('amount_captured', 'amount_refunded');
+        const payment = await lockPaymentRecord(trx, refund.payment_id);
         const [{ reserved }] = await trx('refunds').where({ payment_id: refund.payment_id, reserves_amount: true }).whereNot({ id: input.refundId }).sum({ reserved: 'amount' });
         const remaining = Number(payment.amount_captured) - Number(payment.amount_refunded) - Number(reserved ?? 0);
         return Number(refund.amount) <= remaining ? { ok: true } : { ok: false, remaining: Math.max(0, remaining) };
@@ -138,17 +147,18 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
       });
     },
 
-    /** Books the money as returned: the refund succeeds and the payment's amount_refunded grows, exactly once. */
+    /**
+     * Books the money as returned, exactly once: the refund's own row succeeds (payment_records then counts it into the
+     * payment's amount_refunded and status), with its ledger entry, credit note and history line. The payment row
+     * itself is only locked, never written: no save of the payment workflow can overwrite a refund.
+     */
     async completeRefund(input: { refund: Refund; version: number; line: RefundHistoryLine }): Promise<{ paymentStatus: string }> {
       return db.transaction(async (trx) => {
-        const payment = await trx('payments').where({ id: input.refund.payment_id }).forUpdate().first();
+        const payment = await lockPaymentRecord(trx, input.refund.payment_id);
         const current = await trx('refunds').where({ id: input.refund.id }).forUpdate().first();
         if (current.status === 'succeeded') return { paymentStatus: payment.status };
-        const refunded = Number(payment.amount_refunded) + input.refund.amount;
-        // A payment disputed meanwhile stays disputed; a won dispute recomputes its status from the amounts.
-        const status = payment.status === 'disputed' ? 'disputed' : paymentStatusAfterRefund(Number(payment.amount_captured), refunded);
-        await trx('payments').where({ id: payment.id }).update({ amount_refunded: refunded, status, updated_at: new Date() });
         await trx('refunds').where({ id: input.refund.id }).update(toRefundRow(input.refund, input.version));
+        const { status } = await trx('payment_records').where({ id: payment.id }).first('status');
         await bookSucceededRefund(trx, input.refund.id);
         await appendHistory(trx, input.refund, input.version, input.line, { from: payment.status, to: status });
         await issueCreditNoteOnRefund(trx, input.refund.id);

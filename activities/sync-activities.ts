@@ -17,7 +17,8 @@ import { type PaymentProvider, ProviderRateLimitError, ProviderRequestError } fr
 import { bookImportedRefund, bookPaymentCapture } from './ledger-store';
 import { issueInvoiceOnSuccess } from './document-issuer';
 import { recordPaymentEvents } from './merchant-events';
-import { toEventRow } from './payment-store';
+import { toEventRow } from './payment-history';
+import { correctFinishedPayment, insertImportedPayment } from './payment-record-writer';
 
 /** The failure type a rate-limited listing throws: retried after the provider's delay. */
 export const PROVIDER_RATE_LIMITED_FAILURE = 'ProviderRateLimited';
@@ -94,21 +95,16 @@ export function createSyncActivities({ db, providers, raiseAlert }: SyncActivity
     const failure = state.status === 'failed' ? state.failure : null;
     const createdAt = state.createdAt ? new Date(state.createdAt * 1000) : new Date();
     return db.transaction(async (trx) => {
-      const inserted = await trx('payments')
-        .insert({
-          id, status: state.status, amount: state.amount, currency: state.currency.toLowerCase(),
-          capture_method: state.status === 'requires_capture' ? 'manual' : 'automatic',
-          amount_captured: state.amountCaptured, amount_refunded: 0, provider: provider.name,
-          provider_payment_id: state.providerPaymentId, payment_method_type: capabilitiesOf(provider.name).importedMethodType ?? 'card',
-          failure_code: failure?.failure_code ?? null, failure_message: failure?.failure_message ?? null,
-          failure_details: failure ? JSON.stringify({ provider_code: failure.provider_code, provider_decline_code: failure.provider_decline_code, provider_message: failure.provider_message }) : null,
-          description: state.description ?? null, metadata: JSON.stringify(state.metadata ?? {}),
-          state_version: 1, created_at: createdAt, updated_at: new Date(),
-        })
-        .onConflict()
-        .ignore()
-        .returning('id');
-      if (inserted.length === 0) return false;
+      const inserted = await insertImportedPayment(trx, {
+        id, status: state.status, amount: state.amount, currency: state.currency.toLowerCase(),
+        capture_method: state.status === 'requires_capture' ? 'manual' : 'automatic',
+        amount_captured: state.amountCaptured, provider: provider.name,
+        provider_payment_id: state.providerPaymentId, payment_method_type: capabilitiesOf(provider.name).importedMethodType ?? 'card',
+        failure_code: failure?.failure_code ?? null, failure_message: failure?.failure_message ?? null,
+        failure_details: failure ? { provider_code: failure.provider_code, provider_decline_code: failure.provider_decline_code, provider_message: failure.provider_message } : null,
+        description: state.description ?? null, metadata: state.metadata ?? {}, created_at: createdAt,
+      });
+      if (!inserted) return false;
       await bookPaymentCapture(trx, id, createdAt);
       const event: PaymentEvent = {
         dedupe_key: `${id}:imported`, payment_id: id, type: 'payment.imported', from_status: null, to_status: state.status,
@@ -150,12 +146,16 @@ export function createSyncActivities({ db, providers, raiseAlert }: SyncActivity
     return { unchanged: 1 };
   }
 
-  /** A succeeded refund made outside the engine, on a payment the engine knows: recorded once, with the amount. */
+  /**
+   * A succeeded refund made outside the engine, on a payment the engine knows: recorded once, as its own history line
+   * (`refund.imported`, which payment_records counts into amount_refunded), and booked.
+   */
   async function importRefund(provider: PaymentProvider, state: ProviderRefundState, workflowId: string): Promise<boolean> {
     if (state.status !== 'succeeded' || !state.providerPaymentId) return false;
     return db.transaction(async (trx) => {
-      const payment = await trx('payments').where({ provider: provider.name, provider_payment_id: state.providerPaymentId }).forUpdate().first();
-      if (!payment) return false;
+      const locked = await trx('payments').where({ provider: provider.name, provider_payment_id: state.providerPaymentId }).forUpdate().first('id');
+      if (!locked) return false;
+      const payment = await trx('payment_records').where({ id: locked.id }).first('id', 'status', 'amount_captured', 'amount_refunded');
       const captured = Number(payment.amount_captured);
       const refunded = Math.min(captured, Number(payment.amount_refunded) + state.amount);
       const refundable = payment.status === 'succeeded' || payment.status === 'partially_refunded';
@@ -168,9 +168,6 @@ export function createSyncActivities({ db, providers, raiseAlert }: SyncActivity
       };
       const inserted = await trx('payment_events').insert(toEventRow(event)).onConflict('dedupe_key').ignore().returning('id');
       if (inserted.length === 0) return false;
-      await trx('payments').where({ id: payment.id }).update({
-        amount_refunded: refunded, status, updated_at: new Date(), state_version: trx.raw('state_version + 1'),
-      });
       // What the record gained (never beyond what was captured), so ledger and record stay equal.
       await bookImportedRefund(trx, payment.id, { ...state, amount: refunded - Number(payment.amount_refunded) });
       return true;
@@ -307,21 +304,19 @@ export function createSyncActivities({ db, providers, raiseAlert }: SyncActivity
         const row = await trx('payments').where({ id: input.paymentId }).forUpdate().first();
         if (!row || judgePaymentSync(row.status, state.status).kind !== 'repair') return 'unchanged';
         const failure = state.status === 'failed' ? state.failure : null;
-        const version = Number(row.state_version);
-        const updated = await trx('payments')
-          .where({ id: row.id, state_version: version })
-          .update({
+        await correctFinishedPayment(trx, {
+          paymentId: row.id,
+          readVersion: Number(row.state_version),
+          changes: {
             status: state.status,
             amount_captured: Math.max(Number(row.amount_captured), state.amountCaptured),
-            next_action: state.status === 'requires_action' && state.nextAction ? JSON.stringify(state.nextAction) : null,
+            next_action: state.status === 'requires_action' && state.nextAction ? state.nextAction : null,
             ...(hidesClientSecret(state.status) ? { client_secret: null } : {}),
             failure_code: failure?.failure_code ?? null,
             failure_message: failure?.failure_message ?? null,
-            failure_details: failure ? JSON.stringify({ provider_code: failure.provider_code, provider_decline_code: failure.provider_decline_code, provider_message: failure.provider_message }) : null,
-            updated_at: new Date(),
-            state_version: version + 1,
-          });
-        if (updated === 0) throw new Error(`payment ${row.id} changed while sync corrected it`);
+            failure_details: failure ? { provider_code: failure.provider_code, provider_decline_code: failure.provider_decline_code, provider_message: failure.provider_message } : null,
+          },
+        });
         await bookPaymentCapture(trx, row.id);
         if (state.status === 'succeeded') await issueInvoiceOnSuccess(trx, row.id);
         const event: PaymentEvent = {

@@ -3,6 +3,7 @@ import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
 import type { SavedMethodDetails } from '../providers/types';
 import { callProvider } from './provider-calls';
+import { forgetReceiptEmails } from './payment-record-writer';
 
 export interface SaveMethodRequest {
   methodId: string;
@@ -106,7 +107,7 @@ export function createVaultActivities({ db, providers }: { db: Database; provide
       await db.transaction(async (trx) => {
         await trx('customers').where({ id: input.customerId }).update({ email: null, name: null, address: null, vat_id: null, anonymized_at: trx.fn.now(), updated_at: trx.fn.now() });
         await trx('payment_methods').where({ customer_id: input.customerId }).update({ account_holder_name: null });
-        await trx('payments').where({ customer_id: input.customerId }).update({ receipt_email: null });
+        await forgetReceiptEmails(trx, input.customerId);
         await trx.raw(
           `update refunds set alternative_method = alternative_method - 'iban' - 'account_holder_name'
            where alternative_method is not null and payment_id in (select id from payments where customer_id = ?)`,

@@ -55,8 +55,14 @@ export async function attemptStartedBy(db: Database, paymentId: string, requestI
   return Boolean(row);
 }
 
+/**
+ * Payments are read from payment_records: the charge as its one writer stored it, with amount_refunded, the
+ * refunded / partially_refunded / disputed statuses and the dispute derived from refunds and disputes.
+ */
+export const PAYMENT_RECORDS = 'payment_records';
+
 export async function findPayment(db: Database, id: string): Promise<Payment | null> {
-  const row = await db('payments').where({ id }).first();
+  const row = await db(PAYMENT_RECORDS).where({ id }).first();
   return row ? toPayment(row) : null;
 }
 
@@ -90,7 +96,7 @@ const dayEnd = (moment?: string) => (moment && DATE_ONLY.test(moment) ? `${momen
 
 /** Newest first, with a cursor on (created_at, id) so pages never skip or repeat a payment. */
 export async function listPayments(db: Database, filters: PaymentFilters): Promise<{ data: Payment[]; has_more: boolean } | null> {
-  const page = await newestFirstPage(db, 'payments', {
+  const page = await newestFirstPage(db, PAYMENT_RECORDS, {
     timeColumn: 'created_at', limit: filters.limit, startingAfter: filters.starting_after,
     where: {
       customer_id: filters.customer_id, status: filters.status, provider_payment_id: filters.provider_payment_id,

@@ -35,6 +35,14 @@ const ALLOWED_TRANSITIONS: Record<PaymentStatus, readonly PaymentStatus[]> = {
   canceled: [],
 };
 
+/**
+ * The charge's lifecycle status: refunded, partially refunded and disputed are a succeeded charge with refunds or a
+ * dispute on it. The payments table stores this; payment_records derives the rest from refunds and disputes.
+ */
+export function chargeStatus(status: PaymentStatus): PaymentStatus {
+  return status === 'partially_refunded' || status === 'refunded' || status === 'disputed' ? 'succeeded' : status;
+}
+
 export function isTerminal(status: PaymentStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }

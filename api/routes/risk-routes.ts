@@ -5,6 +5,7 @@ import { ApiError } from '../errors';
 import { newId } from '../ids';
 import { actorOf } from '../middleware/auth';
 import { newestFirstPage } from '../newest-first-page';
+import { PAYMENT_RECORDS } from '../payment-reads';
 import type { RefundEngine } from '../refund-commands';
 import { confirmFraud, decideReview, pauseProcessingNow } from '../risk-commands';
 import type { RouteTable } from '../route';
@@ -58,7 +59,7 @@ export function addRiskRoutes(routes: RouteTable, engine: RefundEngine): void {
       const page = await newestFirstPage(db, 'risk_reviews', { timeColumn: 'opened_at', where: { status: query.status }, limit: query.limit, startingAfter: query.starting_after });
       if (!page) throw ApiError.notFound('review', query.starting_after!, 'starting_after');
       const ids = page.rows.map((row) => String(row.payment_id));
-      const payments = new Map((await db('payments').whereIn('id', ids).select('id', 'amount', 'currency', 'status', 'customer_id', 'provider')).map((p) => [p.id, p]));
+      const payments = new Map((await db(PAYMENT_RECORDS).whereIn('id', ids).select('id', 'amount', 'currency', 'status', 'customer_id', 'provider')).map((p) => [p.id, p]));
       const data = page.rows.map((row) => {
         const p = payments.get(String(row.payment_id));
         return {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Refund } from '../../domain/refund';
-import { savePaymentAndEvents } from '../../activities/payment-store';
+import { savePaymentAndEvents } from '../../activities/payment-record-writer';
 import { documentChecksum } from '../../activities/document-issuer';
 import { pdfText, savePreview } from '../documents/pdf-text';
 import { recordHistory } from '../support/histories';

@@ -1,18 +1,27 @@
+/**
+ * The one writer of the `payments` table: the payment workflow's recorder (savePayment, claimPaymentAttempt), and
+ * provider sync for what no workflow owns (imports, corrections of finished payments). The table holds the charge's
+ * lifecycle; refunds and disputes write their own rows and history lines, and readers read `payment_records`, which
+ * derives amount_refunded, refunded / partially_refunded / disputed and the dispute reference from them
+ * (db/migrations/20261201000000_payment_records_view.ts). So no write here can overwrite what a refund or a dispute did.
+ */
+import type { Knex } from 'knex';
 import type { Payment, PaymentEvent } from '../domain/payment';
+import { chargeStatus } from '../domain/payment-status';
 import type { Database } from '../platform/database';
 import { bookPaymentCapture } from './ledger-store';
 import { issueInvoiceOnSuccess } from './document-issuer';
 import { recordPaymentEvents } from './merchant-events';
+import { appendPaymentEvents } from './payment-history';
 
-export function toEventRow(event: PaymentEvent) {
-  return { ...event, data: JSON.stringify(event.data) };
-}
+type Transaction = Knex.Transaction;
 
 function toPaymentRow(payment: Payment, version: number) {
-  // The dispute reference belongs to the dispute workflow (activities/dispute-activities.ts): never written from here.
-  const { object: _object, dispute: _dispute, ...columns } = payment;
+  // Derived in payment_records, never stored: what refunds and disputes made of the charge.
+  const { object: _object, dispute: _dispute, amount_refunded: _refunded, ...columns } = payment;
   return {
     ...columns,
+    status: chargeStatus(payment.status),
     next_action: payment.next_action ? JSON.stringify(payment.next_action) : null,
     failure_details: payment.failure_details ? JSON.stringify(payment.failure_details) : null,
     instructions: payment.instructions ? JSON.stringify(payment.instructions) : null,
@@ -50,9 +59,7 @@ export async function savePaymentAndEvents(
     );
     await bookPaymentCapture(trx, input.payment.id);
     await recordPaymentEvents(trx, input.payment.id);
-    if (input.events.length > 0) {
-      await trx('payment_events').insert(input.events.map(toEventRow)).onConflict('dedupe_key').ignore();
-    }
+    await appendPaymentEvents(trx, input.events);
     if (input.payment.status === 'succeeded') await issueInvoiceOnSuccess(trx, input.payment.id);
     if (input.processedWebhookEventIds.length > 0) {
       await trx('webhook_events')
@@ -85,7 +92,50 @@ export async function claimPaymentAttempt(
     const version = Math.max(input.version, storedVersion + 1);
     const { id: _id, created_at: _createdAt, ...changes } = definedColumns(toPaymentRow(input.payment, version));
     await trx('payments').where({ id: input.payment.id }).update(changes);
-    if (input.events.length > 0) await trx('payment_events').insert(input.events.map(toEventRow)).onConflict('dedupe_key').ignore();
+    await appendPaymentEvents(trx, input.events);
     return { claimed: true, version };
   });
+}
+
+/** A payment made outside the engine, first seen by provider sync: inserted once (its id derives from the provider's). */
+export async function insertImportedPayment(
+  trx: Transaction,
+  row: Omit<Payment, 'object' | 'dispute' | 'amount_refunded' | 'client_secret' | 'next_action' | 'instructions' | 'previous_attempts' | 'payment_method' | 'saved_payment_method_id' | 'customer_id' | 'receipt_email' | 'created_at' | 'updated_at' | 'attempt_count' | 'next_retry_at'> & { created_at: Date },
+): Promise<boolean> {
+  const inserted = await trx('payments')
+    .insert(definedColumns({
+      ...row, status: chargeStatus(row.status), metadata: JSON.stringify(row.metadata),
+      failure_details: row.failure_details ? JSON.stringify(row.failure_details) : null, state_version: 1, updated_at: new Date(),
+    }) as Record<string, Column>)
+    .onConflict()
+    .ignore()
+    .returning('id');
+  return inserted.length > 0;
+}
+
+/**
+ * Provider sync's correction of a payment whose workflow has finished: the provider's state, guarded by the version
+ * read under lock, with the next version so a retried older write never lands over it.
+ */
+export async function correctFinishedPayment(
+  trx: Transaction,
+  input: { paymentId: string; readVersion: number; changes: Partial<Pick<Payment, 'status' | 'amount_captured' | 'next_action' | 'client_secret' | 'failure_code' | 'failure_message' | 'failure_details'>> },
+): Promise<void> {
+  const { changes } = input;
+  const updated = await trx('payments')
+    .where({ id: input.paymentId, state_version: input.readVersion })
+    .update(definedColumns({
+      ...changes,
+      ...(changes.status ? { status: chargeStatus(changes.status) } : {}),
+      next_action: changes.next_action === undefined ? undefined : changes.next_action ? JSON.stringify(changes.next_action) : null,
+      failure_details: changes.failure_details === undefined ? undefined : changes.failure_details ? JSON.stringify(changes.failure_details) : null,
+      updated_at: new Date(),
+      state_version: input.readVersion + 1,
+    }) as Record<string, Column>);
+  if (updated === 0) throw new Error(`payment ${input.paymentId} changed while sync corrected it`);
+}
+
+/** Customer erasure: the receipt address the payments kept is forgotten (not a lifecycle change: no version). */
+export async function forgetReceiptEmails(trx: Transaction, customerId: string): Promise<void> {
+  await trx('payments').where({ customer_id: customerId }).update({ receipt_email: null });
 }
