@@ -3,6 +3,7 @@ import type { Activities } from '../activities';
 import { QUICK_LOCAL_READ, STORAGE } from './activity-options';
 import type { Payment } from '../domain/payment';
 import { assessRisk, BLOCKED_BY_RISK_RULES, providerRiskFinding, type RiskAssessment } from '../domain/risk';
+import { capabilitiesOf } from '../providers/capabilities';
 import { RISK_REVIEW } from './search-attributes';
 import { domainError } from './workflow-errors';
 import type { PaymentRecorder } from './payment-recorder';
@@ -118,7 +119,7 @@ export class PaymentRiskGate {
       return 'stopped';
     }
     await this.close('approved', request.actor, request.reason);
-    const approved: Payment = this.recorder.payment.provider === 'offline'
+    const approved: Payment = capabilitiesOf(this.recorder.payment.provider).settledBy === 'merchant'
       ? { ...this.recorder.payment, status: 'pending', updated_at: new Date().toISOString() }
       : this.recorder.payment;
     const line = { type: 'risk.review_approved', source: 'api' as const, actor: request.actor, data: { review_id: this.reviewId, reason: request.reason } };

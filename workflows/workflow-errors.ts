@@ -1,14 +1,10 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { DOMAIN_ERROR_FAILURE, type DomainRefusal } from '../domain/errors';
-import type { Payment } from '../domain/payment';
 
 /** A rule said no: the Update (or the request waiting on the workflow) fails with this; the API picks the HTTP status. */
 export function domainError({ message, ...details }: DomainRefusal): ApplicationFailure {
   return ApplicationFailure.create({ type: DOMAIN_ERROR_FAILURE, message, nonRetryable: true, details: [details] });
 }
-
-export const invalidState = (payment: Payment, action: string) =>
-  domainError({ kind: 'state_conflict', code: 'payment_unexpected_state', message: `This payment can't be ${action}: its status is ${payment.status}.` });
 
 export function providerRefusal(error: unknown): { message: string; code: string; param: string | null } | null {
   const cause = error instanceof ActivityFailure ? error.cause : error;

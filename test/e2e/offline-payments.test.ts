@@ -34,6 +34,7 @@ describe('cash and bank transfer', () => {
     const events = await stack.events(created.body.id);
     expect(events).toContainEqual(expect.objectContaining({ type: 'status_changed', to_status: 'succeeded', actor: expect.stringContaining('api_key:admin_'), data: expect.objectContaining({ received_amount: 12_500 }) }));
     await recordHistory(stack.client, created.body.id, 'take-payment-bank-transfer-paid');
+    await recordHistory(stack.client, created.body.id, 'take-payment-bank-transfer-paid-drained-before-close');
   });
 
   it('takes cash the same way, without bank details', async () => {

@@ -48,6 +48,7 @@ describe('PayPal', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'capture.requested', actor: 'workflow:auto_capture' }));
     await waitFor(async () => ((await stack.events(payment.id)).some((e) => e.data.provider_event_type === 'PAYMENT.CAPTURE.COMPLETED') ? true : undefined), { what: 'the capture webhook' });
     await recordHistory(stack.client, payment.id, 'take-payment-paypal-approved');
+    await recordHistory(stack.client, payment.id, 'take-payment-paypal-approved-drained-before-close');
   });
 
   it('fails with a specific message when PayPal declines the funding source', async () => {

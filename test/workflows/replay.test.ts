@@ -57,6 +57,12 @@ describe('replaying recorded workflow histories', () => {
       'refund-payment-denied-appealed-by-update.json',
       'refund-payment-alternative-method-by-update.json',
       'refund-payment-signal-ignored.json',
+      // take-payment as a process object: every message drained before it closes (patch drain-all-before-close).
+      'take-payment-succeeded-drained-before-close.json',
+      'take-payment-manual-capture-drained-before-close.json',
+      'take-payment-bank-transfer-paid-drained-before-close.json',
+      'take-payment-paypal-approved-drained-before-close.json',
+      'take-payment-late-messages-drained.json',
     ]));
   });
 

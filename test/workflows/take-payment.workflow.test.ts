@@ -6,7 +6,10 @@ import type { Activities } from '../../activities';
 import type { Payment } from '../../domain/payment';
 import type { PaymentStatus } from '../../domain/payment-status';
 import type { ProviderEvent, ProviderPaymentState } from '../../domain/provider-types';
-import { captureUpdate, paymentQuery, providerEventSignal, providerStateKnownUpdate, type TakePaymentInput } from '../../workflows/definitions';
+import {
+  cancelUpdate, captureUpdate, markReceivedUpdate, payerReturnSignal, paymentQuery, providerEventSignal, providerStateKnownUpdate, type TakePaymentInput,
+} from '../../workflows/definitions';
+import { recordHistory } from '../support/histories';
 import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
 
@@ -20,6 +23,8 @@ let running: Promise<void>;
 const saved: Array<Parameters<Activities['savePayment']>[0]> = [];
 const createResults = new Map<string, ProviderPaymentState | Error>();
 const pollResults = new Map<string, ProviderPaymentState[]>();
+/** Payments whose outcome email waits until the test lets it go (to send messages while it runs). */
+const heldEmails = new Map<string, { started: () => void; release: Promise<void> }>();
 
 function state(paymentId: string, status: PaymentStatus, extra: Partial<ProviderPaymentState> = {}): ProviderPaymentState {
   return {
@@ -38,8 +43,23 @@ const fakeActivities: Partial<Activities> = {
     if (result instanceof Error) throw result;
     return result!;
   },
-  async findCustomerContact() {
-    return null;
+  async findCustomerContact(input) {
+    return heldEmails.has(input.paymentId) ? { email: 'payer@example.test', locale: 'en', name: null } : null;
+  },
+  async sendEmail(request) {
+    const held = [...heldEmails.entries()].find(([paymentId]) => request.dedupeKey.startsWith(paymentId));
+    if (held) {
+      held[1].started();
+      await held[1].release;
+    }
+    return { status: 'sent' as const };
+  },
+  async captureProviderPayment(input) {
+    const paymentId = input.providerPaymentId.replace(/^pi_/, '');
+    return state(paymentId, 'succeeded', { amountCaptured: input.amount ?? 1000 });
+  },
+  async cancelProviderPayment(input) {
+    return state(input.providerPaymentId.replace(/^pi_/, ''), 'canceled');
   },
   async getProviderPayment(input) {
     const paymentId = input.providerPaymentId.replace(/^pi_/, '');
@@ -137,4 +157,65 @@ describe('takePayment workflow', () => {
     const result = (await handle.result()) as Payment;
     expect(result).toMatchObject({ status: 'failed', failure_code: 'resource_missing' });
   });
+
+  it('judges each command by one rule, in the validator and again when carrying it out', async () => {
+    const id = `pay_wf_${randomBytes(4).toString('hex')}`;
+    createResults.set(id, state(id, 'requires_capture'));
+    const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id, {}, 'manual')] });
+    expect((await handle.executeUpdate(providerStateKnownUpdate)).status).toBe('requires_capture');
+    expect(await refusal(handle.executeUpdate(captureUpdate, { args: [{ actor: 'test', amountToCapture: 1001 }] })))
+      .toEqual({ kind: 'invalid_input', code: 'amount_too_large', param: 'amount_to_capture' });
+    // Marking money received is for payments settled by the merchant (cash, bank transfer), not for a card.
+    expect(await refusal(handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'test' }] })))
+      .toEqual({ kind: 'state_conflict', code: 'payment_unexpected_state' });
+    const captured = await handle.executeUpdate(captureUpdate, { args: [{ actor: 'merchant', amountToCapture: 800 }] });
+    expect(captured).toMatchObject({ status: 'succeeded', amount_captured: 800 });
+    expect(eventsOf(id)).toContainEqual(expect.objectContaining({ type: 'capture.requested', actor: 'merchant', data: expect.objectContaining({ amount_to_capture: 800 }) }));
+    await handle.result();
+    // The workflow has closed: Temporal answers for it, and the API maps that to a 409 from the record.
+    await expect(handle.executeUpdate(cancelUpdate, { args: [{ actor: 'test' }] })).rejects.toThrow();
+  });
+
+  it('settles a bank transfer by an admin\'s word: an under-payment is refused, the full amount succeeds', async () => {
+    const id = `pay_wf_${randomBytes(4).toString('hex')}`;
+    const offline = input(id);
+    offline.payment = { ...offline.payment, provider: 'offline', payment_method: null, payment_method_type: 'bank_transfer' };
+    const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [offline] });
+    expect((await handle.executeUpdate(providerStateKnownUpdate)).status).toBe('pending');
+    expect(await refusal(handle.executeUpdate(captureUpdate, { args: [{ actor: 'test' }] }))).toEqual({ kind: 'state_conflict', code: 'payment_unexpected_state' });
+    expect(await refusal(handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'admin', receivedAmount: 999 }] })))
+      .toEqual({ kind: 'invalid_input', code: 'amount_insufficient', param: 'received_amount' });
+    expect(await handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'admin', receivedAmount: 1000, reference: 'TRF-1' }] }))
+      .toMatchObject({ status: 'succeeded', amount_captured: 1000 });
+    expect((await handle.result() as Payment).status).toBe('succeeded');
+  });
+
+  it('records a webhook and a payer return that arrive while the closing email goes out', async () => {
+    const id = `pay_wf_${randomBytes(4).toString('hex')}`;
+    let emailStarted!: () => void;
+    let releaseEmail!: () => void;
+    const started = new Promise<void>((resolve) => (emailStarted = resolve));
+    heldEmails.set(id, { started: () => emailStarted(), release: new Promise<void>((resolve) => (releaseEmail = resolve)) });
+    createResults.set(id, state(id, 'succeeded'));
+    const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id)] });
+    await started;
+    await handle.signal(providerEventSignal, { event: event(id, 'evt_late', 'succeeded'), webhookEventId: 31, source: 'webhook' });
+    await handle.signal(payerReturnSignal, { outcome: 'approved' });
+    releaseEmail();
+    expect((await handle.result() as Payment).status).toBe('succeeded');
+    const events = eventsOf(id);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'provider_state.ignored', data: expect.objectContaining({ provider_event_id: 'evt_late' }) }));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'payer_return.ignored', data: expect.objectContaining({ outcome: 'approved', reason: 'payment_final' }) }));
+    expect(saved.filter((s) => s.payment.id === id).flatMap((s) => s.processedWebhookEventIds)).toContain(31);
+    await recordHistory(client, id, 'take-payment-late-messages-drained');
+  });
 });
+
+/** The domain error an Update was refused with. */
+async function refusal(promise: Promise<unknown>): Promise<unknown> {
+  const error = await promise.catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (error as WorkflowUpdateFailedError).cause as ApplicationFailure;
+  expect(cause.type).toBe('DurapayDomainError');
+  return cause.details?.[0];
+}
