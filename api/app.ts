@@ -40,6 +40,8 @@ import { pauseIfWebhooksUnderAttack } from './risk-commands';
 
 const NO_AUTO_PAUSE = { rejectedWebhooks: 0, blockedAttempts: 0, windowMinutes: 10 };
 import { createAdminConsole } from './admin/console';
+import { codecEndpoint } from './codec-endpoint';
+import type { PayloadCodec } from '@temporalio/common';
 
 export interface ApiDependencies {
   db: Database;
@@ -68,6 +70,8 @@ export interface ApiDependencies {
   risk?: DurapayConfig['risk'];
   /** The admin console at /admin (docs/admin-console.md); absent: its defaults, no Temporal UI links. */
   adminConsole?: { temporalUiUrl?: string | null; namespace?: string; sessionHours?: number };
+  /** The payload codec the API's Temporal client uses; served at /codec for the Temporal UI (api/codec-endpoint.ts). */
+  payloadCodec?: PayloadCodec;
 }
 
 export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: WebhookDispatcher; openapi: () => object } {
@@ -134,6 +138,11 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
     temporalUi: deps.adminConsole?.temporalUiUrl ? { url: deps.adminConsole.temporalUiUrl, namespace: deps.adminConsole.namespace ?? 'default' } : null,
     sessionHours: deps.adminConsole?.sessionHours ?? 8,
   });
+  const temporalUiUrl = deps.adminConsole?.temporalUiUrl;
+  app.use(codecEndpoint({
+    db: deps.db, keys: deps.keys, codec: deps.payloadCodec, uiOrigin: temporalUiUrl ? new URL(temporalUiUrl).origin : undefined,
+    namespace: deps.adminConsole?.namespace ?? 'default', sessionHours: deps.adminConsole?.sessionHours ?? 8,
+  }));
   app.use(adminConsole.routes());
   app.use(router.routes());
   app.use(methodNotAllowed(router));

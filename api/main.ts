@@ -3,6 +3,7 @@ import { connectDatabase } from '../platform/database';
 import { createLogger } from '../platform/logger';
 import { collectProcessMetrics } from '../platform/metrics';
 import { connectTemporal } from '../platform/temporal';
+import { dataConverterFor } from '../platform/temporal-security';
 import { createProviders } from '../providers/registry';
 import { startApiServer } from './server';
 
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
       trustProxy: config.edge.trustProxy,
       risk: config.risk,
       adminConsole: { temporalUiUrl: config.adminConsole.temporalUiUrl, namespace: config.temporal.namespace, sessionHours: config.adminConsole.sessionHours },
+      payloadCodec: dataConverterFor(config.temporalSecurity)?.payloadCodecs?.[0],
     },
     {
       host: config.host, port: config.port, relayIntervalMs: config.webhookRelayIntervalSeconds * 1000,

@@ -15,6 +15,8 @@ export interface TemporalDevServerOptions {
   log: LineLogger;
   /** `PRAGMA=VALUE` for the SQLite file (ignored in memory); default DEFAULT_SQLITE_PRAGMAS, [] for SQLite's own. */
   sqlitePragmas?: string[];
+  /** The UI decodes payloads through this codec server (Durapay's API: <public url>/admin/codec). */
+  uiCodecEndpoint?: string;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const uiPort = options.uiPort === 0 ? await findFreePort() : options.uiPort;
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   args.push(...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  if (uiPort !== null && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFile) {
     args.push('--db-filename', options.dbFile);
     for (const pragma of options.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);

@@ -179,6 +179,8 @@ async function startServices(config: DurapayConfig, running: Running, fail: (mes
       uiPort: config.temporal.embeddedUiPort,
       namespace: config.temporal.namespace,
       sqlitePragmas: config.temporal.sqlitePragmas,
+      // The UI shows decrypted payloads to signed-in admins through the API's codec endpoint (docs/operations.md).
+      uiCodecEndpoint: `${config.publicUrl}/admin/codec`,
       log: prefixed('temporal'),
     }).catch((error: Error) => {
       throw new Error(`the Temporal dev server did not start: ${error.message}\nA busy port? Set EMBEDDED_TEMPORAL_PORT / EMBEDDED_TEMPORAL_UI_PORT, or TEMPORAL_ADDRESS.`);

@@ -17,7 +17,8 @@ afterAll(async () => {
 describe('startTemporalDevServer', () => {
   it('serves an in-memory Temporal with the namespace and UI on free ports, and stops', async () => {
     const cliPath = await findTemporalCli({ configuredPath: process.env.TEMPORAL_CLI_PATH, projectRoot, log, allowInstall: false });
-    server = await startTemporalDevServer({ cliPath, dbFile: null, port: 0, uiPort: 0, namespace: 'durapay-test', log });
+    const uiCodecEndpoint = 'http://127.0.0.1:3000/admin/codec';
+    server = await startTemporalDevServer({ cliPath, dbFile: null, port: 0, uiPort: 0, namespace: 'durapay-test', log, uiCodecEndpoint });
     expect(server.address).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(server.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
@@ -30,6 +31,9 @@ describe('startTemporalDevServer', () => {
       await connection.close();
     }
     expect(await waitForHttpOk(server.uiUrl!, AbortSignal.timeout(20_000))).toBe(true);
+    // The UI decodes payloads through Durapay's codec endpoint: its settings say where.
+    const settings = (await (await fetch(`${server.uiUrl!}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    expect(settings.Codec?.Endpoint).toBe(uiCodecEndpoint);
 
     await server.stop();
     const exit = await server.exited;

@@ -11,6 +11,7 @@ import type { Payment } from '../../domain/payment';
 import { connectDatabase, type Database } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
 import { connectTemporal } from '../../platform/temporal';
+import { dataConverterFor } from '../../platform/temporal-security';
 import { createProviders } from '../../providers/registry';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe';
 import { type PayPalSandbox, startPayPalSandbox } from '../../sandbox/paypal';
@@ -150,6 +151,7 @@ export class TestStack {
         rateLimits: this.options.rateLimits,
         risk: { rules: this.riskRules, autoPause: this.autoPause },
         adminConsole: { temporalUiUrl: 'http://127.0.0.1:8233' },
+        payloadCodec: dataConverterFor(this.options.temporalSecurity)?.payloadCodecs?.[0],
       },
       { host: '127.0.0.1', port: apiPort, relayIntervalMs: 500 },
     );
