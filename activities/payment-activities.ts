@@ -2,12 +2,9 @@ import type { Payment, PaymentEvent } from '../domain/payment';
 import type { CreatePaymentRequest, ProviderPaymentState } from '../domain/provider-types';
 import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
-import { toEventRow } from './payment-history';
 import { claimPaymentAttempt, savePaymentAndEvents } from './payment-record-writer';
+import { type LatePaymentView, recordLateProviderEvent } from './late-provider-events';
 import { callProvider } from './provider-calls';
-
-/** The stored payment a late provider event was about. */
-export type LatePaymentView = Pick<Payment, 'id' | 'status' | 'provider' | 'provider_payment_id' | 'amount' | 'currency'>;
 
 export interface PaymentActivityDependencies {
   db: Database;
@@ -56,15 +53,7 @@ export function createPaymentActivities({ db, providers }: PaymentActivityDepend
 
     /** A provider event that arrived after the payment's workflow finished: recorded, never applied. */
     async recordLateProviderEvent(input: { paymentId: string; event: PaymentEvent; webhookEventId: number | null }): Promise<LatePaymentView | null> {
-      return db.transaction(async (trx) => {
-        await trx('payment_events').insert(toEventRow(input.event)).onConflict('dedupe_key').ignore();
-        if (input.webhookEventId !== null) {
-          await trx('webhook_events').where({ id: input.webhookEventId }).whereNull('processed_at').update({ processed_at: trx.fn.now() });
-        }
-        // What the workflow needs to judge whether the provider holds money the engine doesn't count.
-        const row = await trx('payments').where({ id: input.paymentId }).first('id', 'status', 'provider', 'provider_payment_id', 'amount', 'currency');
-        return row ? { ...row, amount: Number(row.amount) } : null;
-      });
+      return recordLateProviderEvent(db, input);
     },
   };
 }

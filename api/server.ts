@@ -51,6 +51,10 @@ export async function startApiServer(deps: ApiDependencies, options: ApiServerOp
       const cut = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 10_000);
       await closed;
       clearTimeout(cut);
+      // Answered webhooks still queued for their hand-off get the same grace; any left stay stored for a relay.
+      let giveUp: NodeJS.Timeout | undefined;
+      await Promise.race([dispatcher.drain(), new Promise((resolve) => (giveUp = setTimeout(resolve, options.drainMs ?? 10_000)))]);
+      clearTimeout(giveUp);
     },
   };
 }

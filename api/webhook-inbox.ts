@@ -7,17 +7,30 @@ import { providerRefundSignal } from '../workflows/refund-definitions';
 import { disputeWorkflowId } from '../domain/dispute';
 import { disputeEventSignal, type HandleDisputeInput } from '../workflows/dispute-definitions';
 import { searchAttributesFor } from '../workflows/search-attributes';
+import { webhookHandoffDuration, webhookHandoffQueue } from '../platform/metrics';
+import { recordLateProviderEvent } from '../activities/late-provider-events';
+import { lateProviderEvent } from '../domain/late-provider-event';
+import { judgeProviderMoney } from '../domain/provider-money';
 import { findPaymentIdByProviderId } from './payment-reads';
+
+export type HandOff = 'signaled' | 'recorded_late' | 'unmatched' | 'deferred';
 
 export interface StoredWebhook {
   id: number;
   duplicate: boolean;
 }
 
+/**
+ * How long a freshly stored event belongs to the API process that stored it (its hand-off queue): after that the relay
+ * of any API process may take it, so an event whose process died before handing it over is not lost.
+ */
+export const HANDOFF_CLAIM_SECONDS = 15;
+
 /** Stores a verified event first (Formance-style), unique per provider and event id; duplicates bump a counter. */
 export async function storeWebhook(db: Database, event: ProviderEvent, rawBody: Buffer): Promise<StoredWebhook> {
   const [row] = await db('webhook_events')
     .insert({
+      next_dispatch_at: db.raw(`now() + make_interval(secs => ?)`, [HANDOFF_CLAIM_SECONDS]),
       provider: event.provider,
       event_id: event.eventId,
       type: event.type,
@@ -35,10 +48,19 @@ export async function storeWebhook(db: Database, event: ProviderEvent, rawBody: 
 }
 
 /**
- * Hands a stored event to its payment's workflow. A finished workflow gets the event recorded by a small
- * workflow of its own; an unreachable Temporal leaves the event stored for the relay to retry.
+ * Hands stored events to their payments' workflows, after the webhook has been answered: the answer waits only for
+ * the verified event to be stored, never for Temporal. A queue in this process drains the events it stored, a few
+ * at a time; the relay takes those no process handed over (Temporal away, a process that died). Handing an event over
+ * twice is harmless: workflows dedupe by provider event id and late recordings by webhook row id.
+ * A finished workflow gets the event recorded by a small workflow of its own; an unreachable Temporal leaves the
+ * event stored for the relay to retry.
  */
 export class WebhookDispatcher {
+  private readonly queue: Array<{ id: number; event: ProviderEvent; done: (outcome: HandOff) => void }> = [];
+  private readonly inFlight = new Set<number>();
+  private running = 0;
+  private idle: Array<() => void> = [];
+
   constructor(
     private readonly db: Database,
     private readonly client: Client,
@@ -48,15 +70,56 @@ export class WebhookDispatcher {
     private readonly disputes: Omit<HandleDisputeInput, 'provider' | 'providerDisputeId'> = DEFAULT_DISPUTE_SETTINGS,
   ) {}
 
-  /** The webhook answers fast even when Temporal is away: the hand-off gets this long, then the relay takes over. */
+  /** A hand-off gets this long, then the relay takes over. */
   static readonly HANDOFF_DEADLINE_MS = 3000;
+  /** Hand-offs at once: leaves the database pool and the event loop to the webhooks being answered. */
+  static readonly CONCURRENCY = 4;
+  /** After a failed hand-off, the relay tries again this much later. */
+  static readonly RETRY_SECONDS = 5;
 
-  async dispatch(webhookEventId: number, event: ProviderEvent): Promise<'signaled' | 'recorded_late' | 'unmatched' | 'deferred'> {
-    return this.client.withDeadline(Date.now() + WebhookDispatcher.HANDOFF_DEADLINE_MS, () => this.handOver(webhookEventId, event)).catch(async (error: unknown) => {
+  /** Queues a stored event for hand-off and returns at once; the promise it gives settles when it has been handed over. */
+  enqueue(webhookEventId: number, event: ProviderEvent): Promise<HandOff> {
+    return new Promise((done) => {
+      this.queue.push({ id: webhookEventId, event, done });
+      webhookHandoffQueue.set(this.queue.length);
+      this.pump();
+    });
+  }
+
+  /** Resolves once every queued hand-off has run (shutdown, tests); events still unsent stay stored for the relay. */
+  async drain(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.running < WebhookDispatcher.CONCURRENCY && this.queue.length > 0) {
+      const item = this.queue.shift()!;
+      webhookHandoffQueue.set(this.queue.length);
+      this.running += 1;
+      this.inFlight.add(item.id);
+      void this.dispatch(item.id, item.event).then((outcome) => {
+        this.running -= 1;
+        this.inFlight.delete(item.id);
+        item.done(outcome);
+        if (this.running === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+        this.pump();
+      });
+    }
+  }
+
+  async dispatch(webhookEventId: number, event: ProviderEvent): Promise<HandOff> {
+    const started = process.hrtime.bigint();
+    const outcome = await this.client.withDeadline(Date.now() + WebhookDispatcher.HANDOFF_DEADLINE_MS, () => this.handOver(webhookEventId, event)).catch(async (error: unknown) => {
       this.log.warn({ err: error, webhookEventId }, 'webhook stored; handing it to the workflow failed, the relay will retry');
-      await this.mark(webhookEventId, { error: String(error).slice(0, 500), dispatch_attempts: this.db.raw('dispatch_attempts + 1') });
+      await this.mark(webhookEventId, {
+        error: String(error).slice(0, 500), dispatch_attempts: this.db.raw('dispatch_attempts + 1'),
+        next_dispatch_at: this.db.raw(`now() + make_interval(secs => ?)`, [WebhookDispatcher.RETRY_SECONDS]),
+      }).catch((markError: unknown) => this.log.warn({ err: markError, webhookEventId }, 'could not record the failed hand-off'));
       return 'deferred' as const;
     });
+    webhookHandoffDuration.observe({ provider: event.provider, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+    return outcome;
   }
 
   private async handOver(webhookEventId: number, event: ProviderEvent): Promise<'signaled' | 'recorded_late' | 'unmatched'> {
@@ -75,9 +138,23 @@ export class WebhookDispatcher {
       return 'signaled';
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
+      await this.recordLate(webhookEventId, paymentId, signal);
+      return 'recorded_late';
+    }
+  }
+
+  /**
+   * The payment's workflow has finished: the event is recorded (a history line, changing nothing) right here. Only
+   * when it says the provider holds money the engine doesn't count does a workflow start, to ask the provider and
+   * raise the alert: most late events (the provider's trailing webhooks) cost no workflow at all.
+   */
+  private async recordLate(webhookEventId: number, paymentId: string, signal: ProviderEventSignal): Promise<void> {
+    const local = await recordLateProviderEvent(this.db, { paymentId, webhookEventId, event: lateProviderEvent(paymentId, signal, new Date()) });
+    const { event } = signal;
+    if (local && event.state && judgeProviderMoney(local, event.state)) {
       await this.client.workflow
         .start('recordLateProviderEvent', {
-          workflowId: `late-${event.provider}-${event.eventId}-${webhookEventId}-${Date.now()}`,
+          workflowId: `late-${event.provider}-${event.eventId}-${webhookEventId}`,
           taskQueue: this.taskQueue,
           args: [{ paymentId, signal }],
           typedSearchAttributes: searchAttributesFor({ paymentId, provider: event.provider }),
@@ -85,9 +162,8 @@ export class WebhookDispatcher {
         .catch((startError: unknown) => {
           if (!(startError instanceof WorkflowExecutionAlreadyStartedError)) throw startError;
         });
-      await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), payment_id: paymentId, error: null });
-      return 'recorded_late';
     }
+    await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), payment_id: paymentId, error: null });
   }
 
   /** Refund events go to the refund's workflow; once it has finished they have nothing left to change. */
@@ -136,11 +212,9 @@ export class WebhookDispatcher {
        returning id, normalized`,
       [olderThanSeconds, batchSize],
     );
-    let relayed = 0;
-    for (const row of claimed.rows as Array<{ id: number; normalized: ProviderEvent }>) {
-      if ((await this.dispatch(Number(row.id), row.normalized)) !== 'deferred') relayed += 1;
-    }
-    return relayed;
+    const rows = (claimed.rows as Array<{ id: number; normalized: ProviderEvent }>).filter((row) => !this.inFlight.has(Number(row.id)));
+    const outcomes = await Promise.all(rows.map((row) => this.enqueue(Number(row.id), row.normalized)));
+    return outcomes.filter((outcome) => outcome !== 'deferred').length;
   }
 
   private async mark(id: number, values: Record<string, unknown>): Promise<void> {

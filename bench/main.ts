@@ -192,7 +192,7 @@ async function webhookIngest(target: BenchTarget, db: ReturnType<typeof connectD
     await answer.body?.cancel();
     if (bad) {
       forged += 1;
-      if (answer.status === 400) forgedRefused += 1;
+      if (answer.status === 401) forgedRefused += 1;
     } else if (answer.status !== 200) throw new Error(`webhook ${answer.status}`);
   });
   const expected = ingest.count + ingest.errors - forged;
@@ -207,7 +207,7 @@ async function webhookIngest(target: BenchTarget, db: ReturnType<typeof connectD
   say('');
   say(`P2 webhooks: ${ingest.count + ingest.errors} sent in ${ingest.seconds.toFixed(1)} s; ack p50 ${ms(ingest.p50)}, p99 ${ms(ingest.p99)}, max ${ms(ingest.max)} (goal p99 ≤ 25 ms); ${ingest.errors - (forged - forgedRefused)} unexpected answers`);
   say(`   baseline GET /healthz at the same rate: p50 ${ms(baseline.p50)}, p99 ${ms(baseline.p99)}; ack p99 / baseline p99: ${ratio(ingest.p99 / baseline.p99)}`);
-  say(`   forged signatures refused with 400: ${forgedRefused}/${forged}; stored ${stored.events}/${expected}, stored once ${stored.once}, applied ${stored.applied}`);
+  say(`   forged signatures refused with 401: ${forgedRefused}/${forged}; stored ${stored.events}/${expected}, stored once ${stored.once}, applied ${stored.applied}`);
 }
 
 /** Two APIs and two workers; a quarter of the requests also go to the other API with the same Idempotency-Key. */

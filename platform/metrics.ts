@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * One Prometheus registry per process (API or worker), served at /metrics. prom-client: the de facto Node client,
@@ -19,9 +19,23 @@ export const httpRequestDuration = new Histogram({
 
 export const webhookAckDuration = new Histogram({
   name: 'durapay_webhook_ack_seconds',
-  help: 'Time to acknowledge a provider webhook (verify, store, hand to the workflow)',
+  help: 'Time to acknowledge a provider webhook (verify and store; the hand-off to the workflow follows)',
   labelNames: ['provider', 'status'] as const,
   buckets: LATENCY_BUCKETS,
+  registers: [metricsRegistry],
+});
+
+export const webhookHandoffDuration = new Histogram({
+  name: 'durapay_webhook_handoff_seconds',
+  help: 'Time to hand a stored webhook to its workflow (signal, late recording, or none matched), after the answer',
+  labelNames: ['provider', 'outcome'] as const,
+  buckets: LATENCY_BUCKETS,
+  registers: [metricsRegistry],
+});
+
+export const webhookHandoffQueue = new Gauge({
+  name: 'durapay_webhook_handoff_queue',
+  help: 'Stored webhooks waiting in this API process for their hand-off to the workflow',
   registers: [metricsRegistry],
 });
 

@@ -3,6 +3,7 @@ import type { Activities } from '../activities';
 import { NOTIFICATION, PROVIDER_CALL, STORAGE } from './activity-options';
 import { judgeProviderMoney, moneyMismatchAlert } from '../domain/provider-money';
 import type { ProviderEventSignal } from './definitions';
+import { lateProviderEvent } from '../domain/late-provider-event';
 
 const storage = proxyActivities<Activities>(STORAGE);
 const provider = proxyActivities<Activities>(PROVIDER_CALL);
@@ -15,26 +16,11 @@ const notification = proxyActivities<Activities>(NOTIFICATION);
  * charged), the provider is asked, and if it confirms, a critical provider_money_mismatch alert is raised.
  */
 export async function recordLateProviderEvent(input: { paymentId: string; signal: ProviderEventSignal }): Promise<void> {
-  const { event, source, webhookEventId } = input.signal;
+  const { event, webhookEventId } = input.signal;
   const local = await storage.recordLateProviderEvent({
     paymentId: input.paymentId,
     webhookEventId,
-    event: {
-      dedupe_key: `${input.paymentId}:late:${event.provider}:${event.eventId}:${webhookEventId ?? 'sync'}`,
-      payment_id: input.paymentId,
-      type: 'provider_event.ignored',
-      from_status: null,
-      to_status: null,
-      source,
-      actor: `${event.provider}:${source}`,
-      data: {
-        reason: 'after_final',
-        provider_event_id: event.eventId,
-        provider_event_type: event.type,
-        observed_status: event.state?.status ?? null,
-      },
-      occurred_at: new Date().toISOString(),
-    },
+    event: lateProviderEvent(input.paymentId, input.signal, new Date()),
   });
   // Histories recorded before this returned nothing here.
   if (!local || !event.state || !judgeProviderMoney(local, event.state) || !patched('provider-money-mismatch')) return;

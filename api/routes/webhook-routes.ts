@@ -25,7 +25,7 @@ async function storeOnce(db: Database, event: ProviderEvent, rawBody: Buffer) {
   });
 }
 
-/** Verify, store, then hand over: the answer is fast and nothing is lost if Temporal is away. */
+/** Verify, store, answer; the hand-over follows: the answer is fast and nothing is lost if Temporal is away. */
 export function addWebhookRoutes(
   routes: RouteTable, db: Database, providers: PaymentProvider[], dispatcher: WebhookDispatcher,
   /** Runs after a rejection is recorded: the automatic pause counts them. */
@@ -54,7 +54,8 @@ export function addWebhookRoutes(
         }
         const stored = await storeOnce(db, event, ctx.state.rawBody ?? Buffer.alloc(0));
         if (!stored) return { received: true, duplicate: true };
-        await dispatcher.dispatch(stored.id, event);
+        // Answered once stored: the workflow gets the event from the hand-off queue (or the relay), not before the answer.
+        void dispatcher.enqueue(stored.id, event);
         return { received: true, duplicate: stored.duplicate };
       },
     });

@@ -86,10 +86,56 @@ describe('Stripe webhooks', () => {
     }, { what: 'the late webhook in the history' });
     expect(events.filter((e) => e.type === 'status_changed')).toHaveLength(1);
     expect((await stack.getPayment(created.body.id)).status).toBe('succeeded');
-    const late = await stack.client.workflow.list({ query: `WorkflowType = 'recordLateProviderEvent' AND TaskQueue = '${stack.taskQueue}'` });
-    for await (const execution of late) {
-      await recordHistory(stack.client, execution.workflowId, 'record-late-provider-event');
-      break;
+    // The API recorded it itself: a late event that changes nothing starts no workflow.
+    const late = events.find((e) => e.data.reason === 'after_final')!;
+    const stored = await stack.db('webhook_events').where({ provider: 'stripe', event_id: late.data.provider_event_id }).first();
+    expect(stored.processed_at).not.toBeNull();
+    const started = await stack.client.workflow.count(`WorkflowType = 'recordLateProviderEvent' AND DurapayPaymentId = '${created.body.id}'`);
+    expect(started.count).toBe(0);
+  });
+
+  it('answers once the event is stored, before it reaches the workflow', async () => {
+    // This API's hand-offs wait at a gate the test opens: the answer must not.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const gated = new Client({
+      connection: stack.client.connection as Connection, namespace: 'default',
+      interceptors: { workflow: [{ signal: async (input, next) => { await gate; return next(input); } }] },
+    });
+    const api = await startApiServer(
+      {
+        db: stack.db, client: gated, connection: stack.client.connection as Connection, log: createLogger('api', 'silent'),
+        providers: createProviders({ stripe: { secretKey: 'sk_test_x', webhookSecret: stack.webhookSecret, apiBase: stack.sandbox.url } }),
+        taskQueue: stack.taskQueue, timing: stack.timing, returnUrl: 'http://127.0.0.1/return', keys: {},
+        refunds: stack.refunds, adminEmails: [], publicUrl: 'http://127.0.0.1:1', offline: stack.offline,
+      },
+      { host: '127.0.0.1', port: 0, relayIntervalMs: 3_600_000 },
+    );
+    try {
+      const created = await stack.createPayment({ payment_method: 'pm_card_authenticationRequired' });
+      expect(created.body.status).toBe('requires_action');
+      const intent = await fetch(`${stack.sandbox.url}/v1/payment_intents/${created.body.provider_payment_id}`, { headers: { authorization: 'Bearer sk_test_durapay_sandbox' } }).then((r) => r.json());
+      const eventId = `evt_gated_${created.body.id}`;
+      const payload = JSON.stringify({ id: eventId, object: 'event', type: 'payment_intent.requires_action', created: Math.floor(Date.now() / 1000), data: { object: intent } });
+      const answer = await fetch(`${api.url}/webhooks/stripe`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(payload, stack.webhookSecret) }, body: payload,
+      });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ received: true, duplicate: false });
+      const stored = await stack.db('webhook_events').where({ provider: 'stripe', event_id: eventId }).first();
+      expect(stored.signaled_at).toBeNull();
+      open();
+      const processed = await waitFor(async () => {
+        const row = await stack.db('webhook_events').where({ id: stored.id }).first();
+        return row.processed_at ? row : undefined;
+      }, { what: 'the event applied by the workflow' });
+      expect(processed.signaled_at).not.toBeNull();
+      expect(processed.delivery_count).toBe(1);
+      const events = await stack.events(created.body.id);
+      expect(events.filter((e) => e.data.provider_event_id === eventId)).toHaveLength(1);
+    } finally {
+      open();
+      await api.close();
     }
   });
 
