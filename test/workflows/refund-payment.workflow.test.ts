@@ -1,23 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { Activities } from '../../activities';
 import type { Refund } from '../../domain/refund';
 import {
   appealRefundUpdate, decideRefundUpdate, markTransferSentUpdate, refundDecisionSignal, refundQuery, refundRequestedUpdate, type RefundPaymentInput,
 } from '../../workflows/refund-definitions';
 import { recordHistory } from '../support/histories';
-import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
+import { startWorkflowWorker, updateRefusal } from '../support/workflow-worker';
 
 /** The real refund workflow on the real Temporal dev server, with activities faked at the edge. */
-const taskQueue = `refund-workflow-test-${randomBytes(4).toString('hex')}`;
-let connection: Connection;
 let client: Client;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let taskQueue: string;
+let stopWorker: () => Promise<void>;
 const saved: Array<Parameters<Activities['saveRefund']>[0]> = [];
 
 const fakeActivities: Partial<Activities> = {
@@ -46,20 +41,10 @@ const fakeActivities: Partial<Activities> = {
 };
 
 beforeAll(async () => {
-  const env = testEnv();
-  connection = await Connection.connect({ address: env.temporalAddress });
-  client = new Client({ connection });
-  nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
-  worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: env.workflowBundle }, activities: fakeActivities });
-  running = worker.run();
+  ({ client, taskQueue, stop: stopWorker } = await startWorkflowWorker('refund-workflow-test', fakeActivities));
 });
 
-afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await nativeConnection.close();
-  await connection.close();
-});
+afterAll(() => stopWorker());
 
 function input(refundId: string): RefundPaymentInput {
   const refund: Refund = {
@@ -78,31 +63,22 @@ async function started() {
   return { id, handle };
 }
 
-/** The domain error an Update was refused with (its validator's, or its handler's). */
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; kind: string; param?: string }> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (error as WorkflowUpdateFailedError).cause as ApplicationFailure;
-  expect(cause.type).toBe('DurapayDomainError');
-  return cause.details?.[0] as { code: string; kind: string; param?: string };
-}
-
 const linesOf = (refundId: string) => saved.filter((s) => s.refund.id === refundId).map((s) => s.line);
 
 describe('refundPayment workflow: steps by Update, and by signal under the same rules', () => {
   it('answers an approval with the approved refund, refuses what the refund no longer waits for, and ignores a rule-breaking signal', async () => {
     const { id, handle } = await started();
     // A step the refund isn't waiting for is refused by the validator: nothing reaches the history.
-    expect(await refusal(handle.executeUpdate(markTransferSentUpdate, { args: [{ actor: 'admin', reference: null }] })))
+    expect(await updateRefusal(handle.executeUpdate(markTransferSentUpdate, { args: [{ actor: 'admin', reference: null }] })))
       .toEqual({ kind: 'state_conflict', code: 'refund_unexpected_state' });
-    expect(await refusal(handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'deny', actor: 'admin', reason: ' ' }] })))
+    expect(await updateRefusal(handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'deny', actor: 'admin', reason: ' ' }] })))
       .toEqual({ kind: 'invalid_input', code: 'parameter_missing', param: 'reason' });
 
     const approved = await handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'approve', actor: 'admin:1', reason: 'ok' }] });
     expect(approved).toMatchObject({ status: 'approved', decided_by: 'admin:1', decision_reason: 'ok' });
     // Approving again is answered with the refund as it is; denying now is refused.
     expect((await handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'approve', actor: 'admin:2', reason: null }] })).decided_by).toBe('admin:1');
-    expect((await refusal(handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'deny', actor: 'admin:2', reason: 'no' }] }))).code).toBe('refund_unexpected_state');
+    expect((await updateRefusal(handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'deny', actor: 'admin:2', reason: 'no' }] }))).code).toBe('refund_unexpected_state');
 
     // An operator's signal under the same rule: recorded in the refund's history, and nothing else changes.
     await handle.signal(refundDecisionSignal, { decision: 'deny', actor: 'operator:cli', reason: 'changed my mind' });
@@ -120,7 +96,7 @@ describe('refundPayment workflow: steps by Update, and by signal under the same 
       .toMatchObject({ status: 'denied', decision_reason: 'voucher used' });
     expect(await handle.executeUpdate(appealRefundUpdate, { args: [{ actor: 'merchant', details: 'never used' }] }))
       .toMatchObject({ status: 'pending_review', appeal_count: 1, appeal_details: 'never used' });
-    expect(await refusal(handle.executeUpdate(appealRefundUpdate, { args: [{ actor: 'merchant', details: 'again' }] })))
+    expect(await updateRefusal(handle.executeUpdate(appealRefundUpdate, { args: [{ actor: 'merchant', details: 'again' }] })))
       .toEqual({ kind: 'state_conflict', code: 'appeal_already_used' });
     await handle.terminate('test done');
   });

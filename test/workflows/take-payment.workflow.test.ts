@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import type { Payment } from '../../domain/payment';
 import type { PaymentStatus } from '../../domain/payment-status';
@@ -10,16 +9,13 @@ import {
   cancelUpdate, captureUpdate, markReceivedUpdate, payerReturnSignal, paymentQuery, providerEventSignal, providerStateKnownUpdate, type TakePaymentInput,
 } from '../../workflows/definitions';
 import { recordHistory } from '../support/histories';
-import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait';
+import { startWorkflowWorker, updateRefusal } from '../support/workflow-worker';
 
 /** The real workflow on the real Temporal dev server, with activities faked at the edge. */
-const taskQueue = `workflow-test-${randomBytes(4).toString('hex')}`;
-let connection: Connection;
 let client: Client;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let taskQueue: string;
+let stopWorker: () => Promise<void>;
 const saved: Array<Parameters<Activities['savePayment']>[0]> = [];
 const createResults = new Map<string, ProviderPaymentState | Error>();
 const pollResults = new Map<string, ProviderPaymentState[]>();
@@ -69,20 +65,10 @@ const fakeActivities: Partial<Activities> = {
 };
 
 beforeAll(async () => {
-  const env = testEnv();
-  connection = await Connection.connect({ address: env.temporalAddress });
-  client = new Client({ connection });
-  nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
-  worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: env.workflowBundle }, activities: fakeActivities });
-  running = worker.run();
+  ({ client, taskQueue, stop: stopWorker } = await startWorkflowWorker('workflow-test', fakeActivities));
 });
 
-afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await nativeConnection.close();
-  await connection.close();
-});
+afterAll(() => stopWorker());
 
 function input(paymentId: string, timing: Partial<TakePaymentInput['timing']> = {}, capture: 'automatic' | 'manual' = 'automatic'): TakePaymentInput {
   const now = new Date().toISOString();
@@ -163,10 +149,10 @@ describe('takePayment workflow', () => {
     createResults.set(id, state(id, 'requires_capture'));
     const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id, {}, 'manual')] });
     expect((await handle.executeUpdate(providerStateKnownUpdate)).status).toBe('requires_capture');
-    expect(await refusal(handle.executeUpdate(captureUpdate, { args: [{ actor: 'test', amountToCapture: 1001 }] })))
+    expect(await updateRefusal(handle.executeUpdate(captureUpdate, { args: [{ actor: 'test', amountToCapture: 1001 }] })))
       .toEqual({ kind: 'invalid_input', code: 'amount_too_large', param: 'amount_to_capture' });
     // Marking money received is for payments settled by the merchant (cash, bank transfer), not for a card.
-    expect(await refusal(handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'test' }] })))
+    expect(await updateRefusal(handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'test' }] })))
       .toEqual({ kind: 'state_conflict', code: 'payment_unexpected_state' });
     const captured = await handle.executeUpdate(captureUpdate, { args: [{ actor: 'merchant', amountToCapture: 800 }] });
     expect(captured).toMatchObject({ status: 'succeeded', amount_captured: 800 });
@@ -182,8 +168,8 @@ describe('takePayment workflow', () => {
     offline.payment = { ...offline.payment, provider: 'offline', payment_method: null, payment_method_type: 'bank_transfer' };
     const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [offline] });
     expect((await handle.executeUpdate(providerStateKnownUpdate)).status).toBe('pending');
-    expect(await refusal(handle.executeUpdate(captureUpdate, { args: [{ actor: 'test' }] }))).toEqual({ kind: 'state_conflict', code: 'payment_unexpected_state' });
-    expect(await refusal(handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'admin', receivedAmount: 999 }] })))
+    expect(await updateRefusal(handle.executeUpdate(captureUpdate, { args: [{ actor: 'test' }] }))).toEqual({ kind: 'state_conflict', code: 'payment_unexpected_state' });
+    expect(await updateRefusal(handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'admin', receivedAmount: 999 }] })))
       .toEqual({ kind: 'invalid_input', code: 'amount_insufficient', param: 'received_amount' });
     expect(await handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'admin', receivedAmount: 1000, reference: 'TRF-1' }] }))
       .toMatchObject({ status: 'succeeded', amount_captured: 1000 });
@@ -211,11 +197,3 @@ describe('takePayment workflow', () => {
   });
 });
 
-/** The domain error an Update was refused with. */
-async function refusal(promise: Promise<unknown>): Promise<unknown> {
-  const error = await promise.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (error as WorkflowUpdateFailedError).cause as ApplicationFailure;
-  expect(cause.type).toBe('DurapayDomainError');
-  return cause.details?.[0];
-}
