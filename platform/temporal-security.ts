@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { TLSConfig } from '@temporalio/client';
 import { z } from 'zod';
 import { type CodecKey, EncryptionCodec, parseCodecKeys } from './payload-codec';
+import { FAILURE_CONVERTER_PATH } from './failure-converter';
 
 /** How client and worker reach Temporal (TLS, mTLS, API key; Temporal Cloud) and encrypt payloads. docs/operations.md. */
 const optional = z.string().optional().transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
@@ -57,10 +58,10 @@ export function connectionSecurity(security: TemporalSecurity | undefined): { tl
 }
 
 /**
- * The same in client and worker. Failure messages are not payloads: they stay readable in histories, which is why
- * activities never put customer values in them (redaction, docs/operations.md).
+ * The same in client and worker: payloads encrypted when codec keys are set, and failure messages and stack traces
+ * always encoded as payloads (platform/failure-converter.ts), so the codec covers them too.
  */
-export function dataConverterFor(security: TemporalSecurity | undefined): DataConverter | undefined {
-  if (!security?.codecKeys?.length) return undefined;
-  return { payloadCodecs: [new EncryptionCodec(security.codecKeys)] };
+export function dataConverterFor(security: TemporalSecurity | undefined): DataConverter {
+  const codecs = security?.codecKeys?.length ? [new EncryptionCodec(security.codecKeys)] : [];
+  return { payloadCodecs: codecs, failureConverterPath: FAILURE_CONVERTER_PATH };
 }

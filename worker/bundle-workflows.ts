@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../platform/failure-converter';
 
 /**
  * Bundles the workflows in a short-lived child process and returns the bundle: webpack's memory is then
@@ -20,7 +21,8 @@ export function bundleWorkflowsInChild(): { code: string } {
 }
 
 if (require.main === module) {
-  bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') })
+  // The failure converter is part of the bundle: workflows encode their failures as client and worker do.
+  bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') })
     .then(({ code }) => fs.writeFileSync(process.argv[2], code))
     .catch((error: unknown) => {
       console.error(error);

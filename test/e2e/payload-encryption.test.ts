@@ -67,6 +67,21 @@ it('keeps the IBAN, email and name out of workflow histories while the payment w
   }
 });
 
+it('encrypts failure messages too: an activity failure quoting a value leaves only ciphertext in the history', async () => {
+  const token = `pm_planted_${randomBytes(6).toString('hex')}`;
+  const refused = await stack.createPayment({ payment_method: token, amount: 1700 });
+  expect(refused.status).toBe(404);
+  // The API still reads the provider's message (the client decodes it) ...
+  expect(JSON.stringify(refused.body)).toContain(token);
+  const paymentId = (await stack.db('payments').whereRaw('payment_method = ?', [token]).first('id'))?.id as string | undefined;
+  const workflowId = paymentId ?? (refused.body as { error?: { payment_id?: string } }).error?.payment_id;
+  expect(workflowId).toEqual(expect.any(String));
+  // ... while the history's failure says only "Encoded failure", its text encrypted with the payload codec.
+  const history = JSON.stringify(await stack.client.workflow.getHandle(workflowId!).fetchHistory());
+  expect(history).toContain('Encoded failure');
+  for (const form of [token, Buffer.from(token).toString('base64').slice(0, 12)]) expect(history.includes(form)).toBe(false);
+});
+
 it('erases the customer everywhere: outbox, raw webhooks, stored answers, mail files, logs and the provider', async () => {
   const customerId = `era_${randomBytes(4).toString('hex')}`;
   const email = `${customerId}@planted.example`;
