@@ -41,8 +41,8 @@ export interface Payment {
   /** When an automatic retry of this failed payment is due; null when none is scheduled. */
   next_retry_at?: string | null;
   /**
-   * The payment's dispute, if a payer contested it. Written only by the dispute workflow's activities (never by the
-   * payment workflow's saves), so the two never overwrite each other.
+   * The payment's dispute, if a payer contested it. Derived when read (payment_records) from the disputes row the
+   * dispute workflow applied; the payment workflow's saves never write it, so the two never overwrite each other.
    */
   dispute?: PaymentDisputeReference | null;
 }

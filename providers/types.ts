@@ -66,6 +66,12 @@ export interface PaymentMethodVault {
   deleteCustomer(providerCustomerId: string): Promise<void>;
 }
 
+export interface ProviderLink {
+  href: string;
+  label: string;
+  note?: string;
+}
+
 /** One interface for every payment provider; adapters live one folder per provider. */
 export interface PaymentProvider {
   readonly name: string;
@@ -95,6 +101,8 @@ export interface PaymentProvider {
   listRefunds(range: { from: number; to: number }, cursor: string | null): Promise<ProviderRefundPage>;
   /** The dispute as the provider sees it now; dispute workflows poll it so a lost webhook can't leave one open. Optional: without it they wait for webhooks. */
   getDispute?(providerDisputeId: string): Promise<ProviderDisputeState>;
+  /** Where an admin looks at the payment at the provider (the dashboard, or the local sandbox's record of it). */
+  paymentLink?(providerPaymentId: string): ProviderLink;
   /** The provider's stable fingerprint of a card method (for block lists); undefined where the provider has none. */
   cardFingerprint?(paymentMethod: string): Promise<string | null>;
   /**

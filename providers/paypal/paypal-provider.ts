@@ -1,5 +1,5 @@
 import type { CreatePaymentRequest, CreateRefundRequest, ProviderEvent, ProviderPaymentState, ProviderRefundState, ProviderPaymentPage, ProviderRefundPage } from '../../domain/provider-types';
-import { type PaymentProvider, ProviderRequestError, WebhookVerificationError } from '../types';
+import { type PaymentProvider, type ProviderLink, ProviderRequestError, WebhookVerificationError } from '../types';
 import type { PayPalApi } from './paypal-client';
 import { issueOf, messageOf, translatePayPalError } from './paypal-errors';
 import { captureOf, fromOrder, fromRefund, PAYPAL, payPalFailure, toOrderRequest, toRefundRequest } from './paypal-transformers';
@@ -42,6 +42,12 @@ export class PayPalProvider implements PaymentProvider {
     this.verifier = options.webhookId
       ? new PayPalWebhookVerifier({ webhookId: options.webhookId, extraCertHosts: options.certHosts, fetchCertificate: options.fetchCertificate, trustAnchors: options.trustAnchors })
       : null;
+  }
+
+  paymentLink(orderId: string): ProviderLink {
+    return this.baseUrl
+      ? { href: `${this.baseUrl.replace(/\/+$/, '')}/v2/checkout/orders/${encodeURIComponent(orderId)}`, label: 'Order in the PayPal sandbox', note: 'the local sandbox API: it asks for a PayPal access token' }
+      : { href: `https://www.${this.mode === 'live' ? '' : 'sandbox.'}paypal.com/unifiedtransactions`, label: 'PayPal activity', note: `search for order ${orderId}` };
   }
 
   /** Credentials to call PayPal and a webhook id to verify its webhooks; without them PayPal is disabled. */

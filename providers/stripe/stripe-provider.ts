@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { describeFailure } from '../../domain/failure';
 import type { CreatePaymentRequest, CreateRefundRequest, ProviderDisputeState, ProviderEvent, ProviderPaymentPage, ProviderPaymentState, ProviderRefundPage, ProviderRefundState } from '../../domain/provider-types';
-import { type PaymentMethodVault, type PaymentProvider, ProviderRequestError, WebhookVerificationError } from '../types';
+import { type PaymentMethodVault, type PaymentProvider, type ProviderLink, ProviderRequestError, WebhookVerificationError } from '../types';
 import { callStripe, translateError } from './stripe-errors';
 import { fromCharge, fromDispute, fromPaymentIntent, fromRefund, stripeDisputeUrl, PAYMENT_ID_METADATA_KEY, toPaymentIntentCreateParams, toRefundCreateParams } from './stripe-transformers';
 import { StripeVault } from './stripe-vault';
@@ -44,6 +44,13 @@ export class StripeProvider implements PaymentProvider {
 
   ownsId(providerPaymentId: string): boolean {
     return /^(pi|ch|py)_[A-Za-z0-9]+$/.test(providerPaymentId);
+  }
+
+  paymentLink(providerPaymentId: string): ProviderLink {
+    const id = encodeURIComponent(providerPaymentId);
+    return this.baseUrl
+      ? { href: `${this.baseUrl.replace(/\/+$/, '')}/v1/payment_intents/${id}`, label: 'PaymentIntent in the Stripe sandbox', note: 'the local sandbox API: it asks for the sandbox key (any sk_test_…)' }
+      : { href: `https://dashboard.stripe.com/${this.mode === 'live' ? '' : 'test/'}payments/${id}`, label: 'Payment in the Stripe dashboard' };
   }
 
   private client(): Stripe {

@@ -61,6 +61,14 @@ describe('provider capabilities: each provider folder declares what it can do', 
     expect(capabilitiesOf('stripe')).toMatchObject({ refunds: { partial: true, providerWindowDays: null }, sync: { listsPayments: true }, pollsDisputes: true, importedMethodType: 'card' });
   });
 
+  it('each adapter links its payments for admins, outside the console (no provider names in api/)', () => {
+    const sandbox = createProviders({ stripe: { secretKey: 'sk_test_x', webhookSecret: 'whsec_x', apiBase: 'http://127.0.0.1:12111/' } });
+    expect(sandbox.stripe.paymentLink?.('pi_1')).toMatchObject({ href: 'http://127.0.0.1:12111/v1/payment_intents/pi_1', label: 'PaymentIntent in the Stripe sandbox' });
+    const live = createProviders({ stripe: { secretKey: 'sk_live_x', webhookSecret: 'whsec_x', apiBase: undefined } });
+    expect(live.stripe.paymentLink?.('pi_1')?.href).toBe('https://dashboard.stripe.com/payments/pi_1');
+    expect(live.paypal.paymentLink?.('5O190127TN364715T')).toMatchObject({ href: 'https://www.sandbox.paypal.com/unifiedtransactions', note: 'search for order 5O190127TN364715T' });
+  });
+
   it('the adapters agree with their descriptors', () => {
     const providers = createProviders({ stripe: { secretKey: undefined, webhookSecret: undefined, apiBase: undefined } });
     for (const provider of Object.values(providers)) {
