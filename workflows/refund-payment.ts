@@ -1,11 +1,9 @@
-import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, type ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { NOTIFICATION, PROVIDER_CALL, STORAGE } from './activity-options';
+import { NOTIFICATION, STORAGE } from './activity-options';
 import type { RefundHistoryLine } from '../activities/refund-activities';
 import type { EmailTemplateName } from '../domain/email-templates';
 import { ibanLast4, normalizeIban } from '../domain/iban';
-import type { ProviderRefundState } from '../domain/provider-types';
-import { providerObjectProblem } from '../domain/provider-money';
 import { classifyRefundFailure, qualifiesForAutoApproval, type Refund } from '../domain/refund';
 import { domainError } from './workflow-errors';
 import {
@@ -24,20 +22,15 @@ import {
   refundRequestedUpdate,
   setAlternativeMethodUpdate,
 } from './refund-definitions';
+import { refundAtProvider } from './refund-at-provider';
 import { RefundStepInbox, type TakenStep } from './refund-step-inbox';
 
 const storage = proxyActivities<Activities>(STORAGE);
-const provider = proxyActivities<Activities>(PROVIDER_CALL);
 const notification = proxyActivities<Activities>(NOTIFICATION);
 
 /** Appeals re-check only the amount: the refund window was met when the refund was first requested. */
 const APPEAL_WINDOW_DAYS = 36_500;
 
-const FAILURE_REASONS: Record<string, string> = {
-  expired_or_canceled_card: 'The card used for the payment has expired or been closed.',
-  lost_or_stolen_card: 'The card used for the payment was reported lost or stolen.',
-  unknown: 'The bank could not return the money to the original payment method.',
-};
 
 /**
  * One refund, from request to money returned (or denial, or expiry); the workflow id is the refund id.
@@ -51,7 +44,6 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   // Steps are judged by their rules from here on; histories from before queued every signal as it came.
   const rulesApply = patched('refund-step-rules');
   const providerEvents: ProviderRefundSignal[] = [];
-  const seenEvents = new Set<string>();
   const { timing } = input;
 
   setHandler(refundQuery, () => refund);
@@ -178,69 +170,11 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   };
   if (await failForLackOfRoom('before_provider_refund')) return finish();
 
-  /**
-   * Waits for the provider's answer, by webhook or by polling. A webhook is a hint: the refund is counted as paid only
-   * as the provider's own object says, with this refund's id, amount and currency (older histories skip the read).
-   */
-  const awaitProviderRefund = async (created: ProviderRefundState): Promise<ProviderRefundState> => {
-    let current = created;
-    let fromHint = false;
-    let pollMs = timing.pollInitialSeconds * 1000;
-    for (;;) {
-      while (current.status === 'pending') {
-        if (await condition(() => providerEvents.length > 0, pollMs)) {
-          for (const { event } of providerEvents.splice(0, providerEvents.length)) {
-            if (seenEvents.has(event.eventId)) continue;
-            seenEvents.add(event.eventId);
-            if (event.refund?.providerRefundId === current.providerRefundId && current.status === 'pending') {
-              current = event.refund;
-              fromHint = true;
-            }
-          }
-        } else {
-          current = await provider.getProviderRefund({ provider: payment.provider, providerRefundId: current.providerRefundId });
-          fromHint = false;
-          pollMs = Math.min(pollMs * 2, timing.pollMaxSeconds * 1000);
-        }
-      }
-      if (current.status !== 'succeeded' || !patched('verify-provider-refund')) return current;
-      const fresh = fromHint ? await provider.getProviderRefund({ provider: payment.provider, providerRefundId: current.providerRefundId }) : current;
-      const problem = providerObjectProblem(
-        { id: current.providerRefundId, amount: refund.amount, currency: refund.currency },
-        { id: fresh.providerRefundId, amount: fresh.amount, currency: fresh.currency },
-      );
-      if (problem) {
-        await notification.raiseAlert({
-          dedupeKey: `provider_refund_mismatch:${refund.id}`, kind: 'provider_money_mismatch', severity: 'critical',
-          message: `Refund ${refund.id}: the provider's ${fresh.providerRefundId} has ${problem.field} ${problem.actual} where the engine asked ${problem.expected}: not counted as paid`,
-          data: { refund_id: refund.id, payment_id: refund.payment_id, reason: 'provider_object_mismatch', ...problem, provider_refund_id: fresh.providerRefundId },
-        });
-        return { ...fresh, status: 'failed', failureReason: 'provider_object_mismatch' };
-      }
-      if (fresh.status !== 'pending') return fresh;
-      current = fresh;
-      fromHint = false;
-    }
-  };
-
-  // Money back through the provider, keyed by the refund id so it happens once.
-  let state: ProviderRefundState | null = null;
-  let failureMessage: string | null = null;
-  let refusalCode: string | null = null;
-  try {
-    state = await provider.createProviderRefund({
-      provider: payment.provider, providerPaymentId: payment.provider_payment_id ?? '', refundId: refund.id,
-      amount: refund.amount, reason: refund.reason, idempotencyKey: `${refund.id}:refund`,
-    });
-    await save({ ...refund, status: 'processing', provider_refund_id: state.providerRefundId }, { type: 'refund.processing', source: 'workflow', actor: 'workflow', data: { provider_refund_id: state.providerRefundId } });
-    state = await awaitProviderRefund(state);
-    if (state.status !== 'succeeded') failureMessage = FAILURE_REASONS[state.failureReason ?? 'unknown'] ?? FAILURE_REASONS.unknown;
-  } catch (error) {
-    const cause = (error as { cause?: unknown }).cause;
-    if (!(cause instanceof ApplicationFailure && cause.type === 'ProviderRequestError')) throw error;
-    failureMessage = cause.message;
-    refusalCode = ((cause.details?.[0] ?? {}) as { code?: string }).code ?? null;
-  }
+  const { state, failureMessage, refusalCode } = await refundAtProvider({
+    refund, payment, timing, providerEvents,
+    markProcessing: (providerRefundId) => save({ ...refund, status: 'processing', provider_refund_id: providerRefundId }, { type: 'refund.processing', source: 'workflow', actor: 'workflow', data: { provider_refund_id: providerRefundId } }),
+    current: () => refund,
+  });
 
   if (state?.status === 'succeeded') {
     version += 1;
