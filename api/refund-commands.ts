@@ -7,6 +7,7 @@ import { refundRequestedUpdate, type RefundTiming } from '../workflows/refund-de
 import type { refundPayment } from '../workflows/refund-payment';
 import { searchAttributesFor } from '../workflows/search-attributes';
 import { ApiError, fromDomainFailure, fromDomainRefusal } from './errors';
+import { withDeadline } from './deadline';
 import type { PaymentEngine } from './payment-commands';
 import { findRefundRow, toRefund, withIbanShown } from './refund-reads';
 
@@ -44,7 +45,7 @@ export async function requestRefund(
     typedSearchAttributes: searchAttributesFor({ paymentId: request.paymentId }),
   });
   try {
-    return await engine.client.workflow.executeUpdateWithStart(refundRequestedUpdate, { updateId: 'refund-requested', startWorkflowOperation });
+    return await withTimeout(engine.client.workflow.executeUpdateWithStart(refundRequestedUpdate, { updateId: 'refund-requested', startWorkflowOperation }), engine.responseTimeoutMs);
   } catch (error) {
     const refusal = error instanceof WorkflowUpdateFailedError ? fromDomainFailure(error.cause) : null;
     if (refusal) throw refusal;
@@ -84,9 +85,5 @@ export async function takeRefundStep<Args>(
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ApiError(503, 'api_error', 'refund_in_progress', 'The refund step is being recorded. Retry with the same Idempotency-Key, or read it with GET /v1/refunds/:id.')), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return withDeadline(promise, ms, 'refund', 'read it with GET /v1/refunds/:id');
 }

@@ -8,6 +8,7 @@ import { activePauseFor, closeReview, countRecentAttacks, reviewIdFor, setCustom
 import { decideRefundUpdate } from '../workflows/refund-definitions';
 import { reviewUpdate, type PauseProcessingInput } from '../workflows/risk-definitions';
 import type { pauseProcessing } from '../workflows/pause-processing';
+import { withDeadline } from './deadline';
 import { ApiError } from './errors';
 import { cancelPayment, translate } from './payment-commands';
 import { findPayment } from './payment-reads';
@@ -29,11 +30,12 @@ export async function refuseWhilePaused(ctx: Context, engine: Pick<RefundEngine,
 export async function pauseProcessingNow(engine: RefundEngine, input: Omit<PauseProcessingInput, 'pauseId'> & { workflowId?: string }) {
   const pauseId = newId('pau');
   try {
-    return await engine.client.workflow.execute<typeof pauseProcessing>('pauseProcessing', {
+    const pausing = engine.client.workflow.execute<typeof pauseProcessing>('pauseProcessing', {
       workflowId: input.workflowId ?? `pause-${pauseId}`, taskQueue: engine.taskQueue,
       args: [{ pauseId, scope: input.scope, reason: input.reason, actor: input.actor }],
       workflowExecutionTimeout: '5 minutes',
     });
+    return await withDeadline(pausing, engine.responseTimeoutMs, 'pause', 'read it with GET /v1/admin/pauses');
   } catch (error) {
     // An automatic pause for this window was started already: nothing more to do.
     if (error instanceof WorkflowExecutionAlreadyStartedError) return null;

@@ -1,5 +1,6 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { withDeadline } from './deadline';
 import { ApiError, statusFor } from './errors';
 
 /** Starts the workflow unless one with its id is running or ran already: a retried request starts nothing twice. */
@@ -15,13 +16,17 @@ export async function startOnce(client: Client, options: { workflowType: string;
 }
 
 /**
- * Runs a short workflow to its end and returns its result. A retried request finds the same workflow (the id
- * derives from the resource id) and gets the same result; a provider's refusal becomes a 400.
+ * Runs a short workflow to its end and returns its result, waiting at most timeoutMs (then 503). A retried request
+ * finds the same workflow (the id derives from the resource id) and gets the same result; a provider's refusal
+ * becomes a 400.
  */
-export async function runWorkflowToEnd<T>(client: Client, options: { workflowType: string; workflowId: string; taskQueue: string; args: unknown[] }): Promise<T> {
+export async function runWorkflowToEnd<T>(
+  client: Client,
+  options: { workflowType: string; workflowId: string; taskQueue: string; args: unknown[]; timeoutMs: number; what: string },
+): Promise<T> {
   await startOnce(client, options);
   try {
-    return (await client.workflow.getHandle(options.workflowId).result()) as T;
+    return (await withDeadline(client.workflow.getHandle(options.workflowId).result(), options.timeoutMs, options.what, '')) as T;
   } catch (error) {
     const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
     const failure = cause instanceof ActivityFailure ? cause.cause : cause;

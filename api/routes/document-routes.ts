@@ -3,6 +3,7 @@ import type { ZodType } from 'zod';
 import type { DocumentContent } from '../../domain/document';
 import { cachedDocumentPdf } from '../../platform/document-pdf';
 import { findCreditNoteRow, findInvoiceRow, toDocumentJson } from '../document-reads';
+import { withDeadline } from '../deadline';
 import { ApiError } from '../errors';
 import { findPayment } from '../payment-reads';
 import { findRefundRow } from '../refund-reads';
@@ -96,7 +97,7 @@ export function addDocumentRoutes(routes: RouteTable, engine: RefundEngine): voi
       const to = await recipientOf(engine, params.id);
       if (!to) throw new ApiError(409, 'invalid_request_error', 'customer_has_no_email', "This payment's customer has no email address to send to.", 'id');
       const sendId = await ctx.state.idempotency!.resourceId('snd');
-      const outcome = await engine.client.workflow.execute<typeof sendDocumentEmail>('sendDocumentEmail', {
+      const sending = engine.client.workflow.execute<typeof sendDocumentEmail>('sendDocumentEmail', {
         workflowId: `document-email-${sendId}`,
         taskQueue: engine.taskQueue,
         typedSearchAttributes: searchAttributesFor({ paymentId: params.id }),
@@ -105,6 +106,8 @@ export function addDocumentRoutes(routes: RouteTable, engine: RefundEngine): voi
           data: { payment_id: params.id, amount: content.total, currency: content.currency, customer_name: content.buyer.name },
         }],
       });
+      // An SMTP server that is down keeps the send retrying: the request answers 503 and a retry finds the same send.
+      const outcome = await withDeadline(sending, engine.responseTimeoutMs, 'invoice_delivery', '');
       return { object: 'invoice_delivery' as const, id: sendId, invoice_number: content.number, to, status: outcome.status === 'failed' ? 'failed' as const : 'sent' as const };
     },
   });

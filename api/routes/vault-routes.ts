@@ -37,7 +37,9 @@ export function addVaultRoutes(routes: RouteTable, engine: PaymentEngine): void 
         methodId, customerId: body.customer_id, provider: body.provider, kind: body.type ?? 'card', token: 'token' in body ? body.token : null,
         iban: sepa?.iban ?? null, accountHolderName: sepa?.account_holder_name ?? null, acceptedAt: new Date().toISOString(),
       };
-      await runWorkflowToEnd(engine.client, { workflowType: 'savePaymentMethod', workflowId: methodId, taskQueue: engine.taskQueue, args: [request] });
+      await runWorkflowToEnd(engine.client, {
+        workflowType: 'savePaymentMethod', workflowId: methodId, taskQueue: engine.taskQueue, args: [request], timeoutMs: engine.responseTimeoutMs, what: 'payment_method',
+      });
       return toSavedMethod((await findSavedMethodRow(db, methodId))!);
     },
   });
@@ -88,6 +90,7 @@ export function addVaultRoutes(routes: RouteTable, engine: PaymentEngine): void 
       await runWorkflowToEnd(engine.client, {
         workflowType: 'detachPaymentMethod', workflowId: `detach-${params.id}`, taskQueue: engine.taskQueue,
         args: [{ methodId: params.id, provider: row.provider, providerMethodId: row.provider_method_id }],
+        timeoutMs: engine.responseTimeoutMs, what: 'payment_method',
       });
       return toSavedMethod((await findSavedMethodRow(db, params.id))!);
     },

@@ -45,6 +45,8 @@ export interface StackOptions {
   worker?: 'inline' | 'process' | 'none';
   /** Opt-in: the inline worker's boot creates this stack's provider sync schedules (ids suffixed with its task queue). */
   syncSchedules?: { intervalMinutes: number; webhookFailureAlertThreshold?: number };
+  /** How long the API waits for a workflow before answering 503 (default: the API's 30 s). */
+  responseTimeoutMs?: number;
   /** A mail sink folder whose .eml copies customer erasure deletes (as npm start's sink). */
   mailSinkDir?: string;
   /** Where the API's log lines go (JSON, level info); silent otherwise. */
@@ -152,6 +154,7 @@ export class TestStack {
         risk: { rules: this.riskRules, autoPause: this.autoPause },
         adminConsole: { temporalUiUrl: 'http://127.0.0.1:8233' },
         payloadCodec: dataConverterFor(this.options.temporalSecurity)?.payloadCodecs?.[0],
+        responseTimeoutMs: this.options.responseTimeoutMs,
       },
       { host: '127.0.0.1', port: apiPort, relayIntervalMs: 500 },
     );
