@@ -39,6 +39,9 @@ export const de: MessageCatalogue = {
     method_bank_transfer: 'Überweisung',
   },
   errors: {
+    body_invalid_json: 'Der Inhalt muss JSON sein: {"payloads": [...]}.',
+    payload_undecodable: 'Ein Payload konnte mit den konfigurierten Schlüsseln nicht entschlüsselt werden.',
+    origin_not_allowed: 'Nur die Temporal-UI darf den Codec-Endpunkt aus einem Browser aufrufen.',
     parameter_invalid: 'Der Parameter {param} ist ungültig.',
     parameter_missing: 'Der Pflichtparameter {param} fehlt.',
     parameter_unknown: 'Der Parameter {param} ist unbekannt.',

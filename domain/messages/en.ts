@@ -38,6 +38,9 @@ export const en = {
     method_bank_transfer: 'Bank transfer',
   },
   errors: {
+    body_invalid_json: 'The body must be JSON: {"payloads": [...]}.',
+    payload_undecodable: 'A payload could not be decoded with the configured keys.',
+    origin_not_allowed: 'Only the Temporal UI may call the codec endpoint from a browser.',
     parameter_invalid: 'The parameter {param} is invalid.',
     parameter_missing: 'The required parameter {param} is missing.',
     parameter_unknown: 'The parameter {param} is not known.',

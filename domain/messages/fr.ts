@@ -39,6 +39,9 @@ export const fr: MessageCatalogue = {
     method_bank_transfer: 'Virement bancaire',
   },
   errors: {
+    body_invalid_json: 'Le corps doit être du JSON : {"payloads": [...]}.',
+    payload_undecodable: 'Un payload n\'a pas pu être déchiffré avec les clés configurées.',
+    origin_not_allowed: 'Seule l\'interface Temporal peut appeler le point d\'accès du codec depuis un navigateur.',
     parameter_invalid: 'Le paramètre {param} n’est pas valide.',
     parameter_missing: 'Le paramètre obligatoire {param} est manquant.',
     parameter_unknown: 'Le paramètre {param} est inconnu.',

@@ -39,6 +39,9 @@ export const nl: MessageCatalogue = {
     method_bank_transfer: 'Overschrijving',
   },
   errors: {
+    body_invalid_json: 'De body moet JSON zijn: {"payloads": [...]}.',
+    payload_undecodable: 'Een payload kon niet met de ingestelde sleutels worden ontsleuteld.',
+    origin_not_allowed: 'Alleen de Temporal-UI mag het codec-endpoint vanuit een browser aanroepen.',
     parameter_invalid: 'De parameter {param} is ongeldig.',
     parameter_missing: 'De verplichte parameter {param} ontbreekt.',
     parameter_unknown: 'De parameter {param} is onbekend.',
