@@ -51,9 +51,18 @@ export function fromDomainRefusal({ code, kind, param, message }: DomainRefusal)
   return new ApiError(statusFor(code, kind), 'invalid_request_error', code, message, param);
 }
 
+/** What workers before domain errors raised (their refusal carried its HTTP status); read during a rolling deploy. */
+const LEGACY_API_ERROR_FAILURE = 'DurapayApiError';
+
 /** A workflow's coded refusal (domain/errors.ts) as the API's error; null for any other failure. */
 export function fromDomainFailure(failure: unknown): ApiError | null {
-  if (!(failure instanceof ApplicationFailure) || failure.type !== DOMAIN_ERROR_FAILURE) return null;
+  if (!(failure instanceof ApplicationFailure)) return null;
+  if (failure.type === LEGACY_API_ERROR_FAILURE) {
+    const legacy = (failure.details?.[0] ?? {}) as { code?: string; status?: number; param?: string };
+    if (!legacy.code) return null;
+    return new ApiError(legacy.status ?? 409, 'invalid_request_error', legacy.code, failure.message, legacy.param);
+  }
+  if (failure.type !== DOMAIN_ERROR_FAILURE) return null;
   return fromDomainRefusal({ ...((failure.details?.[0] ?? {}) as DomainErrorDetails), message: failure.message });
 }
 

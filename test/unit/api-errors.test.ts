@@ -21,4 +21,9 @@ describe('domain errors become HTTP answers only in the API', () => {
     expect(fromDomainFailure(ApplicationFailure.create({ type: 'ProviderRequestError', message: 'no' }))).toBeNull();
     expect(fromDomainFailure(new Error('boom'))).toBeNull();
   });
+
+  it('still reads a refusal raised by a worker from before domain errors (a rolling deploy), never a 500', () => {
+    const legacy = ApplicationFailure.create({ type: 'DurapayApiError', message: 'Captured already.', details: [{ type: 'invalid_request_error', code: 'payment_unexpected_state', status: 409 }] });
+    expect(fromDomainFailure(legacy)).toMatchObject({ status: 409, code: 'payment_unexpected_state', message: 'Captured already.' });
+  });
 });
