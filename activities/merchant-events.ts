@@ -4,6 +4,7 @@ import { PAYMENT_RECORDS, toPayment } from '../api/payment-reads';
 import { toRefund } from '../api/refund-reads';
 import { disputeFromRow } from '../domain/dispute';
 import { disputeEventKeys, type MerchantEventKey, paymentEventKeys, refundEventKeys } from '../domain/merchant-event';
+import { chargeStatus } from '../domain/payment-status';
 
 /*
  * Merchant-visible events (evt_...), written by the recorders of payments, refunds and disputes inside the
@@ -48,7 +49,7 @@ export async function recordPaymentEvents(trx: Transaction, paymentId: string): 
   if (!row) return;
   const payment = toPayment(row);
   // Payment events follow the charge's lifecycle; refunds and disputes have events of their own.
-  await recordEvents(trx, payment.id, paymentEventKeys({ ...payment, status: row.charge_status }), payment);
+  await recordEvents(trx, payment.id, paymentEventKeys({ ...payment, status: chargeStatus(row.charge_status) }), payment);
 }
 
 export async function recordRefundEvents(trx: Transaction, refundId: string): Promise<void> {

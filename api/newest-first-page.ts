@@ -19,6 +19,8 @@ export async function newestFirstPage(
     startingAfter?: string;
     contains?: Record<string, object | undefined>;
     whereNull?: string[];
+    /** Further conditions on the page's rows (not on the cursor's look-up). */
+    narrow?: (query: Knex.QueryBuilder) => void;
   },
 ): Promise<{ rows: Row[]; has_more: boolean } | null> {
   const { timeColumn, limit, startingAfter } = options;
@@ -27,6 +29,7 @@ export async function newestFirstPage(
   // jsonb containment (a GIN index answers it): metadata @> '{"building_id": "b7"}'.
   for (const [column, value] of Object.entries(options.contains ?? {})) if (value !== undefined) query.whereRaw('?? @> ?::jsonb', [column, JSON.stringify(value)]);
   for (const column of options.whereNull ?? []) query.whereNull(column);
+  options.narrow?.(query);
   for (const [column, operator, value] of options.bounds ?? []) if (value !== undefined) query.where(column, operator, value);
   if (startingAfter) {
     const cursor = await db(table).where({ id: startingAfter }).first(timeColumn, 'id');

@@ -1,5 +1,6 @@
 import type { DisputeStatus } from '../domain/dispute';
 import { hidesClientSecret, type Payment } from '../domain/payment';
+import type { Knex } from 'knex';
 import type { Database } from '../platform/database';
 import { newestFirstPage } from './newest-first-page';
 
@@ -94,6 +95,24 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const dayStart = (moment?: string) => (moment && DATE_ONLY.test(moment) ? `${moment}T00:00:00.000Z` : moment);
 const dayEnd = (moment?: string) => (moment && DATE_ONLY.test(moment) ? `${moment}T23:59:59.999Z` : moment);
 
+/**
+ * What a status filter implies about the stored rows, so PostgreSQL narrows by an index before it derives statuses
+ * (a derived status has no index: a rare one would otherwise derive every payment's). The status itself is still
+ * compared too: these conditions only narrow. See db/migrations/20261201010000_payment_records_filters.ts.
+ */
+function narrowByStatus(status: string | undefined): ((query: Knex.QueryBuilder) => void) | undefined {
+  if (status === undefined) return undefined;
+  if (status === 'refunded') return (query) => void query.where('amount_refunded', '>', 0).whereRaw('amount_refunded >= amount_captured');
+  if (status === 'partially_refunded') return (query) => void query.where('amount_refunded', '>', 0).whereRaw('amount_refunded < amount_captured');
+  // An array, not a semi-join: a few ids looked up by primary key, where a join would read every payment.
+  if (status === 'disputed') return (query) => void query.whereRaw('id = any(array(select payment_id from disputes where payment_status_before is not null))');
+  if (status === 'succeeded') return (query) => void query.whereIn('charge_status', CHARGE_STATUSES_OF_SUCCEEDED);
+  return (query) => void query.where('charge_status', status);
+}
+
+/** Stored statuses of a charge that succeeded (rows written before 20261201000000 said what refunds did, too). */
+const CHARGE_STATUSES_OF_SUCCEEDED = ['succeeded', 'partially_refunded', 'refunded', 'disputed'];
+
 /** Newest first, with a cursor on (created_at, id) so pages never skip or repeat a payment. */
 export async function listPayments(db: Database, filters: PaymentFilters): Promise<{ data: Payment[]; has_more: boolean } | null> {
   const page = await newestFirstPage(db, PAYMENT_RECORDS, {
@@ -107,6 +126,7 @@ export async function listPayments(db: Database, filters: PaymentFilters): Promi
       ['created_at', '>=', dayStart(filters.created_gte)], ['created_at', '<=', dayEnd(filters.created_lte)],
     ],
     contains: { metadata: filters.metadata },
+    narrow: narrowByStatus(filters.status),
   });
   return page && { data: page.rows.map(toPayment), has_more: page.has_more };
 }

@@ -24,8 +24,11 @@ describe('payment records derive refunds and disputes from their own rows', () =
   const now = new Date();
   const insertPayment = (id: string, columns: Record<string, unknown> = {}) => stack.db('payments').insert({
     id, status: 'succeeded', amount: 1000, currency: 'eur', capture_method: 'automatic', amount_captured: 1000, provider: 'stripe',
-    payment_method_type: 'card', provider_payment_id: `pi_${id}`, created_at: now, updated_at: now, ...columns,
+    payment_method_type: 'card', provider_payment_id: `pi_${id}`, customer_id: `cus_rec${run}`, created_at: now, updated_at: now, ...columns,
   });
+  /** GET /v1/payments?status=…, for this file's customer: the list narrows by what each status implies, then compares it. */
+  const listed = async (status: string) =>
+    ((await stack.request('GET', `/v1/payments?customer_id=cus_rec${run}&status=${status}&limit=100`)).body.data as Payment[]).map((p) => p.id).sort();
   const insertRefund = (id: string, paymentId: string, amount: number, status = 'succeeded') => stack.db('refunds').insert({
     id, payment_id: paymentId, amount, currency: 'eur', reason: 'requested_by_customer', status, reserves_amount: status !== 'succeeded' && status !== 'failed',
     requested_at: now, requested_by: 'test', completed_at: status === 'succeeded' ? now : null,
@@ -59,15 +62,16 @@ describe('payment records derive refunds and disputes from their own rows', () =
     // The table keeps the charge: succeeded, whatever the refunds did.
     const stored = await stack.db('payments').whereIn('id', [partly, fully]).pluck('status');
     expect(stored).toEqual(['succeeded', 'succeeded']);
-    const listed = await stack.request('GET', `/v1/payments?status=refunded&limit=100&created_gte=${now.toISOString()}`);
-    expect(listed.body.data.map((p: Payment) => p.id)).toContain(fully);
-    expect(listed.body.data.map((p: Payment) => p.id)).not.toContain(partly);
+    expect(await listed('refunded')).toEqual([fully]);
+    expect(await listed('partially_refunded')).toEqual([partly]);
+    expect(await listed('succeeded')).toEqual([pending]);
   });
 
   it('only a charge that succeeded shows refunds or disputes; others keep their lifecycle status', async () => {
     const failed = `pay_rec${run}failed`;
     await insertPayment(failed, { status: 'failed', amount_captured: 0 });
     expect(await read(failed)).toMatchObject({ status: 'failed', amount_refunded: 0, dispute: null });
+    expect(await listed('failed')).toEqual([failed]);
   });
 
   it('shows the dispute the dispute workflow applied last: disputed while open or lost, back to the amounts when won', async () => {
@@ -91,6 +95,8 @@ describe('payment records derive refunds and disputes from their own rows', () =
 
     expect(await dispute(`dp_${run}_1`, 'needs_response', 800)).toEqual({ outcome: 'updated', paymentStatus: 'disputed' });
     expect(await read(id)).toMatchObject({ status: 'disputed', amount_refunded: 200, dispute: { status: 'needs_response', amount: 800, amount_lost: 0 } });
+    expect(await listed('disputed')).toEqual([id]);
+    expect(await listed('partially_refunded')).not.toContain(id);
     expect(await dispute(`dp_${run}_1`, 'lost', 800)).toEqual({ outcome: 'updated', paymentStatus: 'disputed' });
     expect((await read(id)).dispute).toMatchObject({ status: 'lost', amount_lost: 800 });
     // Disputed a second time, and won: the payment shows the second dispute and its amounts again.
