@@ -11,6 +11,7 @@ import { webhookHandoffDuration, webhookHandoffQueue } from '../platform/metrics
 import { recordLateProviderEvent } from '../activities/late-provider-events';
 import { lateProviderEvent } from '../domain/late-provider-event';
 import { judgeProviderMoney } from '../domain/provider-money';
+import { WriteBatcher } from '../platform/write-batcher';
 import { findPaymentIdByProviderId } from './payment-reads';
 
 export type HandOff = 'signaled' | 'recorded_late' | 'unmatched' | 'deferred';
@@ -18,6 +19,8 @@ export type HandOff = 'signaled' | 'recorded_late' | 'unmatched' | 'deferred';
 export interface StoredWebhook {
   id: number;
   duplicate: boolean;
+  /** The payment it is about, when the event names it or its provider payment is known (null for others). */
+  paymentId: string | null;
 }
 
 /**
@@ -26,25 +29,65 @@ export interface StoredWebhook {
  */
 export const HANDOFF_CLAIM_SECONDS = 15;
 
-/** Stores a verified event first (Formance-style), unique per provider and event id; duplicates bump a counter. */
-export async function storeWebhook(db: Database, event: ProviderEvent, rawBody: Buffer): Promise<StoredWebhook> {
-  const [row] = await db('webhook_events')
-    .insert({
-      next_dispatch_at: db.raw(`now() + make_interval(secs => ?)`, [HANDOFF_CLAIM_SECONDS]),
-      provider: event.provider,
-      event_id: event.eventId,
-      type: event.type,
-      payment_id: event.paymentId,
-      provider_payment_id: event.providerPaymentId,
-      // Kept only for events about money (an audit trail); a customer or payment-method event carries personal
-      // data (email, name, billing details) the engine has no use for.
-      raw_body: event.paymentId || event.providerPaymentId || event.refund || event.dispute ? rawBody.toString('utf8') : null,
-      normalized: JSON.stringify(event),
-    })
+/** The inbox row of a verified event; its payment found by provider payment id in the same statement. */
+function inboxRow(db: Database, event: ProviderEvent, rawBody: Buffer) {
+  const aboutPayment = !event.dispute && !event.refund?.refundId;
+  return {
+    next_dispatch_at: db.raw(`now() + make_interval(secs => ?)`, [HANDOFF_CLAIM_SECONDS]),
+    provider: event.provider,
+    event_id: event.eventId,
+    type: event.type,
+    payment_id: event.paymentId ?? (aboutPayment && event.providerPaymentId
+      ? db.raw('(select id from payments where provider = ? and provider_payment_id = ? limit 1)', [event.provider, event.providerPaymentId])
+      : null),
+    provider_payment_id: event.providerPaymentId,
+    // Kept only for events about money (an audit trail); a customer or payment-method event carries personal
+    // data (email, name, billing details) the engine has no use for.
+    raw_body: event.paymentId || event.providerPaymentId || event.refund || event.dispute ? rawBody.toString('utf8') : null,
+    normalized: JSON.stringify(event),
+  };
+}
+
+/**
+ * Stores verified events first (Formance-style), unique per provider and event id; duplicates bump a counter.
+ * Copies of one event in one batch are stored once, counted as deliveries, and all but the first are duplicates.
+ */
+async function storeWebhooks(db: Database, items: Array<{ event: ProviderEvent; rawBody: Buffer }>): Promise<StoredWebhook[]> {
+  const copies = new Map<string, number[]>();
+  items.forEach(({ event }, index) => {
+    const key = `${event.provider}\u0000${event.eventId}`;
+    copies.set(key, [...(copies.get(key) ?? []), index]);
+  });
+  const rows = await db('webhook_events')
+    .insert([...copies.values()].map((indexes) => ({ ...inboxRow(db, items[indexes[0]].event, items[indexes[0]].rawBody), delivery_count: indexes.length })))
     .onConflict(['provider', 'event_id'])
-    .merge({ delivery_count: db.raw('webhook_events.delivery_count + 1'), last_received_at: db.fn.now() })
-    .returning(['id', 'delivery_count']);
-  return { id: Number(row.id), duplicate: Number(row.delivery_count) > 1 };
+    .merge({ delivery_count: db.raw('webhook_events.delivery_count + excluded.delivery_count'), last_received_at: db.fn.now() })
+    .returning(['id', 'provider', 'event_id', 'delivery_count', 'payment_id']);
+  const stored: StoredWebhook[] = new Array(items.length);
+  for (const row of rows) {
+    const indexes = copies.get(`${row.provider}\u0000${row.event_id}`)!;
+    const earlier = Number(row.delivery_count) - indexes.length;
+    indexes.forEach((index, copy) => (stored[index] = { id: Number(row.id), duplicate: earlier + copy > 0, paymentId: row.payment_id ?? null }));
+  }
+  return stored;
+}
+
+/** Stores one event (inside a caller's transaction, say). */
+export async function storeWebhook(db: Database, event: ProviderEvent, rawBody: Buffer): Promise<StoredWebhook> {
+  return (await storeWebhooks(db, [{ event, rawBody }]))[0];
+}
+
+/** The inbox of one API process: events arriving while a write is in flight are stored together (one commit). */
+export class WebhookInbox {
+  private readonly writes: WriteBatcher<{ event: ProviderEvent; rawBody: Buffer }, StoredWebhook>;
+
+  constructor(db: Database) {
+    this.writes = new WriteBatcher((items) => storeWebhooks(db, items));
+  }
+
+  store(event: ProviderEvent, rawBody: Buffer): Promise<StoredWebhook> {
+    return this.writes.add({ event, rawBody });
+  }
 }
 
 /**
@@ -56,10 +99,13 @@ export async function storeWebhook(db: Database, event: ProviderEvent, rawBody: 
  * event stored for the relay to retry.
  */
 export class WebhookDispatcher {
-  private readonly queue: Array<{ id: number; event: ProviderEvent; done: (outcome: HandOff) => void }> = [];
+  private readonly queue: Array<{ id: number; event: ProviderEvent; paymentId: string | null | undefined; done: (outcome: HandOff) => void }> = [];
   private readonly inFlight = new Set<number>();
   private running = 0;
   private idle: Array<() => void> = [];
+  /** Marks of events handed over, written together like the inbox's own writes. */
+  private readonly signaled: WriteBatcher<{ id: number; paymentId: string }, undefined>;
+  private readonly unmatched: WriteBatcher<number, undefined>;
 
   constructor(
     private readonly db: Database,
@@ -68,7 +114,20 @@ export class WebhookDispatcher {
     private readonly log: Logger,
     /** What dispute workflows are started with (timing, admins to email, the API's address for links). */
     private readonly disputes: Omit<HandleDisputeInput, 'provider' | 'providerDisputeId'> = DEFAULT_DISPUTE_SETTINGS,
-  ) {}
+  ) {
+    this.signaled = new WriteBatcher(async (marks) => {
+      await db.raw(
+        `update webhook_events set signaled_at = now(), error = null, payment_id = coalesce(webhook_events.payment_id, marked.payment_id)
+         from unnest(?::bigint[], ?::text[]) as marked(id, payment_id) where webhook_events.id = marked.id`,
+        [marks.map((mark) => mark.id), marks.map((mark) => mark.paymentId)],
+      );
+      return marks.map(() => undefined);
+    });
+    this.unmatched = new WriteBatcher(async (ids) => {
+      await db('webhook_events').whereIn('id', ids).update({ signaled_at: db.fn.now(), processed_at: db.fn.now(), error: 'no matching payment' });
+      return ids.map(() => undefined);
+    });
+  }
 
   /** A hand-off gets this long, then the relay takes over. */
   static readonly HANDOFF_DEADLINE_MS = 3000;
@@ -78,9 +137,9 @@ export class WebhookDispatcher {
   static readonly RETRY_SECONDS = 5;
 
   /** Queues a stored event for hand-off and returns at once; the promise it gives settles when it has been handed over. */
-  enqueue(webhookEventId: number, event: ProviderEvent): Promise<HandOff> {
+  enqueue(webhookEventId: number, event: ProviderEvent, paymentId?: string | null): Promise<HandOff> {
     return new Promise((done) => {
-      this.queue.push({ id: webhookEventId, event, done });
+      this.queue.push({ id: webhookEventId, event, paymentId, done });
       webhookHandoffQueue.set(this.queue.length);
       this.pump();
     });
@@ -98,7 +157,7 @@ export class WebhookDispatcher {
       webhookHandoffQueue.set(this.queue.length);
       this.running += 1;
       this.inFlight.add(item.id);
-      void this.dispatch(item.id, item.event).then((outcome) => {
+      void this.dispatch(item.id, item.event, item.paymentId).then((outcome) => {
         this.running -= 1;
         this.inFlight.delete(item.id);
         item.done(outcome);
@@ -108,9 +167,10 @@ export class WebhookDispatcher {
     }
   }
 
-  async dispatch(webhookEventId: number, event: ProviderEvent): Promise<HandOff> {
+  /** `knownPaymentId`: the payment the inbox found when storing (null: none), undefined when not looked up yet. */
+  async dispatch(webhookEventId: number, event: ProviderEvent, knownPaymentId?: string | null): Promise<HandOff> {
     const started = process.hrtime.bigint();
-    const outcome = await this.client.withDeadline(Date.now() + WebhookDispatcher.HANDOFF_DEADLINE_MS, () => this.handOver(webhookEventId, event)).catch(async (error: unknown) => {
+    const outcome = await this.client.withDeadline(Date.now() + WebhookDispatcher.HANDOFF_DEADLINE_MS, () => this.handOver(webhookEventId, event, knownPaymentId)).catch(async (error: unknown) => {
       this.log.warn({ err: error, webhookEventId }, 'webhook stored; handing it to the workflow failed, the relay will retry');
       await this.mark(webhookEventId, {
         error: String(error).slice(0, 500), dispatch_attempts: this.db.raw('dispatch_attempts + 1'),
@@ -122,19 +182,19 @@ export class WebhookDispatcher {
     return outcome;
   }
 
-  private async handOver(webhookEventId: number, event: ProviderEvent): Promise<'signaled' | 'recorded_late' | 'unmatched'> {
+  private async handOver(webhookEventId: number, event: ProviderEvent, knownPaymentId: string | null | undefined): Promise<'signaled' | 'recorded_late' | 'unmatched'> {
     if (event.dispute) return this.handOverDispute(webhookEventId, event);
     if (event.refund?.refundId) return this.handOverRefund(webhookEventId, event, event.refund.refundId);
-    const paymentId =
-      event.paymentId ?? (event.providerPaymentId ? await findPaymentIdByProviderId(this.db, event.provider, event.providerPaymentId) : null);
+    const paymentId = knownPaymentId !== undefined ? knownPaymentId : event.paymentId
+      ?? (event.providerPaymentId ? await findPaymentIdByProviderId(this.db, event.provider, event.providerPaymentId) : null);
     if (!paymentId) {
-      await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), processed_at: this.db.fn.now(), error: 'no matching payment' });
+      await this.unmatched.add(webhookEventId);
       return 'unmatched';
     }
     const signal: ProviderEventSignal = { event, webhookEventId, source: 'webhook' };
     try {
       await this.client.workflow.getHandle(paymentId).signal(providerEventSignal, signal);
-      await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), payment_id: paymentId, error: null });
+      await this.signaled.add({ id: webhookEventId, paymentId });
       return 'signaled';
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
@@ -163,7 +223,7 @@ export class WebhookDispatcher {
           if (!(startError instanceof WorkflowExecutionAlreadyStartedError)) throw startError;
         });
     }
-    await this.mark(webhookEventId, { signaled_at: this.db.fn.now(), payment_id: paymentId, error: null });
+    await this.signaled.add({ id: webhookEventId, paymentId });
   }
 
   /** Refund events go to the refund's workflow; once it has finished they have nothing left to change. */
@@ -209,11 +269,11 @@ export class WebhookDispatcher {
          where signaled_at is null and received_at < now() - make_interval(secs => ?)
            and (next_dispatch_at is null or next_dispatch_at < now())
          order by id limit ? for update skip locked)
-       returning id, normalized`,
+       returning id, normalized, payment_id`,
       [olderThanSeconds, batchSize],
     );
-    const rows = (claimed.rows as Array<{ id: number; normalized: ProviderEvent }>).filter((row) => !this.inFlight.has(Number(row.id)));
-    const outcomes = await Promise.all(rows.map((row) => this.enqueue(Number(row.id), row.normalized)));
+    const rows = (claimed.rows as Array<{ id: number; normalized: ProviderEvent; payment_id: string | null }>).filter((row) => !this.inFlight.has(Number(row.id)));
+    const outcomes = await Promise.all(rows.map((row) => this.enqueue(Number(row.id), row.normalized, row.payment_id ?? undefined)));
     return outcomes.filter((outcome) => outcome !== 'deferred').length;
   }
 

@@ -5,7 +5,7 @@ import { WebhookVerificationError } from '../../providers/types';
 import { ApiError } from '../errors';
 import { WEBHOOK_BODY_LIMIT_BYTES } from '../middleware/body';
 import type { RouteTable } from '../route';
-import { storeWebhook, type WebhookDispatcher } from '../webhook-inbox';
+import { storeWebhook, type WebhookDispatcher, WebhookInbox } from '../webhook-inbox';
 import type { Database } from '../../platform/database';
 
 /** The header each provider signs its webhooks in (PayPal sends four more it checks along). */
@@ -17,8 +17,8 @@ const WebhookAck = z.object({ received: z.literal(true), duplicate: z.boolean() 
  * Stores the event, once per signed delivery: a delivery id (PayPal's transmission id) seen before is a replay, and is
  * acknowledged without being stored or applied again. Null for a replay.
  */
-async function storeOnce(db: Database, event: ProviderEvent, rawBody: Buffer) {
-  if (!event.deliveryId) return storeWebhook(db, event, rawBody);
+async function storeOnce(db: Database, inbox: WebhookInbox, event: ProviderEvent, rawBody: Buffer) {
+  if (!event.deliveryId) return inbox.store(event, rawBody);
   return db.transaction(async (trx) => {
     const fresh = await trx('webhook_transmissions').insert({ provider: event.provider, delivery_id: event.deliveryId }).onConflict(['provider', 'delivery_id']).ignore().returning('delivery_id');
     return fresh.length > 0 ? storeWebhook(trx, event, rawBody) : null;
@@ -31,6 +31,7 @@ export function addWebhookRoutes(
   /** Runs after a rejection is recorded: the automatic pause counts them. */
   afterRejection: () => Promise<void> = async () => undefined,
 ): void {
+  const inbox = new WebhookInbox(db);
   for (const provider of providers) {
     routes.add({
       method: 'post', path: `/webhooks/${provider.name}`, tag: 'Webhooks', roles: 'public',
@@ -52,10 +53,10 @@ export function addWebhookRoutes(
           }
           throw error;
         }
-        const stored = await storeOnce(db, event, ctx.state.rawBody ?? Buffer.alloc(0));
+        const stored = await storeOnce(db, inbox, event, ctx.state.rawBody ?? Buffer.alloc(0));
         if (!stored) return { received: true, duplicate: true };
         // Answered once stored: the workflow gets the event from the hand-off queue (or the relay), not before the answer.
-        void dispatcher.enqueue(stored.id, event);
+        void dispatcher.enqueue(stored.id, event, stored.paymentId);
         return { received: true, duplicate: stored.duplicate };
       },
     });
