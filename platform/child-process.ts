@@ -27,6 +27,8 @@ export interface SpawnServiceOptions {
   env?: NodeJS.ProcessEnv;
   uid?: number;
   gid?: number;
+  /** What the watchdog sends the group if the supervisor dies (PostgreSQL: SIGINT, its fast shutdown). */
+  stopSignal?: NodeJS.Signals;
   onLine: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
@@ -45,6 +47,63 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
       // Already gone.
     }
   }
+}
+
+/*
+ * The watchdog: a tiny process in its own session that reads, on a pipe from the supervisor, which process groups
+ * are running ("add <pgid> <signal>", "del <pgid>"). The pipe closes when the supervisor exits for any reason,
+ * kill -9 and the OOM killer included (no handler of ours runs then); the watchdog then signals every group still
+ * listed, SIGKILLs what is left 10 s later, and exits. Services run in their own process groups (so Ctrl-C reaches
+ * only the supervisor), which is why they would otherwise outlive it.
+ */
+const WATCHDOG_SCRIPT = `
+const groups = new Map();
+let pending = '';
+process.on('SIGINT', () => {});
+process.on('SIGHUP', () => {});
+process.stdin.on('data', (chunk) => {
+  pending += chunk;
+  for (let i = pending.indexOf('\\n'); i >= 0; i = pending.indexOf('\\n')) {
+    const [command, pgid, signal] = pending.slice(0, i).split(' ');
+    pending = pending.slice(i + 1);
+    if (command === 'add') groups.set(Number(pgid), signal || 'SIGTERM');
+    if (command === 'del') groups.delete(Number(pgid));
+  }
+});
+const signalAll = (signal) => { for (const [pgid, own] of groups) { try { process.kill(-pgid, signal || own); } catch {} } };
+process.stdin.on('close', () => {
+  if (groups.size === 0) process.exit(0);
+  signalAll();
+  setTimeout(() => { signalAll('SIGKILL'); process.exit(0); }, 10000);
+});
+process.stdin.resume();
+`;
+
+let watchdog: ChildProcess | undefined;
+const watchdogSignals = new Map<ChildProcess, NodeJS.Signals>();
+
+function tellWatchdog(line: string): void {
+  if (!watchdog?.stdin?.writable) return;
+  watchdog.stdin.write(`${line}\n`);
+}
+
+/**
+ * Makes every service (started before or after) die with this process, however it dies. Call once from a
+ * supervisor; its services are then stopped by the watchdog if the supervisor is killed.
+ */
+export function watchOverServices(): void {
+  if (watchdog || process.platform === 'win32') return;
+  watchdog = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  // Neither the watchdog nor its pipe keeps the supervisor's event loop alive.
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  watchdog.stdin?.on('error', () => undefined);
+  for (const [child, signal] of watchdogSignals) tellWatchdog(`add ${child.pid} ${signal}`);
+}
+
+/** The watchdog's pid (tests look at it), if one runs. */
+export function watchdogPid(): number | undefined {
+  return watchdog?.pid;
 }
 
 /** SIGKILLs every service still running; used for a forced exit. */
@@ -70,6 +129,10 @@ export function spawnService(options: SpawnServiceOptions): ServiceProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   liveServices.add(child);
+  if (child.pid !== undefined) {
+    watchdogSignals.set(child, options.stopSignal ?? 'SIGTERM');
+    tellWatchdog(`add ${child.pid} ${options.stopSignal ?? 'SIGTERM'}`);
+  }
   for (const stream of ['stdout', 'stderr'] as const) {
     const input = child[stream];
     if (input) readline.createInterface({ input, crlfDelay: Infinity }).on('line', (line) => options.onLine(line, stream));
@@ -87,6 +150,8 @@ export function spawnService(options: SpawnServiceOptions): ServiceProcess {
     child.once('exit', (code, signal) => {
       done = true;
       liveServices.delete(child);
+      watchdogSignals.delete(child);
+      tellWatchdog(`del ${child.pid}`);
       resolve({ code, signal });
     });
   });

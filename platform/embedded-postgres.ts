@@ -28,6 +28,11 @@ export interface EmbeddedPostgresOptions {
   /** false deletes `dataDir` on stop(). */
   persistent: boolean;
   log: LineLogger;
+  /**
+   * The caller holds the data folder's supervisor lock, so a PostgreSQL still running on it was left behind by a
+   * supervisor that died: it is stopped (fast shutdown, SIGKILL after 15 s) instead of refusing to start.
+   */
+  stopLeftover?: boolean;
 }
 
 export interface EmbeddedPostgres {
@@ -49,7 +54,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     log(`initialising a new PostgreSQL cluster in ${dataDir}`);
     await initialiseCluster(binaries.initdb, dataDir, persistent, runAs);
   }
-  await removeStalePidFile(dataDir, log);
+  await removeStalePidFile(dataDir, log, options.stopLeftover ?? false);
 
   const port = options.port === 0 ? await findFreePort() : options.port;
   const recentOutput: string[] = [];
@@ -68,6 +73,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     cwd: path.dirname(dataDir),
     env: { ...process.env, LC_MESSAGES: 'C' },
     ...runAs,
+    stopSignal: 'SIGINT',
     onLine: (line) => {
       recentOutput.push(line);
       if (recentOutput.length > 20) recentOutput.shift();
@@ -243,8 +249,11 @@ async function initialiseCluster(initdb: string, dataDir: string, persistent: bo
   }
 }
 
-/** A postmaster.pid left by a crash makes PostgreSQL refuse to start; drop it when its process is gone. */
-async function removeStalePidFile(dataDir: string, log: LineLogger): Promise<void> {
+/**
+ * A postmaster.pid left by a crash makes PostgreSQL refuse to start; drop it when its process is gone. A live
+ * PostgreSQL on this data folder is stopped when it is a leftover (stopLeftover), refused otherwise.
+ */
+async function removeStalePidFile(dataDir: string, log: LineLogger, stopLeftover: boolean): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   let contents: string;
   try {
@@ -254,13 +263,46 @@ async function removeStalePidFile(dataDir: string, log: LineLogger): Promise<voi
   }
   const pid = Number.parseInt(contents.split('\n')[0] ?? '', 10);
   if (pid > 0 && isAlive(pid) && (await looksLikePostgres(pid))) {
-    throw new Error(
-      `PostgreSQL (pid ${pid}) is already running on ${dataDir}. Is another \`npm start\` running? ` +
-        `If it was left behind by a crash, stop it with \`kill ${pid}\` and try again.`,
-    );
+    if (!stopLeftover || !(await servesDataDir(pid, dataDir))) {
+      throw new Error(
+        `PostgreSQL (pid ${pid}) is already running on ${dataDir}. Is another \`npm start\` running? ` +
+          `If it was left behind by a crash, stop it with \`kill ${pid}\` and try again.`,
+      );
+    }
+    log(`stopping PostgreSQL (pid ${pid}) left running on ${dataDir} by an earlier start whose supervisor is gone`);
+    await stopLeftoverPostgres(pid);
+  } else {
+    log(`removing stale ${pidFile} (pid ${pid} is not running)`);
   }
-  log(`removing stale ${pidFile} (pid ${pid} is not running)`);
   await fs.rm(pidFile, { force: true });
+}
+
+/** Fast shutdown (SIGINT: open transactions roll back, the data stays consistent), SIGKILL if it hangs. */
+async function stopLeftoverPostgres(pid: number): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // Gone already.
+    }
+  };
+  signal('SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (!isAlive(pid)) return;
+  signal('SIGKILL');
+  while (isAlive(pid)) await sleep(100);
+}
+
+/** Its command line names this data folder (`-D <dir>`); without /proc, the pid file in the folder is taken as proof. */
+async function servesDataDir(pid: number, dataDir: string): Promise<boolean> {
+  try {
+    const args = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    const at = args.indexOf('-D');
+    return at >= 0 && path.resolve(args[at + 1] ?? '') === path.resolve(dataDir);
+  } catch {
+    return process.platform !== 'linux';
+  }
 }
 
 function isAlive(pid: number): boolean {

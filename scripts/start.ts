@@ -3,7 +3,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { migrateToLatest } from '../db/migrate';
 import { ConfigError, loadConfig, type DurapayConfig } from '../platform/config';
-import { describeExit, killAllServicesNow, superviseChild, waitForHttpOk, type ExitInfo, type SupervisedChild } from '../platform/child-process';
+import { describeExit, killAllServicesNow, superviseChild, waitForHttpOk, watchOverServices, type ExitInfo, type SupervisedChild } from '../platform/child-process';
+import { acquireSupervisorLock } from '../platform/supervisor-lock';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { PAYPAL_SANDBOX_CREDENTIALS, resolveLocalSecrets, STRIPE_SANDBOX_API_KEY, type LocalSecrets } from '../platform/local-secrets';
 import { startSmtpSink } from '../platform/smtp-sink';
@@ -36,6 +37,7 @@ export interface SupervisorOptions {
 
 interface Running {
   stopping: boolean;
+  lock?: { release(): Promise<void> };
   postgres?: { stop(): Promise<void> };
   temporal?: { stop(): Promise<void> };
   mailSink?: { close(): Promise<void> };
@@ -86,6 +88,8 @@ export async function runSupervisor(options: SupervisorOptions = {}): Promise<nu
     shutdown.abort();
   };
   const removeSignalHandlers = handleSignals(shutdown);
+  // Whatever this process starts dies with it, even if it is killed with kill -9 (platform/child-process.ts).
+  watchOverServices();
   try {
     const resolved = await startServices(config, running, fail);
     throwIfStopping(shutdown.signal);
@@ -140,6 +144,9 @@ function throwIfStopping(signal: AbortSignal): void {
 /** Secrets, then PostgreSQL and Temporal side by side (each only when not configured externally). */
 async function startServices(config: DurapayConfig, running: Running, fail: (message: string) => void): Promise<Resolved> {
   await fs.mkdir(config.dataDir, { recursive: true });
+  const lock = await acquireSupervisorLock(config.dataDir);
+  running.lock = lock;
+  if (lock.previousDied) say(`the previous start on ${config.dataDir} ended without stopping; cleaning up what it left`);
   const usesSandbox = !config.stripe.secretKey;
   const secrets = await resolveLocalSecrets({
     dataDir: config.dataDir,
@@ -159,6 +166,8 @@ async function startServices(config: DurapayConfig, running: Running, fail: (mes
     say(`starting embedded PostgreSQL on port ${config.database.embeddedPort} (data in ${dataDir})`);
     const postgres = await startEmbeddedPostgres({
       dataDir, port: config.database.embeddedPort, databaseName: 'durapay', persistent: true, log: prefixed('postgres'),
+      // This process holds the data folder's lock: a PostgreSQL still running on it was left by a dead supervisor.
+      stopLeftover: true,
     }).catch((error: Error) => {
       throw new Error(`embedded PostgreSQL did not start: ${error.message}\nA busy port? Set EMBEDDED_POSTGRES_PORT, or DATABASE_URL to use your own.`);
     });
@@ -311,7 +320,10 @@ async function waitUntilReady(config: DurapayConfig, resolved: Resolved, signal:
 /** Children first, so they finish in-flight work while Temporal and PostgreSQL are still up. */
 async function stopEverything(running: Running): Promise<void> {
   running.stopping = true;
-  if (!running.postgres && !running.temporal && !running.mailSink && running.children.length === 0) return;
+  if (!running.postgres && !running.temporal && !running.mailSink && running.children.length === 0) {
+    await running.lock?.release();
+    return;
+  }
   say('stopping the API, worker and sandbox…');
   await Promise.all(running.children.map((child) => child.stop(10_000)));
   if (running.temporal) {
@@ -324,6 +336,7 @@ async function stopEverything(running: Running): Promise<void> {
   }
   await running.mailSink?.close();
   say('stopped; data is kept for the next start');
+  await running.lock?.release();
 }
 
 function localApiUrl(config: DurapayConfig): string {

@@ -28,6 +28,23 @@ afterAll(async () => {
 });
 
 describe('startEmbeddedPostgres', () => {
+  it('stops a PostgreSQL left running on its data folder when its supervisor is gone (stopLeftover), and refuses otherwise', async () => {
+    const dataDir = path.join(workDir, 'leftover', 'postgres');
+    const options = { dataDir, port: 0, databaseName: 'durapay_leftover', persistent: true, log };
+    // Started and never stopped: what a supervisor killed with kill -9 leaves behind.
+    const leftover = await startEmbeddedPostgres(options);
+    started.push(leftover);
+    await query(leftover.url, 'create table kept (n int); insert into kept values (7)');
+
+    await expect(startEmbeddedPostgres(options)).rejects.toThrow(/is already running on/);
+    const next = await startEmbeddedPostgres({ ...options, stopLeftover: true });
+    started.push(next);
+    // The leftover's postmaster exited (a fast shutdown), and the new server has its data.
+    await expect(leftover.exited).resolves.toMatchObject({ code: 0 });
+    expect(await query(next.url, 'select n from kept')).toEqual([{ n: 7 }]);
+    await next.stop();
+  });
+
   it('runs from a folder private to root (a 0700 home): as root, the cluster lives where the postgres user can reach it', async () => {
     const home = path.join(workDir, 'private-home');
     await fs.mkdir(home, { mode: 0o700 });
