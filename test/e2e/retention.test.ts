@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_RETENTION, type RetentionCounts, type RetentionSettings } from '../../domain/retention';
 import { ensureRetentionSchedule, retentionScheduleId } from '../../worker/retention-schedule';
+import { recordHistory } from '../support/histories';
 import { TestStack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
@@ -83,10 +84,14 @@ function onlyRecentLeft(tag: string) {
   };
 }
 
-const runRetention = (settings: RetentionSettings) =>
-  stack.client.workflow.execute<(settings: RetentionSettings) => Promise<RetentionCounts>>('applyRetention', {
-    workflowId: `retention-test-${randomUUID()}`, taskQueue: stack.taskQueue, args: [settings],
+async function runRetention(settings: RetentionSettings): Promise<RetentionCounts> {
+  const workflowId = `retention-test-${randomUUID()}`;
+  const counts = await stack.client.workflow.execute<(settings: RetentionSettings) => Promise<RetentionCounts>>('applyRetention', {
+    workflowId, taskQueue: stack.taskQueue, args: [settings],
   });
+  await recordHistory(stack.client, workflowId, 'apply-retention');
+  return counts;
+}
 
 it('removes only what outlived its period, and a second run finds nothing more of it', async () => {
   const tag = randomUUID().slice(0, 8);

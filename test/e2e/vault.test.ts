@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sandboxStripe } from '../support/sandbox-control';
+import { recordHistory } from '../support/histories';
 import { TestStack } from '../support/stack';
 import { waitFor } from '../support/wait';
 
@@ -101,6 +102,7 @@ describe('the payment-method vault', () => {
       return row.anonymized_at ? row : undefined;
     }, { what: 'the customer to be anonymized', timeoutMs: 60_000 });
     expect(customer).toMatchObject({ email: null, name: null });
+    await recordHistory(stack.client, `erase-customer-${customerId}`, 'erase-customer-everywhere');
     expect((await sandboxStripe(stack.sandbox).paymentMethods.retrieve(providerMethodId)).customer).toBeNull();
     const kept = await stack.getPayment(paid.body.id);
     expect(kept).toMatchObject({ status: 'succeeded', amount: 990, customer_id: customerId });

@@ -63,6 +63,9 @@ describe('replaying recorded workflow histories', () => {
       'take-payment-bank-transfer-paid-drained-before-close.json',
       'take-payment-paypal-approved-drained-before-close.json',
       'take-payment-late-messages-drained.json',
+      // Data lifecycle: the retention pass, and erasure reaching the provider and every copy (patch erase-customer-everywhere).
+      'apply-retention.json',
+      'erase-customer-everywhere.json',
     ]));
   });
 
