@@ -85,5 +85,5 @@ export async function takeRefundStep<Args>(
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return withDeadline(promise, ms, 'refund', 'read it with GET /v1/refunds/:id');
+  return withDeadline(promise, ms, { code: 'refund_in_progress', readHint: 'read it with GET /v1/refunds/:id' });
 }

@@ -35,7 +35,7 @@ export async function pauseProcessingNow(engine: RefundEngine, input: Omit<Pause
       args: [{ pauseId, scope: input.scope, reason: input.reason, actor: input.actor }],
       workflowExecutionTimeout: '5 minutes',
     });
-    return await withDeadline(pausing, engine.responseTimeoutMs, 'pause', 'read it with GET /v1/admin/pauses');
+    return await withDeadline(pausing, engine.responseTimeoutMs, { code: 'pause_in_progress', readHint: 'read it with GET /v1/admin/pauses' });
   } catch (error) {
     // An automatic pause for this window was started already: nothing more to do.
     if (error instanceof WorkflowExecutionAlreadyStartedError) return null;

@@ -1,6 +1,6 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { withDeadline } from './deadline';
+import { type InProgress, withDeadline } from './deadline';
 import { ApiError, statusFor } from './errors';
 
 /** Starts the workflow unless one with its id is running or ran already: a retried request starts nothing twice. */
@@ -22,11 +22,11 @@ export async function startOnce(client: Client, options: { workflowType: string;
  */
 export async function runWorkflowToEnd<T>(
   client: Client,
-  options: { workflowType: string; workflowId: string; taskQueue: string; args: unknown[]; timeoutMs: number; what: string },
+  options: { workflowType: string; workflowId: string; taskQueue: string; args: unknown[]; timeoutMs: number; inProgress: InProgress },
 ): Promise<T> {
   await startOnce(client, options);
   try {
-    return (await withDeadline(client.workflow.getHandle(options.workflowId).result(), options.timeoutMs, options.what, '')) as T;
+    return (await withDeadline(client.workflow.getHandle(options.workflowId).result(), options.timeoutMs, options.inProgress)) as T;
   } catch (error) {
     const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
     const failure = cause instanceof ActivityFailure ? cause.cause : cause;

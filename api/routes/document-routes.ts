@@ -107,7 +107,7 @@ export function addDocumentRoutes(routes: RouteTable, engine: RefundEngine): voi
         }],
       });
       // An SMTP server that is down keeps the send retrying: the request answers 503 and a retry finds the same send.
-      const outcome = await withDeadline(sending, engine.responseTimeoutMs, 'invoice_delivery', '');
+      const outcome = await withDeadline(sending, engine.responseTimeoutMs, { code: 'invoice_delivery_in_progress' });
       return { object: 'invoice_delivery' as const, id: sendId, invoice_number: content.number, to, status: outcome.status === 'failed' ? 'failed' as const : 'sent' as const };
     },
   });

@@ -38,7 +38,7 @@ export function addVaultRoutes(routes: RouteTable, engine: PaymentEngine): void 
         iban: sepa?.iban ?? null, accountHolderName: sepa?.account_holder_name ?? null, acceptedAt: new Date().toISOString(),
       };
       await runWorkflowToEnd(engine.client, {
-        workflowType: 'savePaymentMethod', workflowId: methodId, taskQueue: engine.taskQueue, args: [request], timeoutMs: engine.responseTimeoutMs, what: 'payment_method',
+        workflowType: 'savePaymentMethod', workflowId: methodId, taskQueue: engine.taskQueue, args: [request], timeoutMs: engine.responseTimeoutMs, inProgress: { code: 'payment_method_in_progress' },
       });
       return toSavedMethod((await findSavedMethodRow(db, methodId))!);
     },
@@ -90,7 +90,7 @@ export function addVaultRoutes(routes: RouteTable, engine: PaymentEngine): void 
       await runWorkflowToEnd(engine.client, {
         workflowType: 'detachPaymentMethod', workflowId: `detach-${params.id}`, taskQueue: engine.taskQueue,
         args: [{ methodId: params.id, provider: row.provider, providerMethodId: row.provider_method_id }],
-        timeoutMs: engine.responseTimeoutMs, what: 'payment_method',
+        timeoutMs: engine.responseTimeoutMs, inProgress: { code: 'payment_method_in_progress' },
       });
       return toSavedMethod((await findSavedMethodRow(db, params.id))!);
     },
