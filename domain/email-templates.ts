@@ -335,7 +335,8 @@ const TEMPLATES: Record<EmailTemplateName, (d: TemplateData) => EmailContent> = 
       subject: d.t('alternative_subject', { amount }),
       heading: d.t('alternative_heading'),
       blocks: [
-        p(d.t('alternative_text', { amount })),
+        // Cash and bank transfers are refunded by bank transfer from the start: no card was tried.
+        p(d.t(d.optionalText('paid_outside_provider') ? 'alternative_text_paid_outside_provider' : 'alternative_text', { amount })),
         details([d.t('label_what_happened'), d.optionalText('failure_message')], [d.t('label_refund_reference'), d.text('refund_id')]),
         p(d.t('alternative_reply')),
         p(d.t('alternative_list')),

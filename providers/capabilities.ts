@@ -62,6 +62,9 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<string, ProviderCapabilities
 
 export const PROVIDER_NAMES: readonly string[] = Object.keys(PROVIDER_CAPABILITIES);
 
+/** The failure type of a call to a provider the engine has no adapter for (cash and bank transfers have none). */
+export const UNKNOWN_PROVIDER_FAILURE = 'UnknownPaymentProvider';
+
 export function capabilitiesOf(provider: string): ProviderCapabilities {
   const capabilities = PROVIDER_CAPABILITIES[provider];
   if (!capabilities) throw new Error(`Unknown payment provider: ${provider}`);

@@ -1,4 +1,6 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { DurapayConfig } from '../platform/config';
+import { UNKNOWN_PROVIDER_FAILURE } from './capabilities';
 import { createPayPalApi, createPayPalClient } from './paypal/paypal-client';
 import { PayPalProvider } from './paypal/paypal-provider';
 import { createStripeClient } from './stripe/stripe-client';
@@ -53,8 +55,9 @@ function sandboxCertificateAuthority(apiBase: string): () => Promise<string[]> {
   };
 }
 
+/** An unknown provider stays unknown: the activity asking for it fails for good instead of retrying for ever. */
 export function providerNamed(providers: ProviderRegistry, name: string): PaymentProvider {
   const provider = providers[name];
-  if (!provider) throw new Error(`Unknown payment provider: ${name}`);
+  if (!provider) throw ApplicationFailure.create({ type: UNKNOWN_PROVIDER_FAILURE, message: `Unknown payment provider: ${name}`, nonRetryable: true });
   return provider;
 }

@@ -1,9 +1,10 @@
-import { allHandlersFinished, type ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NOTIFICATION, STORAGE } from './activity-options';
 import type { RefundHistoryLine } from '../activities/refund-activities';
 import type { EmailTemplateName } from '../domain/email-templates';
 import { ibanLast4, normalizeIban } from '../domain/iban';
+import { capabilitiesOf, UNKNOWN_PROVIDER_FAILURE } from '../providers/capabilities';
 import { classifyRefundFailure, qualifiesForAutoApproval, type Refund } from '../domain/refund';
 import { domainError } from './workflow-errors';
 import {
@@ -30,6 +31,10 @@ const notification = proxyActivities<Activities>(NOTIFICATION);
 
 /** Appeals re-check only the amount: the refund window was met when the refund was first requested. */
 const APPEAL_WINDOW_DAYS = 36_500;
+
+/** Refunds of cash and bank transfers go straight to a bank transfer; histories from before asked a provider. */
+export const REFUND_BY_TRANSFER_PATCH = 'merchant-settled-refund-by-transfer';
+const PAID_OUTSIDE_PROVIDER = 'The payment was made in cash or by bank transfer: the refund is sent by bank transfer to an account the customer gives.';
 
 
 /**
@@ -168,39 +173,64 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
     await save({ ...refund, status: 'failed', failure_message: message }, { type: 'refund.exceeds_remaining', source: 'workflow', actor: 'workflow', data: { step, remaining: room.remaining } });
     return true;
   };
+  /** Money back through the provider; finished unless the customer must be asked for a bank account instead. */
+  const refundThroughProvider = async (): Promise<{ finished: boolean; failureMessage: string | null }> => {
+    const outcome = await refundAtProvider({
+      refund, payment, timing, providerEvents,
+      markProcessing: (providerRefundId) => save({ ...refund, status: 'processing', provider_refund_id: providerRefundId }, { type: 'refund.processing', source: 'workflow', actor: 'workflow', data: { provider_refund_id: providerRefundId } }),
+      current: () => refund,
+    }).catch((error: unknown) => {
+      // A refund of cash or a bank transfer started before the patch asked a provider that doesn't exist: once that
+      // call fails for good (an unknown provider is not retried), it goes on by bank transfer like newer ones.
+      if (settledByMerchant && failedForUnknownProvider(error)) return null;
+      throw error;
+    });
+    if (!outcome) return { finished: false, failureMessage: PAID_OUTSIDE_PROVIDER };
+    const { state, failureMessage, refusalCode } = outcome;
+
+    if (state?.status === 'succeeded') {
+      version += 1;
+      refund = { ...refund, status: 'succeeded', completed_at: now() };
+      await storage.completeRefund({ refund, version, line: { type: 'refund.succeeded', source: 'workflow', actor: 'workflow', data: { provider_refund_id: state.providerRefundId } } });
+      await emailCustomer('refund_completed', 'completed', { completed_at: refund.completed_at });
+      return { finished: true, failureMessage };
+    }
+
+    // Only a card that can't take money back goes to a bank transfer. Anything else (already refunded in the dashboard,
+    // more than remains) is reconciled with the provider by an admin: paying it another way could pay it twice.
+    const failureReason = state?.failureReason ?? null;
+    if (classifyRefundFailure({ failureReason, refusalCode }) === 'reconcile' && patched('refund-failure-classified')) {
+      const data = { provider_refusal_code: refusalCode, provider_failure_reason: failureReason, provider_refund_id: state?.providerRefundId ?? null, failure_message: failureMessage };
+      await save({ ...refund, status: 'failed', failure_message: failureMessage }, { type: 'refund.provider_refused', source: 'workflow', actor: 'workflow', data });
+      await notification.raiseAlert({
+        dedupeKey: `refund_reconcile:${refund.id}`, kind: 'refund_needs_reconciliation', severity: 'warning',
+        message: `The provider refused refund ${refund.id} of payment ${refund.payment_id} (${refusalCode ?? failureReason ?? 'unknown'}): compare with the provider's refunds; nothing was paid another way`,
+        data: { refund_id: refund.id, payment_id: refund.payment_id, amount: refund.amount, currency: refund.currency, ...data },
+      });
+      return { finished: true, failureMessage };
+    }
+    return { finished: false, failureMessage };
+  };
+
   if (await failForLackOfRoom('before_provider_refund')) return finish();
 
-  const { state, failureMessage, refusalCode } = await refundAtProvider({
-    refund, payment, timing, providerEvents,
-    markProcessing: (providerRefundId) => save({ ...refund, status: 'processing', provider_refund_id: providerRefundId }, { type: 'refund.processing', source: 'workflow', actor: 'workflow', data: { provider_refund_id: providerRefundId } }),
-    current: () => refund,
-  });
-
-  if (state?.status === 'succeeded') {
-    version += 1;
-    refund = { ...refund, status: 'succeeded', completed_at: now() };
-    await storage.completeRefund({ refund, version, line: { type: 'refund.succeeded', source: 'workflow', actor: 'workflow', data: { provider_refund_id: state.providerRefundId } } });
-    await emailCustomer('refund_completed', 'completed', { completed_at: refund.completed_at });
-    return finish();
-  }
-
-  // Only a card that can't take money back goes to a bank transfer. Anything else (already refunded in the dashboard,
-  // more than remains) is reconciled with the provider by an admin: paying it another way could pay it twice.
-  const failureReason = state?.failureReason ?? null;
-  if (classifyRefundFailure({ failureReason, refusalCode }) === 'reconcile' && patched('refund-failure-classified')) {
-    const data = { provider_refusal_code: refusalCode, provider_failure_reason: failureReason, provider_refund_id: state?.providerRefundId ?? null, failure_message: failureMessage };
-    await save({ ...refund, status: 'failed', failure_message: failureMessage }, { type: 'refund.provider_refused', source: 'workflow', actor: 'workflow', data });
-    await notification.raiseAlert({
-      dedupeKey: `refund_reconcile:${refund.id}`, kind: 'refund_needs_reconciliation', severity: 'warning',
-      message: `The provider refused refund ${refund.id} of payment ${refund.payment_id} (${refusalCode ?? failureReason ?? 'unknown'}): compare with the provider's refunds; nothing was paid another way`,
-      data: { refund_id: refund.id, payment_id: refund.payment_id, amount: refund.amount, currency: refund.currency, ...data },
-    });
-    return finish();
+  // Cash and bank transfers came in outside any provider, so no provider can send them back: the customer is asked
+  // for a bank account straight away. Histories from before asked the provider (and retried for ever).
+  const settledByMerchant = capabilitiesOf(payment.provider).settledBy === 'merchant';
+  const byTransferOnly = settledByMerchant && patched(REFUND_BY_TRANSFER_PATCH);
+  let failureMessage: string | null = PAID_OUTSIDE_PROVIDER;
+  if (!byTransferOnly) {
+    const atProvider = await refundThroughProvider();
+    if (atProvider.finished) return finish();
+    failureMessage = atProvider.failureMessage;
   }
 
   // The original method can't take the money back: ask the customer for a bank account.
-  await save({ ...refund, status: 'requires_alternative_method', failure_message: failureMessage }, { type: 'refund.provider_failed', source: 'workflow', actor: 'workflow', data: { failure_message: failureMessage } });
-  await emailCustomer('refund_alternative_method_needed', 'alternative_needed', { failure_message: failureMessage });
+  const line: RefundHistoryLine = byTransferOnly
+    ? { type: 'refund.bank_transfer_needed', source: 'workflow', actor: 'workflow', data: { provider: payment.provider } }
+    : { type: 'refund.provider_failed', source: 'workflow', actor: 'workflow', data: { failure_message: failureMessage } };
+  await save({ ...refund, status: 'requires_alternative_method', failure_message: failureMessage }, line);
+  await emailCustomer('refund_alternative_method_needed', 'alternative_needed', { failure_message: failureMessage, ...(byTransferOnly ? { paid_outside_provider: 'yes' } : {}) });
   const waitMs = timing.alternativeMethodWaitSeconds * 1000;
   if (!(await condition(() => steps.has('alternative_method'), waitMs))) {
     await save({ ...refund, status: 'expired' }, { type: 'refund.expired', source: 'workflow', actor: 'workflow:alternative_method_expiry', data: {} });
@@ -239,4 +269,8 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   steps.answer(sentStep);
   await emailCustomer('refund_completed', 'completed', { completed_at: refund.completed_at });
   return finish();
+}
+
+function failedForUnknownProvider(error: unknown): boolean {
+  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === UNKNOWN_PROVIDER_FAILURE;
 }

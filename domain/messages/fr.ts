@@ -205,6 +205,7 @@ export const fr: MessageCatalogue = {
     alternative_subject: "Action requise pour recevoir votre remboursement de {amount}",
     alternative_heading: "Nous avons besoin de vos coordonnées bancaires",
     alternative_text: "Nous n’avons pas pu reverser votre remboursement de {amount} sur votre carte : elle a peut-être expiré ou le compte a été clôturé.",
+    alternative_text_paid_outside_provider: "Votre paiement de {amount} a été fait en espèces ou par virement : nous vous le remboursons donc par virement.",
     alternative_reply: "Pour recevoir l’argent par virement bancaire, répondez à cet e-mail en indiquant :",
     alternative_list: "• l’IBAN du compte à créditer\n• le nom du titulaire du compte",
     alternative_never: "N’envoyez jamais de numéro de carte par e-mail.",

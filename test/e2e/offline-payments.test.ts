@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { Refund } from '../../domain/refund';
 import { isValidStructuredReference } from '../../domain/structured-reference';
 import { recordHistory } from '../support/histories';
 import { TestStack } from '../support/stack';
+import { waitFor } from '../support/wait';
 
 describe('cash and bank transfer', () => {
   let stack: TestStack;
@@ -11,6 +13,7 @@ describe('cash and bank transfer', () => {
   afterAll(async () => {
     await stack?.stop();
   });
+  const admin = (path: string, body: Record<string, unknown>) => stack.request<Refund>('POST', path, { body, key: stack.adminKey });
 
   it('gives bank-transfer instructions with a Belgian structured reference, then is marked paid', async () => {
     const created = await stack.createPayment({ amount: 12_500, payment_method_type: 'bank_transfer', description: 'Rent March' });
@@ -42,6 +45,42 @@ describe('cash and bank transfer', () => {
     expect(created.body.instructions).toMatchObject({ type: 'cash', iban: null });
     const paid = await stack.request('PUT', `/v1/payments/${created.body.id}/succeeded`, { body: {}, key: stack.adminKey });
     expect(paid.body.status).toBe('succeeded');
+  });
+
+  it('refunds a bank transfer by bank transfer: the customer is asked for an account, no provider is called', async () => {
+    const customerId = `cus_${randomBytes(4).toString('hex')}`;
+    const email = `${customerId}@customer.test`;
+    await stack.request('POST', '/v1/customers', { body: { id: customerId, email, locale: 'en' } });
+    const created = await stack.createPayment({ amount: 8000, payment_method_type: 'bank_transfer', customer_id: customerId });
+    expect((await stack.request('PUT', `/v1/payments/${created.body.id}/succeeded`, { body: {}, key: stack.adminKey })).body.status).toBe('succeeded');
+    const requested = await stack.request<Refund>('POST', `/v1/payments/${created.body.id}/refunds`, { body: { reason: 'requested_by_customer', amount: 3000 } });
+    expect(requested.status).toBe(202);
+
+    // Before: the refund asked a provider named 'offline', which doesn't exist, and retried for ever, so every step
+    // on it waited for a workflow that never got there (503 refund_in_progress).
+    const approved = await admin(`/v1/refunds/${requested.body.id}/approve`, { reason: 'Overpaid' });
+    expect(approved.status).toBe(200);
+    const asking = await waitFor(async () => {
+      const refund = (await stack.request<Refund>('GET', `/v1/refunds/${requested.body.id}`)).body;
+      return refund.status === 'requires_alternative_method' ? refund : undefined;
+    }, { what: 'the refund to ask for a bank account' });
+    expect(asking).toMatchObject({ provider_refund_id: null, failure_message: expect.stringContaining('bank transfer') });
+    const ask = await stack.mail.waitFor((m) => m.to.includes(email) && m.headers['x-durapay-template'] === 'refund_alternative_method_needed');
+    expect(ask.text).toContain('cash or by bank transfer');
+    expect(ask.text).not.toContain('back to your card');
+
+    const recorded = await stack.request<Refund>('POST', `/v1/refunds/${requested.body.id}/alternative-method`, { body: { iban: 'BE68539007547034', account_holder_name: 'Camille Dupont' } });
+    expect(recorded.status).toBe(200);
+    expect(recorded.body.status).toBe('awaiting_manual_transfer');
+    const sent = await admin(`/v1/refunds/${requested.body.id}/mark-sent`, { reference: 'TRF-OFFLINE-1' });
+    expect(sent.status).toBe(200);
+    expect(sent.body.status).toBe('succeeded');
+    expect(await stack.getPayment(created.body.id)).toMatchObject({ status: 'partially_refunded', amount_refunded: 3000 });
+    const own = await stack.request('GET', `/v1/refunds/${requested.body.id}/events`);
+    expect(own.body.data.map((e: { type: string }) => e.type)).toEqual([
+      'refund.requested', 'refund.approved', 'refund.bank_transfer_needed', 'refund.alternative_method_recorded', 'refund.succeeded',
+    ]);
+    await recordHistory(stack.client, requested.body.id, 'refund-payment-bank-transfer-by-transfer');
   });
 });
 

@@ -66,6 +66,8 @@ describe('replaying recorded workflow histories', () => {
       // Data lifecycle: the retention pass, and erasure reaching the provider and every copy (patch erase-customer-everywhere).
       'apply-retention.json',
       'erase-customer-everywhere.json',
+      // A bank-transfer payment refunded by bank transfer, no provider asked (patch merchant-settled-refund-by-transfer).
+      'refund-payment-bank-transfer-by-transfer.json',
     ]));
   });
 
