@@ -84,7 +84,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
     client: deps.client, db: deps.db, taskQueue: deps.taskQueue, timing: deps.timing,
     returnUrl: deps.returnUrl, responseTimeoutMs: deps.responseTimeoutMs ?? 30_000,
     refundSettings: deps.refunds, adminEmails: deps.adminEmails,
-    providers: deps.providers, publicUrl: deps.publicUrl, offline: deps.offline, risk: deps.risk?.rules,
+    providers: deps.providers, publicUrl: deps.publicUrl, offline: deps.offline, risk: deps.risk?.rules, log: deps.log,
     refundTiming: {
       reviewReminderSeconds: deps.refunds.reviewReminderSeconds, reviewExpirySeconds: deps.refunds.reviewExpirySeconds,
       appealWindowSeconds: deps.refunds.appealWindowSeconds, pollInitialSeconds: deps.refunds.pollInitialSeconds,

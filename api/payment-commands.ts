@@ -13,6 +13,7 @@ import type { DurapayConfig } from '../platform/config';
 import { methodCapabilities, payerReturnUrls } from '../providers/capabilities';
 import type { ProviderRegistry } from '../providers/registry';
 import type { Database } from '../platform/database';
+import type { Logger } from '../platform/logger';
 import {
   cancelUpdate,
   captureUpdate,
@@ -42,6 +43,8 @@ export interface PaymentEngine {
   responseTimeoutMs: number;
   /** Risk rules every new payment is checked against; absent: the documented defaults. */
   risk?: RiskSettings;
+  /** Where a failure the API can only answer 503 for is told (an operator needs to know which). */
+  log?: Logger;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -72,6 +75,7 @@ export async function translate<T>(engine: PaymentEngine, paymentId: string, act
       if (!payment) throw ApiError.notFound('payment', paymentId);
       throw new ApiError(409, 'invalid_request_error', 'payment_unexpected_state', `This payment is ${payment.status} and can no longer change.`);
     }
+    engine.log?.error({ err: error, paymentId }, 'payment command failed: answered 503 engine_unavailable');
     throw new ApiError(503, 'api_error', 'engine_unavailable', 'The payment engine is unreachable right now. Retry with the same Idempotency-Key.');
   }
 }

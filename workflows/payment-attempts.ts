@@ -1,4 +1,5 @@
 import { type ApplicationFailure, condition, patched } from '@temporalio/workflow';
+import type { DomainRefusal } from '../domain/errors';
 import type { Payment } from '../domain/payment';
 import { attemptNumber, beginNewAttempt, canStartNewAttempt, nextAutomaticRetryDelay, providerCreateKey } from '../domain/payment-retry';
 import { isCancelableProviderId, providerVoidKey } from '../domain/provider-money';
@@ -9,6 +10,9 @@ import type { PaymentRecorder } from './payment-recorder';
 import { provider, raiseMoneyMismatch } from './payment-workflow-helpers';
 import type { ProviderObservations } from './provider-observations';
 import { domainError, providerRefusal } from './workflow-errors';
+
+/** A retry whose last attempt the provider can't show is refused; histories from before failed the workflow. */
+export const UNVERIFIED_ATTEMPT_PATCH = 'retry-refused-unverified-attempt';
 
 export interface PendingRetry {
   request: RetryRequest;
@@ -169,35 +173,53 @@ export class PaymentAttempts {
   }
 
   /**
-   * A new intent only once the failed one is canceled at the provider (idempotent: usually it was on failure). False
-   * when the provider shows money on it after all: the alert is raised and no new attempt is made.
+   * A new intent only once the failed one is canceled at the provider (idempotent: usually it was on failure). The
+   * refusal when the provider shows money on it after all (the alert is raised), or can't show it at all: no new
+   * attempt is made then. Null: go ahead.
    */
-  private async voidBeforeRetry(failed: Payment): Promise<boolean> {
-    if (!isCancelableProviderId(failed.provider_payment_id) || !patched('void-before-retry')) return true;
+  private async refusalBeforeRetry(failed: Payment): Promise<DomainRefusal | null> {
+    if (!isCancelableProviderId(failed.provider_payment_id) || !patched('void-before-retry')) return null;
     const target = { provider: failed.provider, providerPaymentId: failed.provider_payment_id };
     try {
       await provider.cancelProviderPayment({ ...target, idempotencyKey: providerVoidKey(failed.id, attemptNumber(failed)) });
-      return true;
+      return null;
     } catch (error) {
       if (!providerRefusal(error)) throw error;
     }
-    const state = await provider.getProviderPayment(target);
+    let state: Awaited<ReturnType<typeof provider.getProviderPayment>>;
+    try {
+      state = await provider.getProviderPayment(target);
+    } catch (error) {
+      // The provider doesn't know the last attempt (another account's, or its data cleared): nothing shows it holds no
+      // money, so the retry is refused. Histories from before failed the workflow here (and the API answered 503).
+      const refusal = providerRefusal(error);
+      if (!refusal || !patched(UNVERIFIED_ATTEMPT_PATCH)) throw error;
+      await this.recorder.save([{
+        type: 'retry.refused', source: 'workflow', actor: 'workflow',
+        data: { reason: 'previous_attempt_unverified', provider_payment_id: failed.provider_payment_id, provider_code: refusal.code, provider_message: refusal.message },
+      }]);
+      return {
+        kind: 'state_conflict', code: 'previous_attempt_unverified',
+        message: `The provider can't show this payment's last attempt (${failed.provider_payment_id}: ${refusal.message}), so no new attempt was made. Create a new payment instead.`,
+      };
+    }
     const alert = await this.observations.confirmedMismatch(state, 'retry', failed);
-    if (!alert) return true;
+    if (!alert) return null;
     await this.recorder.save([{ type: 'provider_money_mismatch', source: 'workflow', actor: 'workflow', data: alert.data }]);
     await raiseMoneyMismatch(alert);
-    return false;
+    return {
+      kind: 'state_conflict', code: 'provider_money_mismatch',
+      message: 'The provider holds money on this payment\'s last attempt: an admin has been alerted. Nothing new was charged.',
+    };
   }
 
   /** Claims the new attempt (refused if the payment changed meanwhile) and asks the provider again. */
   async make(pending: PendingRetry): Promise<boolean> {
     const { request } = pending;
     const before = this.recorder.payment;
-    if (!(await this.voidBeforeRetry(before))) {
-      pending.error = domainError({
-        kind: 'state_conflict', code: 'provider_money_mismatch',
-        message: 'The provider holds money on this payment\'s last attempt: an admin has been alerted. Nothing new was charged.',
-      });
+    const refusal = await this.refusalBeforeRetry(before);
+    if (refusal) {
+      pending.error = domainError(refusal);
       this.finish(pending);
       return false;
     }

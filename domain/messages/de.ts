@@ -93,6 +93,7 @@ export const de: MessageCatalogue = {
     customer_has_no_email: 'Der Kunde dieser Zahlung hat keine E-Mail-Adresse.',
     webhook_endpoint_disabled: "Dieser Webhook-Endpunkt ist deaktiviert: Aktivieren Sie ihn zuerst.",
     provider_money_mismatch: "Der Anbieter hält noch Geld aus dem letzten Versuch dieser Zahlung: Ein Administrator wurde benachrichtigt. Es wurde nichts Neues belastet.",
+    previous_attempt_unverified: "Der Anbieter kann den letzten Versuch dieser Zahlung nicht zeigen: Es wurde kein neuer Versuch unternommen. Legen Sie stattdessen eine neue Zahlung an.",
     payments_paused: "Neue Zahlungen sind angehalten. Versuchen Sie es später erneut.",
     request_failed: 'Die Anfrage konnte nicht ausgeführt werden ({code}).',
   },

@@ -92,6 +92,7 @@ export const en = {
     customer_has_no_email: 'This payment\'s customer has no email address to send to.',
     webhook_endpoint_disabled: "This webhook endpoint is disabled: enable it first.",
     provider_money_mismatch: "The provider still holds money on this payment's last attempt: an admin has been alerted. Nothing new was charged.",
+    previous_attempt_unverified: "The provider can't show this payment's last attempt, so no new attempt was made. Create a new payment instead.",
     payments_paused: "New payments are paused. Try again later.",
     request_failed: 'The request could not be completed ({code}).',
   },

@@ -93,6 +93,7 @@ export const fr: MessageCatalogue = {
     customer_has_no_email: 'Le client de ce paiement n’a pas d’adresse e-mail.',
     webhook_endpoint_disabled: "Ce point de terminaison de webhook est désactivé : activez-le d’abord.",
     provider_money_mismatch: "Le prestataire retient encore de l’argent sur la dernière tentative de ce paiement : un administrateur a été alerté. Rien de nouveau n’a été débité.",
+    previous_attempt_unverified: "Le prestataire ne peut pas montrer la dernière tentative de ce paiement : aucune nouvelle tentative n’a été faite. Créez plutôt un nouveau paiement.",
     payments_paused: "Les nouveaux paiements sont suspendus. Réessayez plus tard.",
     request_failed: 'La requête n’a pas pu aboutir ({code}).',
   },

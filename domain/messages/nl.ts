@@ -93,6 +93,7 @@ export const nl: MessageCatalogue = {
     customer_has_no_email: 'De klant van deze betaling heeft geen e-mailadres.',
     webhook_endpoint_disabled: "Dit webhook-eindpunt is uitgeschakeld: schakel het eerst in.",
     provider_money_mismatch: "De provider houdt nog geld vast op de laatste poging van deze betaling: een beheerder werd verwittigd. Er werd niets nieuws aangerekend.",
+    previous_attempt_unverified: "De provider kan de laatste poging van deze betaling niet tonen: er werd geen nieuwe poging gedaan. Maak in de plaats een nieuwe betaling aan.",
     payments_paused: "Nieuwe betalingen zijn gepauzeerd. Probeer het later opnieuw.",
     request_failed: 'Het verzoek kon niet worden uitgevoerd ({code}).',
   },

@@ -196,3 +196,30 @@ describe('automatic retries of soft declines', () => {
     expect(await paymentIntentsFor(stack.sandbox, id)).toHaveLength(2);
   });
 });
+
+describe('a retry whose last attempt the provider cannot show', () => {
+  it('is refused 409 previous_attempt_unverified: no new charge, the payment stays failed and says why', async () => {
+    // The failed attempt was made at another provider account (another stack's sandbox): this engine's Stripe has
+    // never seen its PaymentIntent. Before, the read of it failed the workflow and the API answered 503.
+    const elsewhere = await TestStack.start();
+    let id: string;
+    try {
+      const created = await elsewhere.createPayment({ payment_method: 'pm_card_chargeDeclined' });
+      expect(created.body.status).toBe('failed');
+      id = created.body.id;
+      await elsewhere.waitForWorkflowClosed(id);
+    } finally {
+      await elsewhere.stop();
+    }
+
+    const retried = await retry(id, { payment_method: 'pm_card_visa' });
+    expect(retried.status).toBe(409);
+    expect(retried.body.error).toMatchObject({ type: 'invalid_request_error', code: 'previous_attempt_unverified' });
+    expect(await stack.getPayment(id)).toMatchObject({ status: 'failed', attempt_count: 1 });
+    expect(await paymentIntentsFor(stack.sandbox, id)).toHaveLength(0);
+    const events = await stack.events(id);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'retry.refused', data: expect.objectContaining({ reason: 'previous_attempt_unverified', provider_code: 'resource_missing' }) }));
+    expect(events.filter((event) => event.type === 'attempt.started')).toEqual([]);
+    await recordHistory(stack.client, id, 'take-payment-retry-refused-unverified-attempt');
+  });
+});

@@ -68,6 +68,8 @@ describe('replaying recorded workflow histories', () => {
       'erase-customer-everywhere.json',
       // A bank-transfer payment refunded by bank transfer, no provider asked (patch merchant-settled-refund-by-transfer).
       'refund-payment-bank-transfer-by-transfer.json',
+      // A retry refused because the provider can't show the last attempt (patch retry-refused-unverified-attempt).
+      'take-payment-retry-refused-unverified-attempt.json',
     ]));
   });
 
