@@ -53,15 +53,12 @@ export function createRiskActivities(deps: RiskActivityDependencies) {
     /** Everything the risk rules need, read before any provider call that could move money. */
     async gatherRiskFacts(request: RiskFactsRequest) {
       const provider = providers[request.provider];
-      let cardFingerprint: string | null = null;
-      if (request.paymentMethodType === 'card' && request.providerMethodId && provider?.cardFingerprint && provider.isConfigured()) {
+      const cardFingerprint = async () => {
+        if (request.paymentMethodType !== 'card' || !request.providerMethodId || !provider?.cardFingerprint || !provider.isConfigured()) return null;
         // An unknown method is the provider's to refuse on creation; here it only means no fingerprint to match.
-        cardFingerprint = await provider.cardFingerprint(request.providerMethodId).catch(() => null);
-      }
-      const facts = await loadRiskFacts(db, {
-        paymentId: request.paymentId, customerId: request.customerId, email: request.receiptEmail, cardFingerprint, payerIp: request.payerIp,
-      });
-      return { ...facts, cardFingerprint };
+        return provider.cardFingerprint(request.providerMethodId).catch(() => null);
+      };
+      return loadRiskFacts(db, { paymentId: request.paymentId, customerId: request.customerId, email: request.receiptEmail, payerIp: request.payerIp }, cardFingerprint);
     },
 
     async openRiskReview(input: { paymentId: string; kind: RiskReviewRow['kind']; findings: RiskFinding[]; expiresAt: string | null; amount: number; currency: string }) {

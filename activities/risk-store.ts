@@ -32,38 +32,43 @@ export function toReview(row: Record<string, unknown>): RiskReviewRow {
   };
 }
 
-/** What the rules need from storage: the customer's recent attempts, block-list matches and fraud flag. */
+/**
+ * What the rules need from storage — the customer's recent attempts, fraud flag and e-mail, and whether any card
+ * is block-listed — in one statement; then the block-list matches in a second. The card's fingerprint (a provider
+ * call) is asked for only when some card is block-listed: otherwise it could match nothing.
+ */
 export async function loadRiskFacts(
   db: Database,
-  input: { paymentId: string; customerId: string | null; email: string | null; cardFingerprint: string | null; payerIp: string | null },
+  input: { paymentId: string; customerId: string | null; email: string | null; payerIp: string | null },
+  cardFingerprint: () => Promise<string | null>,
 ) {
-  const customer = input.customerId ? await db('customers').where({ id: input.customerId }).first('email', 'risk_flag') : undefined;
+  const { rows: [known] } = await db.raw(
+    `select c.email, c.risk_flag,
+       (select count(*)::int from payments p
+         where ?::text is not null and p.customer_id = ? and p.id <> ? and p.created_at >= now() - interval '1 hour') as attempts,
+       exists (select 1 from risk_blocklist where kind = 'card_fingerprint') as cards_listed
+     from (select 1) as one left join customers c on c.id = ?`,
+    [input.customerId, input.customerId, input.paymentId, input.customerId],
+  );
+  const fingerprint = known.cards_listed ? await cardFingerprint() : null;
   const candidates: Array<{ kind: BlocklistKind; value: string }> = [];
   if (input.customerId) candidates.push({ kind: 'customer_id', value: input.customerId });
-  for (const email of [input.email, customer?.email as string | undefined]) {
+  for (const email of [input.email, known.email as string | null]) {
     const domain = emailDomain(email);
     if (domain) candidates.push({ kind: 'email_domain', value: domain });
   }
-  if (input.cardFingerprint) candidates.push({ kind: 'card_fingerprint', value: input.cardFingerprint });
+  if (fingerprint) candidates.push({ kind: 'card_fingerprint', value: fingerprint });
   if (input.payerIp) candidates.push({ kind: 'ip', value: normalizeBlocklistValue('ip', input.payerIp) });
   const matches = candidates.length
     ? await db('risk_blocklist')
         .where((q) => { for (const c of candidates) q.orWhere({ kind: c.kind, value: c.value }); })
         .select('kind', 'value')
     : [];
-  let attempts = 0;
-  if (input.customerId) {
-    const [{ count }] = await db('payments')
-      .where({ customer_id: input.customerId })
-      .whereNot({ id: input.paymentId })
-      .where('created_at', '>=', db.raw(`now() - interval '1 hour'`))
-      .count({ count: '*' });
-    attempts = Number(count);
-  }
   return {
-    customerAttemptsLastHour: attempts,
+    customerAttemptsLastHour: Number(known.attempts),
     blocklistMatches: matches.map((m) => ({ kind: m.kind as BlocklistKind, value: String(m.value) })),
-    customerFlagged: Boolean(customer?.risk_flag),
+    customerFlagged: Boolean(known.risk_flag),
+    cardFingerprint: fingerprint,
   };
 }
 

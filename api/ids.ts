@@ -6,3 +6,8 @@ const randomPart = customAlphabet('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi
 export function newId(prefix: string): string {
   return `${prefix}_${randomPart()}`;
 }
+
+/** The random part of an id, for one reserved before its prefix is known. */
+export function newIdSuffix(): string {
+  return randomPart();
+}

@@ -14,7 +14,7 @@ import { bareActivities, ensureBenchTable } from './bare-activities';
 import { resultUpdate } from './bare-workflows';
 import { cpuSecondsByRole, cpuShare } from './cpu';
 import { closedLoop, ms, openLoop, ratio, type RunFigures } from './load';
-import { gauge, histogramQuantileMs, scrape } from './scrape';
+import { gauge, histogramQuantileMs, type Scrape, scrape } from './scrape';
 import { startExtraProcess, startOrAttach, type BenchTarget } from './target';
 
 const number = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -106,7 +106,9 @@ async function main(): Promise<void> {
       };
       const bareRegular = await both(target, 'bare regular', bare('barePayment'));
       const bareLocal = await both(target, 'bare local', bare('bareLocalPayment'));
+      const workerBefore = await scrape(target.workerMetricsUrl);
       const durapay = await both(target, 'Durapay', async () => void (await expectSucceeded(await createPayment(target.apiUrl, target.merchantKey, 'pm_card_visa'))));
+      const workerAfter = await scrape(target.workerMetricsUrl);
       durapayC16 = durapay[1];
       say('');
       say('| path | c=1 rate/s | c=1 p50 | c=1 p99 | c=16 rate/s | c=16 p50 | c=16 p99 |');
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
       say(`P1 latency     Durapay / bare-local p50 at c=1: ${ratio(durapay[0].p50 / bareLocal[0].p50)} (goal ≤ 1.25×)`);
       if (cpuLines.length) say('CPU seconds by process during each c=16 row (2 cores = 2 s per second):');
       for (const line of cpuLines) say(line);
+      for (const line of workerBreakdown(workerBefore, workerAfter, WARMUP + 2 * PAYMENTS)) say(line);
       say(`               Durapay / bare-regular at c=16: ${ratio(durapay[1].rate / bareRegular[1].rate)}; bare-local / plain at c=16: ${ratio(bareLocal[1].rate / plain[1].rate)}`);
     }
 
@@ -168,6 +171,31 @@ async function main(): Promise<void> {
     await db.destroy();
     await target.stop();
   }
+}
+
+/** The worker's own view of the Durapay rows: each activity's count and mean, workflow tasks by workflow type. */
+function workerBreakdown(before: Scrape, after: Scrape, payments: number): string[] {
+  const delta = (key: string) => (after.get(key) ?? 0) - (before.get(key) ?? 0);
+  const activities: string[] = [];
+  for (const key of after.keys()) {
+    if (!key.startsWith('durapay_activity_duration_seconds_count{')) continue;
+    const count = delta(key);
+    if (count <= 0) continue;
+    const sum = delta(key.replace('_count{', '_sum{'));
+    const label = (name: string) => key.match(new RegExp(`${name}="([^"]*)"`))?.[1];
+    activities.push(`${label('activity')} (${label('kind')}) ×${count} mean ${ms((1000 * sum) / count)}`);
+  }
+  const tasks: string[] = [];
+  for (const key of after.keys()) {
+    if (!key.startsWith('temporal_workflow_task_execution_latency') || !key.includes('_count{')) continue;
+    const count = delta(key);
+    const type = key.match(/workflow_type="([^"]*)"/)?.[1];
+    if (count > 0 && type) tasks.push(`${type} ${count}`);
+  }
+  return [
+    `Worker during the Durapay rows (${payments} payments): activities ${activities.join('; ')}`,
+    `   workflow tasks by workflow type: ${tasks.join(', ') || 'n/a'}`,
+  ];
 }
 
 /**

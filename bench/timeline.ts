@@ -26,10 +26,11 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < COUNT + 3; i += 1) {
       const started = performance.now();
+      // One customer per payment: the risk rules hold a customer's eleventh payment in an hour for review.
       const response = await fetch(`${target.apiUrl}/v1/payments`, {
         method: 'POST',
         headers: { authorization: `Bearer ${target.merchantKey}`, 'idempotency-key': `timeline-${randomUUID()}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ amount: 1000, currency: 'eur', payment_method: 'pm_card_visa', customer_id: 'cus_timeline' }),
+        body: JSON.stringify({ amount: 1000, currency: 'eur', payment_method: 'pm_card_visa', customer_id: `cus_timeline_${i}_${randomUUID().slice(0, 8)}` }),
       });
       const answered = performance.now() - started;
       const payment = (await response.json()) as { id: string; status: string };

@@ -3,7 +3,7 @@ import type { Context, Next } from 'koa';
 import { canonicalJson } from '../../domain/fingerprint';
 import type { Database } from '../../platform/database';
 import { ApiError, errorBody } from '../errors';
-import { newId } from '../ids';
+import { newId, newIdSuffix } from '../ids';
 import { isDeadOwner, THIS_PROCESS } from '../lock-owner';
 
 /** How long a request holds its key before a retry may take over (e.g. after the API process died). */
@@ -28,6 +28,13 @@ export function requestFingerprint(method: string, path: string, body: unknown):
   return createHash('sha256').update(canonicalJson({ method, path, body })).digest('hex');
 }
 
+/**
+ * The id of whatever the request creates is reserved in the key's first insert, before the handler knows its prefix:
+ * stored as `*<random>`, handed out as `<prefix>_<random>`. One write fewer per creating request.
+ */
+const RESERVED = '*';
+const reservedId = () => `${RESERVED}${newIdSuffix()}`;
+
 function lockUntil(): Date {
   return new Date(Date.now() + LOCK_SECONDS * 1000);
 }
@@ -50,7 +57,10 @@ export function idempotent(db: Database) {
     const where = { principal, key };
 
     let [row] = await db('idempotency_keys')
-      .insert({ principal, key, method: ctx.method, path: ctx.path, fingerprint, state: 'in_progress', locked_until: lockUntil(), locked_by: THIS_PROCESS })
+      .insert({
+        principal, key, method: ctx.method, path: ctx.path, fingerprint, state: 'in_progress', locked_until: lockUntil(), locked_by: THIS_PROCESS,
+        resource_id: reservedId(),
+      })
       .onConflict(['principal', 'key'])
       .ignore()
       .returning('*');
@@ -82,11 +92,15 @@ export function idempotent(db: Database) {
       }
     }
 
-    let resourceId: string | null = row.resource_id;
+    const stored: string | null = row.resource_id;
+    let resourceId: string | null = stored && !stored.startsWith(RESERVED) ? stored : null;
     ctx.state.idempotency = {
       key,
       resourceId: async (prefix) => {
         if (resourceId) return resourceId;
+        // Reserved with the key (no write here); every retry of this request derives the same id from it.
+        if (stored?.startsWith(RESERVED)) return (resourceId = `${prefix}_${stored.slice(RESERVED.length)}`);
+        // A key stored before ids were reserved with it: allocate one now, once.
         const [updated] = await db('idempotency_keys')
           .where(where)
           .update({ resource_id: db.raw('coalesce(resource_id, ?)', [newId(prefix)]) })
