@@ -33,6 +33,7 @@ import { addPaymentRoutes } from './routes/payment-routes';
 import { addReportRoutes } from './routes/report-routes';
 import { addLedgerRoutes } from './routes/ledger-routes';
 import { addSystemRoutes } from './routes/system-routes';
+import { traceRequests, tracingStarted } from '../platform/tracing';
 import { addWebhookRoutes } from './routes/webhook-routes';
 import { addWebhookEndpointRoutes } from './routes/webhook-endpoint-routes';
 import { DEFAULT_DISPUTE_SETTINGS, WebhookDispatcher } from './webhook-inbox';
@@ -123,6 +124,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   });
 
   app.use(requestId);
+  if (tracingStarted()) app.use(traceRequests);
   app.use(httpMetrics);
   app.use(serveMetrics);
   app.use(async (ctx, next) => {

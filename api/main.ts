@@ -2,6 +2,7 @@ import { ConfigError, type DurapayConfig, loadConfig } from '../platform/config'
 import { connectDatabase } from '../platform/database';
 import { createLogger } from '../platform/logger';
 import { collectProcessMetrics } from '../platform/metrics';
+import { startTracing } from '../platform/tracing';
 import { connectTemporal } from '../platform/temporal';
 import { dataConverterFor } from '../platform/temporal-security';
 import { createProviders } from '../providers/registry';
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   requireProductionSettings(config);
   collectProcessMetrics('durapay_api_');
+  // Before the Temporal client: its interceptors join the API's traces when tracing is on.
+  const tracing = startTracing('durapay-api');
   const db = connectDatabase(config.database.url!);
   const { client, connection } = await connectTemporal(config.temporal.address!, config.temporal.namespace, config.temporalSecurity);
   const api = await startApiServer(
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
   log.info({ url: api.url }, 'api listening');
   const stop = async () => {
     await api.close();
-    await Promise.allSettled([connection.close(), db.destroy()]);
+    await Promise.allSettled([connection.close(), db.destroy(), tracing?.shutdown()]);
     process.exit(0);
   };
   process.once('SIGINT', stop);

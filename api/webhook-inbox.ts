@@ -12,6 +12,7 @@ import { recordLateProviderEvent } from '../activities/late-provider-events';
 import { lateProviderEvent } from '../domain/late-provider-event';
 import { judgeProviderMoney } from '../domain/provider-money';
 import { WriteBatcher } from '../platform/write-batcher';
+import { currentRequestId, requestContext } from '../platform/request-context';
 import { findPaymentIdByProviderId } from './payment-reads';
 
 export type HandOff = 'signaled' | 'recorded_late' | 'unmatched' | 'deferred';
@@ -99,7 +100,7 @@ export class WebhookInbox {
  * event stored for the relay to retry.
  */
 export class WebhookDispatcher {
-  private readonly queue: Array<{ id: number; event: ProviderEvent; paymentId: string | null | undefined; done: (outcome: HandOff) => void }> = [];
+  private readonly queue: Array<{ id: number; event: ProviderEvent; paymentId: string | null | undefined; requestId?: string; done: (outcome: HandOff) => void }> = [];
   private readonly inFlight = new Set<number>();
   private running = 0;
   private idle: Array<() => void> = [];
@@ -139,7 +140,8 @@ export class WebhookDispatcher {
   /** Queues a stored event for hand-off and returns at once; the promise it gives settles when it has been handed over. */
   enqueue(webhookEventId: number, event: ProviderEvent, paymentId?: string | null): Promise<HandOff> {
     return new Promise((done) => {
-      this.queue.push({ id: webhookEventId, event, paymentId, done });
+      // The request that stored it: its id goes with the hand-off to the workflow (and the worker's log lines).
+      this.queue.push({ id: webhookEventId, event, paymentId, requestId: currentRequestId(), done });
       webhookHandoffQueue.set(this.queue.length);
       this.pump();
     });
@@ -157,7 +159,8 @@ export class WebhookDispatcher {
       webhookHandoffQueue.set(this.queue.length);
       this.running += 1;
       this.inFlight.add(item.id);
-      void this.dispatch(item.id, item.event, item.paymentId).then((outcome) => {
+      const handOff = () => this.dispatch(item.id, item.event, item.paymentId);
+      void (item.requestId ? requestContext.run({ requestId: item.requestId }, handOff) : handOff()).then((outcome) => {
         this.running -= 1;
         this.inFlight.delete(item.id);
         item.done(outcome);

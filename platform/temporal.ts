@@ -3,6 +3,9 @@ import { temporal } from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { connectionSecurity, dataConverterFor, type TemporalSecurity } from './temporal-security';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { requestIdClientInterceptor } from './request-id-client';
+import { tracingStarted } from './tracing';
 
 const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
@@ -12,7 +15,9 @@ const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
 export async function connectTemporal(address: string, namespace: string, security?: TemporalSecurity): Promise<{ connection: Connection; client: Client }> {
   const connection = await Connection.connect({ address, ...connectionSecurity(security) });
   const dataConverter = dataConverterFor(security);
-  return { connection, client: new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) }) };
+  // Request ids always; OpenTelemetry's spans and trace context when tracing is on (platform/tracing.ts).
+  const interceptors = { workflow: [requestIdClientInterceptor(), ...(tracingStarted() ? [new OpenTelemetryWorkflowClientInterceptor()] : [])] };
+  return { connection, client: new Client({ connection, namespace, interceptors, ...(dataConverter ? { dataConverter } : {}) }) };
 }
 
 /** Registers the payment search attributes if the namespace lacks them; safe to call from every worker. */

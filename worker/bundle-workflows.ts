@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../platform/failure-converter';
+import { tracingRequested } from '../platform/tracing';
+import { workflowInterceptorModules } from './workflow-interceptor-modules';
 
 /**
  * Bundles the workflows in a short-lived child process and returns the bundle: webpack's memory is then
@@ -22,7 +24,10 @@ export function bundleWorkflowsInChild(): { code: string } {
 
 if (require.main === module) {
   // The failure converter is part of the bundle: workflows encode their failures as client and worker do.
-  bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') })
+  bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: workflowInterceptorModules(tracingRequested()),
+    failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN'),
+  })
     .then(({ code }) => fs.writeFileSync(process.argv[2], code))
     .catch((error: unknown) => {
       console.error(error);

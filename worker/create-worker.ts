@@ -5,6 +5,11 @@ import type { Mailer } from '../activities/email-activities';
 import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { activityMetrics } from './activity-metrics';
+import type { Context as ActivityContext } from '@temporalio/activity';
+import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { tracingStarted } from '../platform/tracing';
+import { requestIdActivityInterceptor } from './request-id-interceptor';
+import { workflowInterceptorModules } from './workflow-interceptor-modules';
 import type { AutoPauseSettings } from '../domain/risk';
 import type { ProviderRegistry } from '../providers/registry';
 
@@ -34,12 +39,22 @@ export interface DurapayWorkerOptions {
 export async function createDurapayWorker(options: DurapayWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: options.temporalAddress, ...connectionSecurity(options.security) });
   const dataConverter = dataConverterFor(options.security);
+  const tracing = tracingStarted();
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(dataConverter ? { dataConverter } : {}),
-    interceptors: { activity: [activityMetrics(options.db, options.log)] },
+    interceptors: {
+      activity: [
+        requestIdActivityInterceptor, activityMetrics(options.db, options.log),
+        ...(tracing ? [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] : []),
+      ],
+      // Used when the worker bundles from workflowsPath; a prebuilt bundle carries its own (worker/bundle-workflows.ts).
+      workflowModules: workflowInterceptorModules(Boolean(tracing)),
+    },
+    // Workflow spans leave the sandbox through this sink.
+    ...(tracing ? { sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom, adminEmails: options.adminEmails, autoPause: options.autoPause, mailSinkDir: options.mailSinkDir }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),

@@ -9,6 +9,7 @@ import { ensureReconcileSchedule, ensureSyncSchedules } from './sync-schedules';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { findFreePort } from '../platform/child-process';
 import { collectProcessMetrics } from '../platform/metrics';
+import { startTracing } from '../platform/tracing';
 import { bundleWorkflowsInChild } from './bundle-workflows';
 import { installWorkerRuntime, startWorkerMetricsServer } from './telemetry';
 import { startWebhookDispatcher } from './webhook-dispatcher';
@@ -24,8 +25,10 @@ async function main(): Promise<void> {
   ].filter(Boolean) as string[];
   if (problems.length) throw new ConfigError(problems);
 
-  const temporalMetricsUrl = installWorkerRuntime({ logLevel: config.logLevel, temporalMetricsPort: await findFreePort() });
+  const temporalMetricsUrl = installWorkerRuntime({ logLevel: config.logLevel, temporalMetricsPort: await findFreePort(), log });
   collectProcessMetrics('durapay_worker_');
+  // Before the worker and its clients: their interceptors export spans when tracing is on.
+  const tracing = startTracing('durapay-worker');
   const metrics = await startWorkerMetricsServer({ host: config.host, port: config.observability.workerMetricsPort, temporalMetricsUrl });
   const db = connectDatabase(config.database.url!);
   const temporal = await connectTemporal(config.temporal.address!, config.temporal.namespace, config.temporalSecurity);
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
   } finally {
     await webhooks.stop();
     await Promise.allSettled([metrics.close(), connection.close(), temporal.connection.close(), db.destroy()]);
+    await tracing?.shutdown();
     log.info('worker stopped');
   }
 }

@@ -1,19 +1,23 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DefaultLogger, type LogLevel, Runtime } from '@temporalio/worker';
+import type { Logger } from '../platform/logger';
 import { metricsRegistry } from '../platform/metrics';
 
-// The SDK's INFO level prints webpack build stats: show it only when asked for debug output.
-const SDK_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'INFO', info: 'WARN', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+// The SDK logs each workflow and activity start at DEBUG and INFO: a worker at info shows the SDK's warnings only.
+const SDK_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'WARN', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+const PINO_METHODS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
 /**
  * The SDK's own metrics (workflow task and activity schedule-to-start latency, sticky cache hits, slots, polls) come
  * from its Rust core, which serves them in Prometheus format on a loopback port; the worker's /metrics appends them.
  */
-export function installWorkerRuntime(options: { logLevel: string; temporalMetricsPort: number }): string {
+export function installWorkerRuntime(options: { logLevel: string; temporalMetricsPort: number; log: Logger }): string {
   const bindAddress = `127.0.0.1:${options.temporalMetricsPort}`;
+  // The SDK's lines (workflow and activity logs with their workflowId, activityType, request_id…) as the worker's JSON.
+  const sdkLog = options.log.child({ component: 'temporal' });
   Runtime.install({
-    logger: new DefaultLogger(SDK_LEVELS[options.logLevel] ?? 'WARN'),
+    logger: new DefaultLogger(SDK_LEVELS[options.logLevel] ?? 'WARN', (entry) => sdkLog[PINO_METHODS[entry.level]]({ ...entry.meta }, entry.message)),
     telemetryOptions: { metrics: { prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true, unitSuffix: true } } },
   });
   return `http://${bindAddress}/metrics`;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { workflowInterceptorModules } from '../../worker/workflow-interceptor-modules';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../../platform/failure-converter';
 import { migrateToLatest } from '../../db/migrate';
@@ -27,7 +28,10 @@ export default async function globalSetup(): Promise<void> {
       ? Promise.resolve(null)
       : startEmbeddedPostgres({ dataDir: path.join(workDir, 'pg'), port: 0, databaseName: 'durapay_test', persistent: false, log: quiet }),
     findTemporalCli({ configuredPath: process.env.TEMPORAL_CLI_PATH, projectRoot, log: quiet, allowInstall: true }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'), workflowInterceptorModules: workflowInterceptorModules(false),
+      failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN'),
+    }),
   ]);
   services.postgres = postgres ?? undefined;
   const databaseUrl = process.env.DATABASE_URL ?? postgres!.url;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import readline from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
@@ -184,7 +185,8 @@ export class TestStack {
   }
 
   /** Starts `worker/main.ts` as its own process, exactly as `npm run worker` does. */
-  startWorkerProcess(extraEnv: Record<string, string> = {}): ChildProcess {
+  /** `onLine` gets each line the worker writes to stdout (its JSON log lines); otherwise they are dropped. */
+  startWorkerProcess(extraEnv: Record<string, string> = {}, onLine?: (line: string) => void): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'worker', 'main.ts')], {
       cwd: projectRoot,
       env: {
@@ -202,8 +204,9 @@ export class TestStack {
         WEBHOOK_RETRY_SCHEDULE: (this.options.webhookRetryDelaysSeconds ?? [2, 2, 2]).map((s) => `${s}s`).join(','),
         ...extraEnv,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', onLine ? 'pipe' : 'ignore', 'inherit'],
     });
+    if (onLine && child.stdout) readline.createInterface({ input: child.stdout }).on('line', onLine);
     this.workerProcess = child;
     return child;
   }
