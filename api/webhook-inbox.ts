@@ -9,13 +9,19 @@ import { disputeEventSignal, type HandleDisputeInput } from '../workflows/disput
 import { searchAttributesFor } from '../workflows/search-attributes';
 import { webhookHandoffDuration, webhookHandoffQueue } from '../platform/metrics';
 import { recordLateProviderEvent } from '../activities/late-provider-events';
-import { lateProviderEvent } from '../domain/late-provider-event';
+import { alreadyApplied, lateProviderEvent } from '../domain/late-provider-event';
 import { judgeProviderMoney } from '../domain/provider-money';
 import { WriteBatcher } from '../platform/write-batcher';
 import { currentRequestId, requestContext } from '../platform/request-context';
 import { findPaymentIdByProviderId } from './payment-reads';
 
-export type HandOff = 'signaled' | 'recorded_late' | 'unmatched' | 'deferred';
+export type HandOff = 'signaled' | 'recorded_late' | 'already_applied' | 'unmatched' | 'deferred';
+
+/** What storing the event found: its payment (null: none; undefined: not looked up) and whether it came before. */
+export interface StoredFacts {
+  paymentId?: string | null;
+  duplicate?: boolean;
+}
 
 export interface StoredWebhook {
   id: number;
@@ -100,7 +106,7 @@ export class WebhookInbox {
  * event stored for the relay to retry.
  */
 export class WebhookDispatcher {
-  private readonly queue: Array<{ id: number; event: ProviderEvent; paymentId: string | null | undefined; requestId?: string; done: (outcome: HandOff) => void }> = [];
+  private readonly queue: Array<{ id: number; event: ProviderEvent; stored: StoredFacts; requestId?: string; done: (outcome: HandOff) => void }> = [];
   private readonly inFlight = new Set<number>();
   private running = 0;
   private idle: Array<() => void> = [];
@@ -138,10 +144,10 @@ export class WebhookDispatcher {
   static readonly RETRY_SECONDS = 5;
 
   /** Queues a stored event for hand-off and returns at once; the promise it gives settles when it has been handed over. */
-  enqueue(webhookEventId: number, event: ProviderEvent, paymentId?: string | null): Promise<HandOff> {
+  enqueue(webhookEventId: number, event: ProviderEvent, stored: StoredFacts = {}): Promise<HandOff> {
     return new Promise((done) => {
       // The request that stored it: its id goes with the hand-off to the workflow (and the worker's log lines).
-      this.queue.push({ id: webhookEventId, event, paymentId, requestId: currentRequestId(), done });
+      this.queue.push({ id: webhookEventId, event, stored, requestId: currentRequestId(), done });
       webhookHandoffQueue.set(this.queue.length);
       this.pump();
     });
@@ -159,7 +165,7 @@ export class WebhookDispatcher {
       webhookHandoffQueue.set(this.queue.length);
       this.running += 1;
       this.inFlight.add(item.id);
-      const handOff = () => this.dispatch(item.id, item.event, item.paymentId);
+      const handOff = () => this.dispatch(item.id, item.event, item.stored);
       void (item.requestId ? requestContext.run({ requestId: item.requestId }, handOff) : handOff()).then((outcome) => {
         this.running -= 1;
         this.inFlight.delete(item.id);
@@ -170,10 +176,9 @@ export class WebhookDispatcher {
     }
   }
 
-  /** `knownPaymentId`: the payment the inbox found when storing (null: none), undefined when not looked up yet. */
-  async dispatch(webhookEventId: number, event: ProviderEvent, knownPaymentId?: string | null): Promise<HandOff> {
+  async dispatch(webhookEventId: number, event: ProviderEvent, stored: StoredFacts = {}): Promise<HandOff> {
     const started = process.hrtime.bigint();
-    const outcome = await this.client.withDeadline(Date.now() + WebhookDispatcher.HANDOFF_DEADLINE_MS, () => this.handOver(webhookEventId, event, knownPaymentId)).catch(async (error: unknown) => {
+    const outcome = await this.client.withDeadline(Date.now() + WebhookDispatcher.HANDOFF_DEADLINE_MS, () => this.handOver(webhookEventId, event, stored)).catch(async (error: unknown) => {
       this.log.warn({ err: error, webhookEventId }, 'webhook stored; handing it to the workflow failed, the relay will retry');
       await this.mark(webhookEventId, {
         error: String(error).slice(0, 500), dispatch_attempts: this.db.raw('dispatch_attempts + 1'),
@@ -185,16 +190,26 @@ export class WebhookDispatcher {
     return outcome;
   }
 
-  private async handOver(webhookEventId: number, event: ProviderEvent, knownPaymentId: string | null | undefined): Promise<'signaled' | 'recorded_late' | 'unmatched'> {
+  private async handOver(webhookEventId: number, event: ProviderEvent, stored: StoredFacts): Promise<Exclude<HandOff, 'deferred'>> {
     if (event.dispute) return this.handOverDispute(webhookEventId, event);
     if (event.refund?.refundId) return this.handOverRefund(webhookEventId, event, event.refund.refundId);
-    const paymentId = knownPaymentId !== undefined ? knownPaymentId : event.paymentId
+    const paymentId = stored.paymentId !== undefined ? stored.paymentId : event.paymentId
       ?? (event.providerPaymentId ? await findPaymentIdByProviderId(this.db, event.provider, event.providerPaymentId) : null);
     if (!paymentId) {
       await this.unmatched.add(webhookEventId);
       return 'unmatched';
     }
     const signal: ProviderEventSignal = { event, webhookEventId, source: 'webhook' };
+    // A first delivery that says what the payment already is: noted here, the workflow is not woken (nor replayed).
+    // A redelivery goes to the workflow, which notes it as a duplicate.
+    if (event.state && !stored.duplicate) {
+      const row = await this.db('payments').where({ id: paymentId }).first('status', 'provider_payment_id', 'amount', 'amount_captured', 'currency');
+      if (row && alreadyApplied({ ...row, amount: Number(row.amount), amount_captured: Number(row.amount_captured) }, event.state)) {
+        await recordLateProviderEvent(this.db, { paymentId, webhookEventId, event: lateProviderEvent(paymentId, signal, new Date(), 'already_applied') });
+        await this.signaled.add({ id: webhookEventId, paymentId });
+        return 'already_applied';
+      }
+    }
     try {
       await this.client.workflow.getHandle(paymentId).signal(providerEventSignal, signal);
       await this.signaled.add({ id: webhookEventId, paymentId });
@@ -276,7 +291,7 @@ export class WebhookDispatcher {
       [olderThanSeconds, batchSize],
     );
     const rows = (claimed.rows as Array<{ id: number; normalized: ProviderEvent; payment_id: string | null }>).filter((row) => !this.inFlight.has(Number(row.id)));
-    const outcomes = await Promise.all(rows.map((row) => this.enqueue(Number(row.id), row.normalized, row.payment_id ?? undefined)));
+    const outcomes = await Promise.all(rows.map((row) => this.enqueue(Number(row.id), row.normalized, { paymentId: row.payment_id ?? undefined })));
     return outcomes.filter((outcome) => outcome !== 'deferred').length;
   }
 

@@ -21,6 +21,7 @@ const number = (name: string, fallback: number) => Number(process.env[name] ?? f
 const PAYMENTS = number('BENCH_PAYMENTS', 200);
 const WARMUP = number('BENCH_WARMUP', 20);
 const PARKED = number('BENCH_PARKED', 1000);
+const PARK_CONCURRENCY = number('BENCH_PARK_CONCURRENCY', 32);
 const WEBHOOKS_PER_SECOND = number('BENCH_WEBHOOKS_PER_SECOND', 300);
 const WEBHOOK_SECONDS = number('BENCH_WEBHOOK_SECONDS', 20);
 const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'p1,p2,scale,p4').split(','));
@@ -143,11 +144,19 @@ async function main(): Promise<void> {
 
     if (SECTIONS.has('p4')) {
       const before = await workerMemoryMb(target);
-      log(`P4: parking ${PARKED} payments in requires_action (pm_card_authenticationRequired), c=16`);
-      const parking = await closedLoop(16, PARKED, async () => {
+      log(`P4: parking ${PARKED} payments in requires_action (pm_card_authenticationRequired), c=${PARK_CONCURRENCY}`);
+      const checkpoints: string[] = [];
+      let parked = 0;
+      const parking = await closedLoop(PARK_CONCURRENCY, PARKED, async () => {
         const response = await createPayment(target.apiUrl, target.merchantKey, 'pm_card_authenticationRequired');
         const body = (await response.json()) as { status?: string };
         if (response.status !== 201 || body.status !== 'requires_action') throw new Error(`park ${response.status} ${body.status}`);
+        parked += 1;
+        if (parked % Math.max(1, Math.floor(PARKED / 5)) === 0) {
+          const now = await workerMemoryMb(target);
+          checkpoints.push(`${parked}: ${now.rss.toFixed(0)} MB`);
+          log(`   ${parked} parked, worker RSS ${now.rss.toFixed(0)} MB, heap ${now.heap.toFixed(0)} MB`);
+        }
       });
       await new Promise((resolve) => setTimeout(resolve, 5000));
       const after = await workerMemoryMb(target);
@@ -156,6 +165,7 @@ async function main(): Promise<void> {
       say('');
       say(`P4 parked: ${parking.count} payments parked (${parking.errors} errors${parking.firstError ? `: ${parking.firstError}` : ''}) at ${parking.rate.toFixed(1)}/s`);
       say(`   worker RSS ${before.rss.toFixed(0)} MB before → ${after.rss.toFixed(0)} MB parked → ${end.rss.toFixed(0)} MB after ${PAYMENTS} more (goal ≤ 400 MB at 10,000 parked); +${(((after.rss - before.rss) * 1024) / Math.max(1, parking.count)).toFixed(1)} kB per parked payment`);
+      say(`   worker RSS while parking: ${checkpoints.join(', ')}`);
       say(`   V8 heap used ${before.heap.toFixed(0)} → ${after.heap.toFixed(0)} → ${end.heap.toFixed(0)} MB (the rest of RSS: native memory, code, garbage not yet returned)`);
       if (durapayC16) say(`   card payments/s at c=16 while parked: ${whileParked.rate.toFixed(1)}, ${ratio(whileParked.rate / durapayC16.rate)} of the P1 figure (goal: unchanged); p50 ${ms(whileParked.p50)}`);
       else say(`   card payments/s at c=16 while parked: ${whileParked.rate.toFixed(1)}; p50 ${ms(whileParked.p50)}`);

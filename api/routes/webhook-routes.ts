@@ -56,7 +56,7 @@ export function addWebhookRoutes(
         const stored = await storeOnce(db, inbox, event, ctx.state.rawBody ?? Buffer.alloc(0));
         if (!stored) return { received: true, duplicate: true };
         // Answered once stored: the workflow gets the event from the hand-off queue (or the relay), not before the answer.
-        void dispatcher.enqueue(stored.id, event, stored.paymentId);
+        void dispatcher.enqueue(stored.id, event, { paymentId: stored.paymentId, duplicate: stored.duplicate });
         return { received: true, duplicate: stored.duplicate };
       },
     });

@@ -1,0 +1,37 @@
+import { alreadyApplied, lateProviderEvent, type StoredPaymentState } from '../../domain/late-provider-event';
+import type { ProviderEvent, ProviderPaymentState } from '../../domain/provider-types';
+
+const stored: StoredPaymentState = { status: 'succeeded', provider_payment_id: 'pi_1', amount: 1000, amount_captured: 1000, currency: 'eur' };
+const state = (changes: Partial<ProviderPaymentState> = {}): ProviderPaymentState => ({
+  provider: 'stripe', providerPaymentId: 'pi_1', status: 'succeeded', amount: 1000, currency: 'eur', amountCaptured: 1000, providerStatus: 'succeeded',
+  clientSecret: null, nextAction: null, failure: null, paymentId: 'pay_1', ...changes,
+});
+
+describe('alreadyApplied', () => {
+  it('is true only for a final payment the event reports exactly', () => {
+    expect(alreadyApplied(stored, state())).toBe(true);
+    expect(alreadyApplied(stored, state({ currency: 'EUR' }))).toBe(true);
+    expect(alreadyApplied({ ...stored, status: 'failed', amount_captured: 0 }, state({ status: 'failed', amountCaptured: 0 }))).toBe(true);
+  });
+
+  it('leaves to the workflow whatever it would have to judge', () => {
+    expect(alreadyApplied({ ...stored, status: 'requires_capture', amount_captured: 0 }, state({ status: 'requires_capture', amountCaptured: 0 }))).toBe(false);
+    expect(alreadyApplied(stored, state({ providerPaymentId: 'pi_2' }))).toBe(false);
+    expect(alreadyApplied(stored, state({ amountCaptured: 500 }))).toBe(false);
+    expect(alreadyApplied(stored, state({ amount: 2000 }))).toBe(false);
+    expect(alreadyApplied(stored, state({ currency: 'usd' }))).toBe(false);
+    expect(alreadyApplied({ ...stored, status: 'failed', amount_captured: 0 }, state())).toBe(false);
+    expect(alreadyApplied(stored, state({ status: 'processing' }))).toBe(false);
+  });
+});
+
+describe('lateProviderEvent', () => {
+  const event = { provider: 'stripe', eventId: 'evt_1', type: 'payment_intent.succeeded', state: state() } as unknown as ProviderEvent;
+  it('keeps one line per delivery, apart for each reason', () => {
+    const late = lateProviderEvent('pay_1', { event, source: 'webhook', webhookEventId: 7 }, new Date(0));
+    const applied = lateProviderEvent('pay_1', { event, source: 'webhook', webhookEventId: 7 }, new Date(0), 'already_applied');
+    expect(late.dedupe_key).toBe('pay_1:late:stripe:evt_1:7');
+    expect(applied.dedupe_key).toBe('pay_1:applied:stripe:evt_1:7');
+    expect(applied).toMatchObject({ type: 'provider_event.ignored', from_status: null, to_status: null, data: { reason: 'already_applied', observed_status: 'succeeded' } });
+  });
+});
