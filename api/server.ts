@@ -29,15 +29,15 @@ export async function startApiServer(deps: ApiDependencies, options: ApiServerOp
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
-  let relaying = false;
+  let relaying: Promise<void> | null = null;
   const relay = setInterval(() => {
     if (relaying) return;
-    relaying = true;
-    dispatcher
+    relaying = dispatcher
       .relayPending()
+      .then(() => undefined)
       .catch((error: unknown) => deps.log.warn({ err: error }, 'webhook relay failed; will retry'))
       .finally(() => {
-        relaying = false;
+        relaying = null;
       });
   }, options.relayIntervalMs);
   const { port } = server.address() as AddressInfo;
@@ -45,6 +45,8 @@ export async function startApiServer(deps: ApiDependencies, options: ApiServerOp
     url: `http://${options.host}:${port}`,
     close: async () => {
       clearInterval(relay);
+      // A relay pass under way finishes first: its calls must not outlive the Temporal connection.
+      await relaying;
       // Stop accepting, let in-flight requests answer, then cut whatever is left.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -55,6 +57,7 @@ export async function startApiServer(deps: ApiDependencies, options: ApiServerOp
       let giveUp: NodeJS.Timeout | undefined;
       await Promise.race([dispatcher.drain(), new Promise((resolve) => (giveUp = setTimeout(resolve, options.drainMs ?? 10_000)))]);
       clearTimeout(giveUp);
+      await dispatcher.stop();
     },
   };
 }

@@ -110,6 +110,7 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<number>();
   private running = 0;
   private idle: Array<() => void> = [];
+  private stopped = false;
   /** Marks of events handed over, written together like the inbox's own writes. */
   private readonly signaled: WriteBatcher<{ id: number; paymentId: string }, undefined>;
   private readonly unmatched: WriteBatcher<number, undefined>;
@@ -159,8 +160,19 @@ export class WebhookDispatcher {
     await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
+  /**
+   * Shutdown: hand-offs not yet begun stay stored for the relay, and this resolves once those under way have ended
+   * (each is bounded by its deadline), so no call is left on a connection about to close.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const item of this.queue.splice(0)) item.done('deferred');
+    webhookHandoffQueue.set(0);
+    await this.drain();
+  }
+
   private pump(): void {
-    while (this.running < WebhookDispatcher.CONCURRENCY && this.queue.length > 0) {
+    while (!this.stopped && this.running < WebhookDispatcher.CONCURRENCY && this.queue.length > 0) {
       const item = this.queue.shift()!;
       webhookHandoffQueue.set(this.queue.length);
       this.running += 1;
