@@ -34,6 +34,8 @@ const APPEAL_WINDOW_DAYS = 36_500;
 
 /** Refunds of cash and bank transfers go straight to a bank transfer; histories from before asked a provider. */
 export const REFUND_BY_TRANSFER_PATCH = 'merchant-settled-refund-by-transfer';
+/** Emails and alerts no longer hold the steps people take; histories from before awaited each in turn. */
+export const NOTIFY_BESIDE_STEPS_PATCH = 'refund-notifications-beside-steps';
 const PAID_OUTSIDE_PROVIDER = 'The payment was made in cash or by bank transfer: the refund is sent by bank transfer to an account the customer gives.';
 
 
@@ -48,6 +50,16 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   let requestError: ApplicationFailure | undefined;
   // Steps are judged by their rules from here on; histories from before queued every signal as it came.
   const rulesApply = patched('refund-step-rules');
+  // Emails and alerts go out beside the main loop: a step that arrives meanwhile (an approval while the admins are
+  // mailed, an appeal while the denial goes out) is taken at once, so a slow or unreachable SMTP server never holds
+  // a person's request; the workflow closes once they are out. Histories from before waited for each one.
+  const notifyBeside = patched(NOTIFY_BESIDE_STEPS_PATCH);
+  const notifications: Promise<void>[] = [];
+  let notificationFailure: unknown;
+  const notify = async (send: () => Promise<unknown>): Promise<void> => {
+    if (!notifyBeside) return void (await send());
+    notifications.push(send().then(() => undefined, (error: unknown) => void (notificationFailure ??= error)));
+  };
   const providerEvents: ProviderRefundSignal[] = [];
   const { timing } = input;
 
@@ -80,6 +92,8 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   const now = () => new Date().toISOString();
   const finish = async () => {
     steps.close();
+    if (notifyBeside) await Promise.all(notifications);
+    if (notificationFailure) throw notificationFailure;
     await condition(allHandlersFinished);
     return refund;
   };
@@ -100,11 +114,11 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   const emailData = () => ({ refund_id: refund.id, payment_id: refund.payment_id, amount: refund.amount, currency: refund.currency, reason: refund.reason, details: refund.details, requested_at: refund.requested_at });
   const emailCustomer = async (template: EmailTemplateName, occasion: string, data: Record<string, unknown> = {}) => {
     if (!contact) return;
-    await notification.sendEmail({ dedupeKey: `${refund.id}:${occasion}:${contact.email}`, to: contact.email, template, locale: contact.locale, data: { ...emailData(), customer_name: contact.name, ...data } });
+    await notify(() => notification.sendEmail({ dedupeKey: `${refund.id}:${occasion}:${contact.email}`, to: contact.email, template, locale: contact.locale, data: { ...emailData(), customer_name: contact.name, ...data } }));
   };
   const emailAdmins = async (template: EmailTemplateName, occasion: string) => {
     for (const admin of input.adminEmails) {
-      await notification.sendEmail({ dedupeKey: `${refund.id}:${occasion}:${admin}`, to: admin, template, locale: 'en', data: emailData() });
+      await notify(() => notification.sendEmail({ dedupeKey: `${refund.id}:${occasion}:${admin}`, to: admin, template, locale: 'en', data: emailData() }));
     }
   };
 
@@ -251,11 +265,11 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
   // A payout account set through the API could be anyone's: the customer is told, and it shows in the admins' review.
   if (patched('payout-account-notice')) {
     await emailCustomer('account_details_changed', 'payout_account_set', { iban_last4: ibanLast4(method.iban) });
-    await notification.raiseAlert({
+    await notify(() => notification.raiseAlert({
       dedupeKey: `payout_account_set:${refund.id}`, kind: 'payout_account_set', severity: 'warning',
       message: `A bank account ending in ${ibanLast4(method.iban)} was set by ${method.actor} for refund ${refund.id}: check it before sending the transfer`,
       data: { refund_id: refund.id, payment_id: refund.payment_id, amount: refund.amount, currency: refund.currency, iban_last4: ibanLast4(method.iban), account_holder_name: method.accountHolderName, set_by: method.actor },
-    });
+    }));
   }
   if (!(await condition(() => steps.has('transfer_sent'), waitMs))) {
     await save({ ...refund, status: 'expired' }, { type: 'refund.expired', source: 'workflow', actor: 'workflow:manual_transfer_expiry', data: {} });

@@ -14,6 +14,15 @@ let client: Client;
 let taskQueue: string;
 let stopWorker: () => Promise<void>;
 const saved: Array<Parameters<Activities['saveRefund']>[0]> = [];
+/** Refunds whose emails the SMTP server holds (slow, or down) until the test lets them go; and the emails begun. */
+const slowMail = new Map<string, { release: () => void; released: Promise<void> }>();
+const mailsBegun: string[] = [];
+function holdMailOf(refundId: string): () => void {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  slowMail.set(refundId, { release, released });
+  return release;
+}
 
 const fakeActivities: Partial<Activities> = {
   async reserveRefund(input) {
@@ -22,10 +31,12 @@ const fakeActivities: Partial<Activities> = {
   async saveRefund(input) {
     saved.push(input);
   },
-  async findCustomerContact() {
-    return null;
+  async findCustomerContact(input) {
+    return slowMail.has(input.paymentId.slice('pay_'.length)) ? { email: 'customer@example.test', name: 'Camille', locale: 'en' } : null;
   },
-  async sendEmail() {
+  async sendEmail(input) {
+    mailsBegun.push(input.dedupeKey);
+    await slowMail.get(input.dedupeKey.split(':')[0])?.released;
     return { status: 'sent' as const };
   },
   async recheckRefundRoom() {
@@ -56,8 +67,7 @@ function input(refundId: string): RefundPaymentInput {
   return { refund, requestedAmount: null, windowDays: 30, timing, autoApproval: null, adminEmails: ['ops@example.test'] };
 }
 
-async function started() {
-  const id = `rfd_wf_${randomBytes(4).toString('hex')}`;
+async function started(id = `rfd_wf_${randomBytes(4).toString('hex')}`) {
   const handle = await client.workflow.start('refundPayment', { workflowId: id, taskQueue, args: [input(id)] });
   expect((await handle.executeUpdate(refundRequestedUpdate)).status).toBe('pending_review');
   return { id, handle };
@@ -108,5 +118,28 @@ describe('refundPayment workflow: steps by Update, and by signal under the same 
     expect(linesOf(id)).toContainEqual(expect.objectContaining({ type: 'refund.approved', actor: 'operator:ui' }));
     expect(linesOf(id).map((line) => line.type)).not.toContain('refund.step_ignored');
     await handle.terminate('test done');
+  });
+});
+
+describe('refundPayment workflow: emails never hold a step', () => {
+  it("takes a denial, an appeal and an approval while the admins' and the customer's emails are still going out", async () => {
+    const id = `rfd_wf_${randomBytes(4).toString('hex')}`;
+    const release = holdMailOf(id);
+    try {
+      const { handle } = await started(id);
+      await waitFor(async () => (mailsBegun.includes(`${id}:requested:0:ops@example.test`) ? true : undefined), { what: "the admins' email begun" });
+      // Before: each step waited for the email in front of it, so a slow SMTP server held the API's answer (503).
+      expect(await handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'deny', actor: 'admin', reason: 'voucher used' }] })).toMatchObject({ status: 'denied' });
+      await waitFor(async () => (mailsBegun.includes(`${id}:denied:0:customer@example.test`) ? true : undefined), { what: "the customer's denial email begun" });
+      expect(await handle.executeUpdate(appealRefundUpdate, { args: [{ actor: 'merchant', details: 'never used' }] })).toMatchObject({ status: 'pending_review', appeal_count: 1 });
+      expect(await handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'approve', actor: 'admin', reason: 'ok' }] })).toMatchObject({ status: 'approved' });
+      expect(linesOf(id).map((line) => line.type).slice(0, 2)).toEqual(['refund.denied', 'refund.approved']);
+      release();
+      await waitFor(async () => ((await handle.query(refundQuery)).status === 'processing' ? true : undefined), { what: 'processing' });
+      await handle.terminate('test done');
+      await recordHistory(client, id, 'refund-payment-steps-beside-emails');
+    } finally {
+      release();
+    }
   });
 });

@@ -70,6 +70,8 @@ describe('replaying recorded workflow histories', () => {
       'refund-payment-bank-transfer-by-transfer.json',
       // A retry refused because the provider can't show the last attempt (patch retry-refused-unverified-attempt).
       'take-payment-retry-refused-unverified-attempt.json',
+      // Refund steps taken while emails are still going out (patch refund-notifications-beside-steps).
+      'refund-payment-steps-beside-emails.json',
     ]));
   });
 
