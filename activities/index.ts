@@ -12,7 +12,7 @@ import { createRiskActivities } from './risk-activities';
 import type { AutoPauseSettings } from '../domain/risk';
 import { createSyncActivities } from './sync-activities';
 import { createVaultActivities } from './vault-activities';
-import { createWebhookDeliveryActivities } from './webhook-delivery-activities';
+import { createWebhookDeliveryActivities, type WebhookTargets } from './webhook-delivery-activities';
 
 export interface ActivityDependencies {
   db: Database;
@@ -25,12 +25,14 @@ export interface ActivityDependencies {
   autoPause?: AutoPauseSettings;
   /** The local mail sink's folder (`npm start`), whose .eml copies customer erasure deletes. */
   mailSinkDir?: string;
+  /** Where merchant webhooks may be delivered (MERCHANT_WEBHOOK_TARGETS); absent: public addresses only. */
+  webhookTargets?: WebhookTargets;
 }
 
 const NO_AUTO_PAUSE: AutoPauseSettings = { rejectedWebhooks: 0, blockedAttempts: 0, windowMinutes: 10 };
 
 /** Every activity the worker registers, built from the clients it is given. */
-export function createActivities({ db, providers, mailer, mailFrom, adminEmails = [], autoPause = NO_AUTO_PAUSE, mailSinkDir }: ActivityDependencies) {
+export function createActivities({ db, providers, mailer, mailFrom, adminEmails = [], autoPause = NO_AUTO_PAUSE, mailSinkDir, webhookTargets }: ActivityDependencies) {
   const email = createEmailActivities({ db, mailer, from: mailFrom });
   const alerts = createAlertActivities({ db, adminEmails, sendEmail: email.sendEmail });
   return {
@@ -41,7 +43,7 @@ export function createActivities({ db, providers, mailer, mailFrom, adminEmails 
     ...createSyncActivities({ db, providers, raiseAlert: alerts.raiseAlert }),
     ...createDisputeActivities({ db, providers }),
     ...alerts,
-    ...createWebhookDeliveryActivities({ db }),
+    ...createWebhookDeliveryActivities({ db, targets: webhookTargets }),
     ...createRiskActivities({ db, providers, raiseAlert: alerts.raiseAlert, autoPause }),
     ...createReconcileActivities({ db, providers }),
     ...createRetentionActivities({ db }),

@@ -1,5 +1,7 @@
+import { fetch as undiciFetch, type Agent } from 'undici';
 import { signatureHeader } from '../client/webhook-signature';
 import type { Database } from '../platform/database';
+import { namesPrivateHost, publicNetworkAgent } from '../platform/public-network';
 
 /** Any 2xx within this is a delivery; anything else, or nothing, is a failed attempt. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -28,11 +30,19 @@ interface HttpAnswer {
   error: string | null;
 }
 
-/** One POST: no redirects followed (a 3xx is a failed attempt, so a receiver can't bounce us to another host), 10 s at most. */
-async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+/** Where merchant webhooks may go: the public internet only (the default), or anywhere (local development, tests). */
+export type WebhookTargets = 'public' | 'any';
+
+/**
+ * One POST: no redirects followed (a 3xx is a failed attempt, so a receiver can't bounce us to another host), 10 s at
+ * most; with `publicOnly`, only to public addresses (platform/public-network.ts).
+ */
+async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number, publicOnly: Agent | null): Promise<HttpAnswer> {
   if (!/^https?:$/.test(new URL(url).protocol)) return { statusCode: null, error: 'only http and https URLs are delivered to' };
+  if (publicOnly && namesPrivateHost(url)) return { statusCode: null, error: 'only public addresses are delivered to' };
   try {
-    const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const init = { method: 'POST', headers, body, redirect: 'manual' as const, signal: AbortSignal.timeout(timeoutMs) };
+    const response = publicOnly ? await undiciFetch(url, { ...init, dispatcher: publicOnly }) : await fetch(url, init);
     await response.body?.cancel().catch(() => undefined);
     if (response.status >= 300 && response.status < 400) return { statusCode: response.status, error: 'redirects are not followed' };
     return { statusCode: response.status, error: null };
@@ -40,6 +50,7 @@ async function post(url: string, body: string, headers: Record<string, string>, 
     const name = (error as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') return { statusCode: null, error: `no answer within ${timeoutMs / 1000} s` };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code === 'EPRIVATEADDRESS') return { statusCode: null, error: `only public addresses are delivered to (${cause.message})` };
     return { statusCode: null, error: cause?.code ?? cause?.message ?? (error as Error).message };
   }
 }
@@ -49,7 +60,8 @@ export function eventBody(row: { id: string; type: string; created_at: Date | st
   return JSON.stringify({ id: row.id, object: 'event', type: row.type, created, data: { object: row.data } });
 }
 
-export function createWebhookDeliveryActivities({ db, timeoutMs = WEBHOOK_TIMEOUT_MS }: { db: Database; timeoutMs?: number }) {
+export function createWebhookDeliveryActivities({ db, timeoutMs = WEBHOOK_TIMEOUT_MS, targets = 'public' }: { db: Database; timeoutMs?: number; targets?: WebhookTargets }) {
+  const publicOnly = targets === 'public' ? publicNetworkAgent() : null;
   return {
     /** Sends the event to the endpoint once and records the attempt; a disabled or deleted endpoint is not sent to. */
     async attemptWebhookDelivery(input: WebhookAttemptInput): Promise<WebhookAttemptResult> {
@@ -84,7 +96,7 @@ export function createWebhookDeliveryActivities({ db, timeoutMs = WEBHOOK_TIMEOU
         'user-agent': 'Durapay-Webhooks/1.0',
         'durapay-signature': signatureHeader(body, secrets),
         'durapay-event-id': event.id,
-      }, timeoutMs);
+      }, timeoutMs, publicOnly);
       const outcome = outcomeOf(answer);
 
       await db.transaction(async (trx) => {

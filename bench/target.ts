@@ -61,6 +61,8 @@ async function startOwn(log: (line: string) => void): Promise<BenchTarget> {
     EMBEDDED_TEMPORAL_PORT: String(temporal), EMBEDDED_TEMPORAL_UI_PORT: String(temporalUi), STRIPE_SANDBOX_PORT: String(sandbox),
     PAYPAL_SANDBOX_PORT: String(paypal), SMTP_SINK_PORT: String(smtp), WORKER_METRICS_PORT: String(metrics),
     SYNC_INTERVAL_MINUTES: '0', LOG_LEVEL: 'warn',
+    // The webhook bench's receiver listens on loopback.
+    MERCHANT_WEBHOOK_TARGETS: 'any',
     // The bench measures the engine, not the rate limiter: 300 webhooks/s from one address is over budget by design.
     ...Object.fromEntries(RATE_LIMITS.map((name) => [name, '0'])),
   };

@@ -76,6 +76,7 @@ const environmentSchema = z.object({
   /** Delays before each automatic retry of processing_error and try_again_later: s, m, h or d, comma-separated. */
   AUTO_RETRY_SCHEDULE: z.string().default('1h,6h,24h'),
   WEBHOOK_RETRY_SCHEDULE: z.string().default(DEFAULT_WEBHOOK_RETRY_SCHEDULE),
+  MERCHANT_WEBHOOK_TARGETS: z.enum(['public', 'any']).default('public'),
   /** The same for insufficient_funds: days, when money may have come in. */
   AUTO_RETRY_INSUFFICIENT_FUNDS_SCHEDULE: z.string().default('3d,7d'),
 
@@ -191,6 +192,8 @@ export interface DurapayConfig {
   webhookRelayIntervalSeconds: number;
   /** Delays between attempts to deliver an event to a merchant's webhook endpoint. */
   webhookRetryDelaysSeconds: number[];
+  /** Where merchant webhooks may be delivered: public addresses only, or anywhere (local development). */
+  merchantWebhookTargets: 'public' | 'any';
   mail: { smtpUrl?: string; sinkPort: number; sinkDir?: string; from: string; adminEmails: string[] };
   refunds: RefundSettings;
   sync: SyncSettings;
@@ -328,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
     },
     webhookRelayIntervalSeconds: e.WEBHOOK_RELAY_INTERVAL_SECONDS,
     webhookRetryDelaysSeconds: webhookSchedule.ok ? webhookSchedule.delaysSeconds : [],
+    merchantWebhookTargets: e.MERCHANT_WEBHOOK_TARGETS,
     mail: { smtpUrl: e.SMTP_URL, sinkPort: e.SMTP_SINK_PORT, sinkDir: e.MAIL_SINK_DIR, from: e.MAIL_FROM, adminEmails: e.ADMIN_EMAILS },
     refunds: {
       windowDays: e.REFUND_WINDOW_DAYS,

@@ -1,3 +1,4 @@
+import type { WebhookTargets } from '../activities/webhook-delivery-activities';
 import { connectionSecurity, dataConverterFor, type TemporalSecurity } from '../platform/temporal-security';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -33,6 +34,8 @@ export interface DurapayWorkerOptions {
   maxCachedWorkflows?: number;
   /** The local mail sink's folder, whose .eml copies customer erasure deletes (MAIL_SINK_DIR). */
   mailSinkDir?: string;
+  /** Where merchant webhooks may be delivered (MERCHANT_WEBHOOK_TARGETS): public addresses only unless 'any'. */
+  webhookTargets?: WebhookTargets;
   log?: Logger;
 }
 
@@ -56,7 +59,7 @@ export async function createDurapayWorker(options: DurapayWorkerOptions): Promis
     // Workflow spans leave the sandbox through this sink.
     ...(tracing ? { sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
-    activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom, adminEmails: options.adminEmails, autoPause: options.autoPause, mailSinkDir: options.mailSinkDir }),
+    activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom, adminEmails: options.adminEmails, autoPause: options.autoPause, mailSinkDir: options.mailSinkDir, webhookTargets: options.webhookTargets }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
   return { worker, connection };

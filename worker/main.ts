@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     adminEmails: config.mail.adminEmails,
     maxCachedWorkflows: config.observability.maxCachedWorkflows,
     mailSinkDir: config.mail.sinkDir,
+    webhookTargets: config.merchantWebhookTargets,
     log,
     autoPause: config.risk.autoPause,
     workflowBundle: config.temporal.workflowBundlePath ? { codePath: config.temporal.workflowBundlePath } : bundleWorkflowsInChild(),

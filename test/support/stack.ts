@@ -54,6 +54,8 @@ export interface StackOptions {
   apiLog?: DestinationStream;
   /** Delays between attempts to deliver merchant webhooks (default: a few seconds each). */
   webhookRetryDelaysSeconds?: number[];
+  /** Where merchant webhooks may go; tests' receivers listen on loopback, so anywhere unless a test says 'public'. */
+  webhookTargets?: 'public' | 'any';
   /** Risk rules (off unless a test turns them on: test files share customers and amounts) and automatic pause. */
   risk?: Partial<RiskSettings>;
   autoPause?: Partial<AutoPauseSettings>;
@@ -168,7 +170,7 @@ export class TestStack {
       temporalAddress: this.env.temporalAddress, namespace: 'default', taskQueue: this.taskQueue, db: this.db, security: this.options.temporalSecurity,
       providers: this.providers(), workflowBundle: { codePath: this.env.workflowBundle },
       mailer: this.mailer!, mailFrom: 'Durapay Test <payments@durapay.test>', adminEmails: this.adminEmails, autoPause: this.autoPause,
-      mailSinkDir: this.options.mailSinkDir,
+      mailSinkDir: this.options.mailSinkDir, webhookTargets: this.options.webhookTargets ?? 'any',
     });
     const webhooks = await startWebhookDispatcher({
       databaseUrl: this.env.databaseUrl, db: this.db, client: this.client, taskQueue: this.taskQueue,
@@ -202,6 +204,7 @@ export class TestStack {
         // A free port for its /metrics: a fixed one collides with any other worker on the machine.
         WORKER_METRICS_PORT: '0',
         WEBHOOK_RETRY_SCHEDULE: (this.options.webhookRetryDelaysSeconds ?? [2, 2, 2]).map((s) => `${s}s`).join(','),
+        MERCHANT_WEBHOOK_TARGETS: this.options.webhookTargets ?? 'any',
         ...extraEnv,
       },
       stdio: ['ignore', onLine ? 'pipe' : 'ignore', 'inherit'],
