@@ -22,15 +22,17 @@ describe('payment records derive refunds and disputes from their own rows', () =
   });
 
   const now = new Date();
+  // Kronor, which no other file pays in: these planted rows have no ledger postings, and files that check the ledger's
+  // euro balances against the payments share this database (payment_events is append-only, so they can't be removed).
   const insertPayment = (id: string, columns: Record<string, unknown> = {}) => stack.db('payments').insert({
-    id, status: 'succeeded', amount: 1000, currency: 'eur', capture_method: 'automatic', amount_captured: 1000, provider: 'stripe',
+    id, status: 'succeeded', amount: 1000, currency: 'sek', capture_method: 'automatic', amount_captured: 1000, provider: 'stripe',
     payment_method_type: 'card', provider_payment_id: `pi_${id}`, customer_id: `cus_rec${run}`, created_at: now, updated_at: now, ...columns,
   });
   /** GET /v1/payments?status=…, for this file's customer: the list narrows by what each status implies, then compares it. */
   const listed = async (status: string) =>
     ((await stack.request('GET', `/v1/payments?customer_id=cus_rec${run}&status=${status}&limit=100`)).body.data as Payment[]).map((p) => p.id).sort();
   const insertRefund = (id: string, paymentId: string, amount: number, status = 'succeeded') => stack.db('refunds').insert({
-    id, payment_id: paymentId, amount, currency: 'eur', reason: 'requested_by_customer', status, reserves_amount: status !== 'succeeded' && status !== 'failed',
+    id, payment_id: paymentId, amount, currency: 'sek', reason: 'requested_by_customer', status, reserves_amount: status !== 'succeeded' && status !== 'failed',
     requested_at: now, requested_by: 'test', completed_at: status === 'succeeded' ? now : null,
   });
   const read = async (id: string) => (await stack.request<Payment>('GET', `/v1/payments/${id}`)).body;
@@ -81,14 +83,14 @@ describe('payment records derive refunds and disputes from their own rows', () =
     await insertRefund(`re_rec${run}d`, id, 200);
     const dispute = async (providerDisputeId: string, status: 'needs_response' | 'won' | 'lost', amount: number) => {
       const { dispute: recorded } = await disputes.recordDisputeState({
-        state: { provider: 'stripe', providerDisputeId, providerPaymentId: `pi_${id}`, paymentId: id, amount, currency: 'eur', reason: 'fraudulent', status, providerStatus: status, evidenceDueBy: null, providerUrl: null },
+        state: { provider: 'stripe', providerDisputeId, providerPaymentId: `pi_${id}`, paymentId: id, amount, currency: 'sek', reason: 'fraudulent', status, providerStatus: status, evidenceDueBy: null, providerUrl: null },
         webhookEventId: null,
       });
       return disputes.applyDisputeToPayment({ disputeId: recorded.id, source: 'webhook' });
     };
     // Recorded but not applied: the payment doesn't show it yet.
     await disputes.recordDisputeState({
-      state: { provider: 'stripe', providerDisputeId: `dp_${run}_0`, providerPaymentId: `pi_${id}`, paymentId: id, amount: 100, currency: 'eur', reason: 'fraudulent', status: 'needs_response', providerStatus: 'needs_response', evidenceDueBy: null, providerUrl: null },
+      state: { provider: 'stripe', providerDisputeId: `dp_${run}_0`, providerPaymentId: `pi_${id}`, paymentId: id, amount: 100, currency: 'sek', reason: 'fraudulent', status: 'needs_response', providerStatus: 'needs_response', evidenceDueBy: null, providerUrl: null },
       webhookEventId: null,
     });
     expect(await read(id)).toMatchObject({ status: 'partially_refunded', dispute: null });
