@@ -225,6 +225,14 @@ async function startServices(config: DurapayConfig, running: Running, fail: (mes
   };
 }
 
+/**
+ * Two malloc arenas instead of eight per core: the worker's Rust and V8 threads otherwise each grow their own (about
+ * 60 MB of resident memory with 600 parked payments here, docs/performance.md). A value already set wins.
+ */
+export function workerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { MALLOC_ARENA_MAX: '2', ...env };
+}
+
 /** The settings every child gets, so it runs exactly as it would as a production process. */
 export function childEnvironment(config: DurapayConfig, resolved: Resolved, baseEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const settings: Record<string, string | undefined> = {
@@ -299,7 +307,7 @@ function startChildren(config: DurapayConfig, resolved: Resolved, baseEnv: NodeJ
       }),
     );
   }
-  children.push(start('worker', env), start('api', env));
+  children.push(start('worker', workerEnvironment(env)), start('api', env));
   return children;
 }
 

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../platform/config';
-import { childEnvironment, formatBanner, type Resolved } from '../../scripts/start';
+import { childEnvironment, formatBanner, type Resolved, workerEnvironment } from '../../scripts/start';
 
 const resolved: Resolved = {
   databaseUrl: 'postgres://postgres:postgres@127.0.0.1:5433/durapay',
@@ -30,6 +30,11 @@ describe('childEnvironment', () => {
       PORT: '4000',
       HOST: '0.0.0.0',
     });
+  });
+
+  it('gives the worker two malloc arenas unless told otherwise', () => {
+    expect(workerEnvironment({ PATH: '/usr/bin' })).toEqual({ PATH: '/usr/bin', MALLOC_ARENA_MAX: '2' });
+    expect(workerEnvironment({ MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX).toBe('4');
   });
 
   it('passes real Stripe settings through and sets no sandbox URL', () => {
