@@ -9,6 +9,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import type { DestinationStream } from 'pino';
 import { startApiServer, type RunningApi } from '../../api/server';
 import type { Payment } from '../../domain/payment';
+import { migrateToLatest } from '../../db/migrate';
 import { connectDatabase, type Database } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
 import { connectTemporal } from '../../platform/temporal';
@@ -56,6 +57,12 @@ export interface StackOptions {
   webhookRetryDelaysSeconds?: number[];
   /** Where merchant webhooks may go; tests' receivers listen on loopback, so anywhere unless a test says 'public'. */
   webhookTargets?: 'public' | 'any';
+  /**
+   * 'own': a database of its own (created and migrated on the shared PostgreSQL, dropped on stop), for a test that
+   * reaches whatever the API lists, as schemathesis does: earlier files' payments and refunds would be found there,
+   * with workflows whose workers have stopped. Default 'shared'.
+   */
+  database?: 'shared' | 'own';
   /** Risk rules (off unless a test turns them on: test files share customers and amounts) and automatic pause. */
   risk?: Partial<RiskSettings>;
   autoPause?: Partial<AutoPauseSettings>;
@@ -75,7 +82,10 @@ export class TestStack {
   readonly taskQueue = `durapay-test-${randomBytes(4).toString('hex')}`;
   /** Lets a test stop and restart the sandbox without losing its PaymentIntents. */
   private readonly sandboxStateFile = path.join(os.tmpdir(), `durapay-stripe-sandbox-${randomBytes(6).toString('hex')}.json`);
-  readonly db: Database;
+  db!: Database;
+  /** This stack's database: the shared one, or its own. */
+  private databaseUrl: string;
+  private ownDatabase: string | null = null;
   readonly timing: PaymentTiming;
   readonly refunds: RefundSettings;
   readonly adminEmails = ['ops@merchant.test'];
@@ -95,7 +105,7 @@ export class TestStack {
   private readonly env = testEnv();
 
   private constructor(private readonly options: StackOptions) {
-    this.db = connectDatabase(this.env.databaseUrl, { poolMax: 5 });
+    this.databaseUrl = this.env.databaseUrl;
     this.timing = { pollInitialSeconds: 30, pollMaxSeconds: 60, authorizationExpirySeconds: 3600, ...options.timing };
     this.offline = { iban: 'BE68539007547034', bic: 'GEBABEBB', beneficiary: 'Durapay Test Merchant', expiryDays: options.offlineExpiryDays ?? 14 };
     this.refunds = {
@@ -136,6 +146,8 @@ export class TestStack {
   }
 
   private async boot(): Promise<void> {
+    if (this.options.database === 'own') await this.createOwnDatabase();
+    this.db = connectDatabase(this.databaseUrl, { poolMax: 5 });
     this.mail = await startSmtpCapture();
     this.mailer = createMailer(this.mail.url);
     this.paypal = await startPayPalSandbox({ ...this.paypalCredentials, port: 0, webhookUrl: null, log: () => undefined });
@@ -173,7 +185,7 @@ export class TestStack {
       mailSinkDir: this.options.mailSinkDir, webhookTargets: this.options.webhookTargets ?? 'any',
     });
     const webhooks = await startWebhookDispatcher({
-      databaseUrl: this.env.databaseUrl, db: this.db, client: this.client, taskQueue: this.taskQueue,
+      databaseUrl: this.databaseUrl, db: this.db, client: this.client, taskQueue: this.taskQueue,
       retryDelaysSeconds: this.options.webhookRetryDelaysSeconds ?? [2, 2, 2], sweepIntervalMs: 1000,
     });
     this.inlineWorker = { worker, connection, running: worker.run(), webhooks };
@@ -193,7 +205,7 @@ export class TestStack {
       cwd: projectRoot,
       env: {
         ...process.env,
-        DATABASE_URL: this.env.databaseUrl, TEMPORAL_ADDRESS: this.env.temporalAddress, TEMPORAL_NAMESPACE: 'default',
+        DATABASE_URL: this.databaseUrl, TEMPORAL_ADDRESS: this.env.temporalAddress, TEMPORAL_NAMESPACE: 'default',
         TEMPORAL_TASK_QUEUE: this.taskQueue, TEMPORAL_WORKFLOW_BUNDLE: this.env.workflowBundle,
         STRIPE_SECRET_KEY: this.stripeSettings.secretKey, STRIPE_WEBHOOK_SECRET: this.webhookSecret,
         STRIPE_API_BASE: this.sandbox.url, LOG_LEVEL: 'warn', SMTP_URL: this.mail.url,
@@ -285,6 +297,26 @@ export class TestStack {
     this.mailer?.close();
     await this.mail?.close();
     await this.connection?.close();
-    await this.db.destroy();
+    await this.db?.destroy();
+    if (this.ownDatabase) await withSharedDatabase((admin) => admin.raw(`drop database if exists ${this.ownDatabase} with (force)`));
+  }
+
+  private async createOwnDatabase(): Promise<void> {
+    const name = `durapay_own_${randomBytes(6).toString('hex')}`;
+    await withSharedDatabase((admin) => admin.raw(`create database ${name}`));
+    this.ownDatabase = name;
+    const url = new URL(this.env.databaseUrl);
+    url.pathname = `/${name}`;
+    this.databaseUrl = url.toString();
+    await migrateToLatest(this.databaseUrl);
+  }
+}
+
+async function withSharedDatabase<T>(work: (admin: Database) => Promise<T>): Promise<T> {
+  const admin = connectDatabase(testEnv().databaseUrl, { poolMax: 1 });
+  try {
+    return await work(admin);
+  } finally {
+    await admin.destroy();
   }
 }
