@@ -42,14 +42,16 @@ export function judgeCommand(payment: Payment, command: PaymentCommand, context:
     case 'capture':
       if (!canCapture(payment.status) || context.settledByMerchant) return refuse();
       if (command.amount !== undefined && command.amount > payment.amount) {
-        return refuse({ kind: 'invalid_input', code: 'amount_too_large', param: 'amount_to_capture', message: `amount_to_capture can't exceed the authorized ${payment.amount}.` });
+        // Measured against this payment's own amount: a well-formed request that conflicts with the payment (409, as a
+        // refund over what remains), not a malformed one (400).
+        return refuse({ kind: 'state_conflict', code: 'amount_too_large', param: 'amount_to_capture', message: `amount_to_capture can't exceed the authorized ${payment.amount}.` });
       }
       break;
     case 'mark_received':
       if (!context.settledByMerchant || payment.status !== 'pending') return refuse();
       if (command.amount !== undefined && command.amount < payment.amount) {
         return refuse({
-          kind: 'invalid_input', code: 'amount_insufficient', param: 'received_amount',
+          kind: 'state_conflict', code: 'amount_insufficient', param: 'received_amount',
           message: `Received ${command.amount} but the payment is for ${payment.amount}: an under-payment can't settle it.`,
         });
       }

@@ -97,7 +97,7 @@ describe('card payments over HTTP', () => {
     expect(created.body.status).toBe('requires_capture');
     expect(created.body.amount_captured).toBe(0);
     const tooMuch = await stack.request('POST', `/v1/payments/${created.body.id}/capture`, { body: { amount_to_capture: 6000 } });
-    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.status).toBe(409);
     expect(tooMuch.body.error).toMatchObject({ code: 'amount_too_large', param: 'amount_to_capture' });
     const captured = await stack.request('POST', `/v1/payments/${created.body.id}/capture`, { body: { amount_to_capture: 3000 } });
     expect(captured.status).toBe(200);

@@ -25,7 +25,7 @@ describe('cash and bank transfer', () => {
     const byMerchant = await stack.request('PUT', `/v1/payments/${created.body.id}/succeeded`, { body: {} });
     expect(byMerchant.status).toBe(403);
     const under = await stack.request('PUT', `/v1/payments/${created.body.id}/succeeded`, { body: { received_amount: 12_000 }, key: stack.adminKey });
-    expect(under.status).toBe(400);
+    expect(under.status).toBe(409);
     expect(under.body.error).toMatchObject({ code: 'amount_insufficient', param: 'received_amount' });
     expect((await stack.getPayment(created.body.id)).status).toBe('pending');
 

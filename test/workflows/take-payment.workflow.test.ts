@@ -150,7 +150,7 @@ describe('takePayment workflow', () => {
     const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id, {}, 'manual')] });
     expect((await handle.executeUpdate(providerStateKnownUpdate)).status).toBe('requires_capture');
     expect(await updateRefusal(handle.executeUpdate(captureUpdate, { args: [{ actor: 'test', amountToCapture: 1001 }] })))
-      .toEqual({ kind: 'invalid_input', code: 'amount_too_large', param: 'amount_to_capture' });
+      .toEqual({ kind: 'state_conflict', code: 'amount_too_large', param: 'amount_to_capture' });
     // Marking money received is for payments settled by the merchant (cash, bank transfer), not for a card.
     expect(await updateRefusal(handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'test' }] })))
       .toEqual({ kind: 'state_conflict', code: 'payment_unexpected_state' });
@@ -170,7 +170,7 @@ describe('takePayment workflow', () => {
     expect((await handle.executeUpdate(providerStateKnownUpdate)).status).toBe('pending');
     expect(await updateRefusal(handle.executeUpdate(captureUpdate, { args: [{ actor: 'test' }] }))).toEqual({ kind: 'state_conflict', code: 'payment_unexpected_state' });
     expect(await updateRefusal(handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'admin', receivedAmount: 999 }] })))
-      .toEqual({ kind: 'invalid_input', code: 'amount_insufficient', param: 'received_amount' });
+      .toEqual({ kind: 'state_conflict', code: 'amount_insufficient', param: 'received_amount' });
     expect(await handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'admin', receivedAmount: 1000, reference: 'TRF-1' }] }))
       .toMatchObject({ status: 'succeeded', amount_captured: 1000 });
     expect((await handle.result() as Payment).status).toBe('succeeded');
