@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CustomerId, EmailAddress, Iban } from './common-schemas';
+import { CustomerId, EmailAddress, Iban, NOT_BLANK } from './common-schemas';
 import { isValidIban } from '../../domain/iban';
 import { MAX_AMOUNT_MINOR } from '../../domain/money';
 import { REFUND_REASONS, REFUND_STATUSES } from '../../domain/refund';
@@ -13,7 +13,8 @@ export const CreateRefundBody = z
   .meta({ id: 'CreateRefundRequest' });
 
 export const ApproveRefundBody = z.strictObject({ reason: z.string().max(1000).optional() }).meta({ id: 'ApproveRefundRequest' });
-export const DenyRefundBody = z.strictObject({ reason: z.string().min(1).max(1000) }).meta({ id: 'DenyRefundRequest' });
+// The customer is told why: a blank reason is malformed in the document too (schemathesis sends it as valid otherwise).
+export const DenyRefundBody = z.strictObject({ reason: z.string().trim().min(1).max(1000).meta({ pattern: NOT_BLANK }) }).meta({ id: 'DenyRefundRequest' });
 export const AppealRefundBody = z.strictObject({ details: z.string().min(1).max(2000) }).meta({ id: 'AppealRefundRequest' });
 export const AlternativeMethodBody = z
   .strictObject({

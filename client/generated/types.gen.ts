@@ -276,6 +276,9 @@ export type UpsertCustomerRequest = {
      * The merchant's own id for the customer.
      */
     id: string;
+    /**
+     * An email address: dot-atom local part, letters, digits and hyphens in the domain; labels starting with xn-- are valid punycode.
+     */
     email: string;
     name?: string;
     locale?: string;
@@ -681,7 +684,10 @@ export type InvoiceDelivery = {
     id: string;
     invoice_number: string;
     to: string;
-    status: 'sent';
+    /**
+     * failed: the mail server refused the message for good (an alert is raised)
+     */
+    status: 'sent' | 'failed';
 };
 
 export type EventList = {

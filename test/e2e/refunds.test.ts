@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { NOT_BLANK } from '../../api/schemas/common-schemas';
 import type { Refund } from '../../domain/refund';
 import { recordHistory } from '../support/histories';
 import { setWebhookSwitches, resetWebhookSwitches } from '../support/sandbox-control';
@@ -104,6 +105,10 @@ describe('refunds approved by admins', () => {
     const requested = await requestRefund(payment.id);
     const merchantTry = await stack.request('POST', `/v1/refunds/${requested.body.id}/deny`, { body: { reason: 'no' } });
     expect(merchantTry.status).toBe(403);
+    // A blank reason is refused, and the document says it is malformed (a fuzzer sent it as valid data before).
+    expect((await admin(`/v1/refunds/${requested.body.id}/deny`, { reason: '   ' })).status).toBe(400);
+    const document = (await stack.request('GET', '/openapi.json', { key: null })).body;
+    expect(document.components.schemas.DenyRefundRequest.properties.reason.pattern).toBe(NOT_BLANK);
     const denied = await admin(`/v1/refunds/${requested.body.id}/deny`, { reason: 'The voucher was already used' });
     expect(denied.body).toMatchObject({ status: 'denied', decision_reason: 'The voucher was already used' });
     const deniedMail = await stack.mail.waitFor((m) => m.to.includes(email) && m.headers['x-durapay-template'] === 'refund_denied');
