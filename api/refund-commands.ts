@@ -73,7 +73,11 @@ export async function takeRefundStep<Args>(
   } catch (error) {
     const refusal = error instanceof WorkflowUpdateFailedError ? fromDomainFailure(error.cause) : null;
     if (refusal) throw refusal;
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    // Closed, or failed the Update for a reason of its own (a workflow that failed): the refund's record is judged.
+    if (!(error instanceof WorkflowNotFoundError) && !(error instanceof WorkflowUpdateFailedError)) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError(503, 'api_error', 'engine_unavailable', 'The payment engine is unreachable right now. Retry with the same Idempotency-Key.');
+    }
   }
   const row = await findRefundRow(engine.db, refundId);
   if (!row) throw ApiError.notFound('refund', refundId);
