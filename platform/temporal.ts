@@ -6,6 +6,7 @@ import { connectionSecurity, dataConverterFor, type TemporalSecurity } from './t
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { requestIdClientInterceptor } from './request-id-client';
 import { tracingStarted } from './tracing';
+import { closeSafeInterceptors } from './temporal-connection-close';
 
 const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
@@ -13,7 +14,14 @@ const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
 };
 
 export async function connectTemporal(address: string, namespace: string, security?: TemporalSecurity): Promise<{ connection: Connection; client: Client }> {
-  const connection = await Connection.connect({ address, ...connectionSecurity(security) });
+  const closeSafe = closeSafeInterceptors();
+  const connection = await Connection.connect({ address, ...connectionSecurity(security), interceptors: closeSafe.interceptors });
+  // Every caller's close() first lets calls under way end (platform/temporal-connection-close.ts).
+  const close = connection.close.bind(connection);
+  connection.close = async () => {
+    await closeSafe.beforeClose();
+    await close();
+  };
   const dataConverter = dataConverterFor(security);
   // Request ids always; OpenTelemetry's spans and trace context when tracing is on (platform/tracing.ts).
   const interceptors = { workflow: [requestIdClientInterceptor(), ...(tracingStarted() ? [new OpenTelemetryWorkflowClientInterceptor()] : [])] };
