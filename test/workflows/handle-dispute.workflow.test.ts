@@ -1,20 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { Activities } from '../../activities';
 import type { PaymentDisputeOutcome } from '../../activities/dispute-activities';
 import { type Dispute, disputeIdFor } from '../../domain/dispute';
 import type { ProviderDisputeState } from '../../domain/provider-types';
 import { disputeEventSignal, type HandleDisputeInput } from '../../workflows/dispute-definitions';
-import { testEnv } from '../support/test-env';
+import { startWorkflowWorker } from '../support/workflow-worker';
 
 /** The real dispute workflow on the real Temporal dev server, with activities faked at the edge. */
-const taskQueue = `dispute-workflow-test-${randomBytes(4).toString('hex')}`;
-let connection: Connection;
+let workflowWorker: Awaited<ReturnType<typeof startWorkflowWorker>>;
 let client: Client;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let taskQueue: string;
 
 /** What each fake activity saw, per provider dispute id. */
 const calls = new Map<string, { applied: PaymentDisputeOutcome[]; emails: string[]; flagged: number; polls: number }>();
@@ -63,19 +59,12 @@ const fakeActivities: Partial<Activities> = {
 };
 
 beforeAll(async () => {
-  const env = testEnv();
-  connection = await Connection.connect({ address: env.temporalAddress });
-  client = new Client({ connection });
-  nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
-  worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: env.workflowBundle }, activities: fakeActivities });
-  running = worker.run();
+  workflowWorker = await startWorkflowWorker('dispute-workflow-test', fakeActivities);
+  ({ client, taskQueue } = workflowWorker);
 });
 
 afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await nativeConnection.close();
-  await connection.close();
+  await workflowWorker?.stop();
 });
 
 function state(providerDisputeId: string, status: ProviderDisputeState['status'], reason = 'fraudulent'): ProviderDisputeState {

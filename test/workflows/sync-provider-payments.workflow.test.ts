@@ -1,20 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import type { SyncListing } from '../../activities/sync-activities';
 import type { ProviderPaymentState } from '../../domain/provider-types';
 import { SYNC_WORKFLOW_TYPE, type SyncProviderPaymentsInput, type SyncProviderPaymentsResult } from '../../workflows/sync-definitions';
-import { testEnv } from '../support/test-env';
+import { startWorkflowWorker } from '../support/workflow-worker';
 
 /** The real sync workflow on the real Temporal dev server, with activities faked at the edge. */
-const taskQueue = `sync-workflow-test-${randomBytes(4).toString('hex')}`;
-let connection: Connection;
+let workflowWorker: Awaited<ReturnType<typeof startWorkflowWorker>>;
 let client: Client;
-let nativeConnection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let taskQueue: string;
 
 const WINDOW = { from: 1_790_000_000, to: 1_790_003_600 };
 /** Per sync workflow id: what the listing returns, and what the other activities saw. */
@@ -50,19 +46,12 @@ const fakeActivities: Partial<Activities> = {
 };
 
 beforeAll(async () => {
-  const env = testEnv();
-  connection = await Connection.connect({ address: env.temporalAddress });
-  client = new Client({ connection });
-  nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });
-  worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: env.workflowBundle }, activities: fakeActivities });
-  running = worker.run();
+  workflowWorker = await startWorkflowWorker('sync-workflow-test', fakeActivities);
+  ({ client, taskQueue } = workflowWorker);
 });
 
 afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await nativeConnection.close();
-  await connection.close();
+  await workflowWorker?.stop();
 });
 
 const counts = (extra: Partial<SyncListing['counts']> = {}) => ({ seen: 0, imported: 0, repaired: 0, unchanged: 0, errors: 0, ...extra });
