@@ -2,6 +2,8 @@ import type { WebhookTargets } from '../activities/webhook-delivery-activities';
 import { connectionSecurity, dataConverterFor, type TemporalSecurity } from '../platform/temporal-security';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createWebhookDeliveryActivities } from '../activities/webhook-delivery-activities';
+import { webhookAttemptsQueue } from '../workflows/activity-options';
 import type { Mailer } from '../activities/email-activities';
 import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
@@ -39,20 +41,26 @@ export interface DurapayWorkerOptions {
   log?: Logger;
 }
 
-export async function createDurapayWorker(options: DurapayWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+/** The engine's workers, run and shut down as one: payments and everything else, and merchant webhook attempts. */
+export interface DurapayWorker {
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export async function createDurapayWorker(options: DurapayWorkerOptions): Promise<{ worker: DurapayWorker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: options.temporalAddress, ...connectionSecurity(options.security) });
   const dataConverter = dataConverterFor(options.security);
   const tracing = tracingStarted();
-  const worker = await Worker.create({
-    connection,
-    namespace: options.namespace,
+  const activityInterceptors = [
+    requestIdActivityInterceptor, activityMetrics(options.db, options.log),
+    ...(tracing ? [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] : []),
+  ];
+  const shared = { connection, namespace: options.namespace, ...(dataConverter ? { dataConverter } : {}) };
+  const main = await Worker.create({
+    ...shared,
     taskQueue: options.taskQueue,
-    ...(dataConverter ? { dataConverter } : {}),
     interceptors: {
-      activity: [
-        requestIdActivityInterceptor, activityMetrics(options.db, options.log),
-        ...(tracing ? [(ctx: ActivityContext) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] : []),
-      ],
+      activity: activityInterceptors,
       // Used when the worker bundles from workflowsPath; a prebuilt bundle carries its own (worker/bundle-workflows.ts).
       workflowModules: workflowInterceptorModules(Boolean(tracing)),
     },
@@ -62,5 +70,27 @@ export async function createDurapayWorker(options: DurapayWorkerOptions): Promis
     activities: createActivities({ db: options.db, providers: options.providers, mailer: options.mailer, mailFrom: options.mailFrom, adminEmails: options.adminEmails, autoPause: options.autoPause, mailSinkDir: options.mailSinkDir, webhookTargets: options.webhookTargets }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
-  return { worker, connection };
+  // Activities only (workflows/deliver-webhook.ts sends its attempts here): a slow endpoint holds one of these slots.
+  const webhookAttempts = await Worker.create({
+    ...shared,
+    taskQueue: webhookAttemptsQueue(options.taskQueue),
+    interceptors: { activity: activityInterceptors },
+    activities: createWebhookDeliveryActivities({ db: options.db, targets: options.webhookTargets }),
+  });
+  return { worker: runTogether([main, webhookAttempts]), connection };
+}
+
+/** run() lasts while every worker runs; one stopping (shutdown or failure) stops the others. */
+function runTogether(workers: Worker[]): DurapayWorker {
+  const shutdown = () => {
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  return {
+    async run() {
+      const runs = await Promise.allSettled(workers.map((worker) => worker.run().finally(shutdown)));
+      const failed = runs.find((run): run is PromiseRejectedResult => run.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    shutdown,
+  };
 }

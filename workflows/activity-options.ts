@@ -53,6 +53,14 @@ export const QUICK_LOCAL_READ = {
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
 } satisfies LocalActivityOptions;
 
+/**
+ * Merchant endpoints answer when they like (up to the 10 s delivery timeout): their attempts run on a task queue of
+ * their own, so slow endpoints take that queue's slots and never the workflow-task slots payments and refunds need.
+ */
+export function webhookAttemptsQueue(taskQueue: string): string {
+  return `${taskQueue}-webhook-attempts`;
+}
+
 /** One HTTP delivery attempt to a merchant's endpoint; the workflow's own schedule spaces the attempts. */
 export const WEBHOOK_ATTEMPT = {
   startToCloseTimeout: '1 minute',

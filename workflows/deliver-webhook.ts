@@ -1,6 +1,6 @@
 import { patched, proxyActivities, proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { NOTIFICATION, STORAGE, WEBHOOK_ATTEMPT } from './activity-options';
+import { NOTIFICATION, STORAGE, WEBHOOK_ATTEMPT, webhookAttemptsQueue } from './activity-options';
 import type { WebhookAttemptOutcome } from '../activities/webhook-delivery-activities';
 
 export interface DeliverWebhookInput {
@@ -11,7 +11,7 @@ export interface DeliverWebhookInput {
 }
 
 const delivery = proxyActivities<Activities>(WEBHOOK_ATTEMPT);
-/** Attempts run inside the workflow task (no activity task round trip through the server): the webhook leaves sooner. */
+/** Histories recorded between patches webhook-attempt-local and webhook-attempt-own-queue ran attempts inside the task. */
 const localDelivery = proxyLocalActivities<Activities>(WEBHOOK_ATTEMPT);
 const storage = proxyActivities<Activities>(STORAGE);
 const notification = proxyActivities<Activities>(NOTIFICATION);
@@ -22,9 +22,12 @@ const notification = proxyActivities<Activities>(NOTIFICATION);
  * operator alert. Bounded history: one activity and one timer per attempt.
  */
 export async function deliverWebhook(input: DeliverWebhookInput): Promise<WebhookAttemptOutcome> {
-  const { workflowId } = workflowInfo();
-  // Histories from before local attempts replay with regular activities.
-  const attemptDelivery = patched('webhook-attempt-local') ? localDelivery.attemptWebhookDelivery : delivery.attemptWebhookDelivery;
+  const { workflowId, taskQueue } = workflowInfo();
+  // A local attempt held a workflow-task slot for as long as the merchant took to answer: enough slow endpoints
+  // starved payments' and refunds' tasks. Attempts now go to a queue of their own; older histories replay as they ran.
+  const attemptDelivery = patched('webhook-attempt-own-queue')
+    ? proxyActivities<Activities>({ ...WEBHOOK_ATTEMPT, taskQueue: webhookAttemptsQueue(taskQueue) }).attemptWebhookDelivery
+    : patched('webhook-attempt-local') ? localDelivery.attemptWebhookDelivery : delivery.attemptWebhookDelivery;
   for (let attempt = 1; ; attempt++) {
     const delay = input.retryDelaysSeconds[attempt - 1];
     const result = await attemptDelivery({

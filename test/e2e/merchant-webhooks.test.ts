@@ -115,7 +115,7 @@ describe('events and their delivery', () => {
 
     const [delivery] = await deliveriesOf(endpoint.id, hooks[0].event.id);
     await stack.waitForWorkflowClosed(delivery.id);
-    await recordHistory(stack.client, delivery.id, 'deliver-webhook-retried-local');
+    await recordHistory(stack.client, delivery.id, 'deliver-webhook-retried-own-queue');
     const [done] = await deliveriesOf(endpoint.id, hooks[0].event.id);
     expect(done).toMatchObject({ object: 'webhook_delivery', status: 'delivered', attempt_count: 3, last_status_code: 200, next_retry_at: null, event_type: 'payment.succeeded' });
     expect(done.attempts.map((a: { status_code: number }) => a.status_code)).toEqual([500, 500, 200]);

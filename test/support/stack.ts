@@ -4,7 +4,6 @@ import readline from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import type { DestinationStream } from 'pino';
 import { startApiServer, type RunningApi } from '../../api/server';
@@ -17,7 +16,7 @@ import { dataConverterFor } from '../../platform/temporal-security';
 import { createProviders } from '../../providers/registry';
 import { type StripeSandbox, startStripeSandbox } from '../../sandbox/stripe';
 import { type PayPalSandbox, startPayPalSandbox } from '../../sandbox/paypal';
-import { createDurapayWorker } from '../../worker/create-worker';
+import { createDurapayWorker, type DurapayWorker } from '../../worker/create-worker';
 import { ensureSyncSchedules } from '../../worker/sync-schedules';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../../worker/webhook-dispatcher';
 import type { PaymentTiming } from '../../workflows/definitions';
@@ -98,7 +97,7 @@ export class TestStack {
   client!: Client;
   private connection!: Connection;
   private api!: RunningApi;
-  private inlineWorker?: { worker: Worker; connection: NativeConnection; running: Promise<void>; webhooks: WebhookDispatcher };
+  private inlineWorker?: { worker: DurapayWorker; connection: NativeConnection; running: Promise<void>; webhooks: WebhookDispatcher };
   private workerProcess?: ChildProcess;
   /** The sync schedules this stack created; deleted on stop. */
   syncScheduleIds: string[] = [];

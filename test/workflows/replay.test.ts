@@ -42,6 +42,8 @@ describe('replaying recorded workflow histories', () => {
       'send-document-email.json',
       // The same with attempts as local activities (patch webhook-attempt-local).
       'deliver-webhook-retried-local.json',
+      // The same with attempts on a task queue of their own (patch webhook-attempt-own-queue).
+      'deliver-webhook-retried-own-queue.json',
       // Risk review: held then approved, held then blocked, held until it lapsed, blocked by a list.
       'take-payment-review-approved.json',
       'take-payment-review-blocked.json',
