@@ -69,6 +69,7 @@ const environmentSchema = z.object({
   PAYMENT_RETURN_URL: optionalString.pipe(z.url().optional()),
   PAYMENT_POLL_INITIAL_SECONDS: durationSeconds(60),
   PAYMENT_POLL_MAX_SECONDS: durationSeconds(3600),
+  PAYMENT_PAYER_WAIT_POLL_SECONDS: durationSeconds(900),
   AUTHORIZATION_EXPIRY_SECONDS: durationSeconds(7 * 24 * 3600),
   WEBHOOK_RELAY_INTERVAL_SECONDS: durationSeconds(5),
   /** Soft declines (processing_error, try_again_later, insufficient_funds) are retried on their own only when true. */
@@ -185,6 +186,7 @@ export interface DurapayConfig {
     returnUrl: string;
     pollInitialSeconds: number;
     pollMaxSeconds: number;
+    payerWaitPollSeconds: number;
     authorizationExpirySeconds: number;
     /** Null unless AUTO_RETRY_ENABLED. */
     automaticRetries: AutomaticRetryPolicy | null;
@@ -324,6 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DurapayConfig 
       returnUrl: e.PAYMENT_RETURN_URL ?? `${publicUrl}/return`,
       pollInitialSeconds: e.PAYMENT_POLL_INITIAL_SECONDS,
       pollMaxSeconds: e.PAYMENT_POLL_MAX_SECONDS,
+      payerWaitPollSeconds: e.PAYMENT_PAYER_WAIT_POLL_SECONDS,
       authorizationExpirySeconds: e.AUTHORIZATION_EXPIRY_SECONDS,
       automaticRetries: e.AUTO_RETRY_ENABLED && soonSchedule.ok && afterDaysSchedule.ok
         ? { soonDelaysSeconds: soonSchedule.delaysSeconds, afterDaysDelaysSeconds: afterDaysSchedule.delaysSeconds }

@@ -10,6 +10,11 @@ export interface PaymentTiming {
   /** First wait for a webhook before asking the provider; doubles up to pollMaxSeconds. */
   pollInitialSeconds: number;
   pollMaxSeconds: number;
+  /**
+   * First poll while the payer must act (3-D Secure, an approval page): the payer takes minutes, and the provider's
+   * webhook, the payer's return and the sync Schedule say when they are done. Absent (older runs, tests): pollInitialSeconds.
+   */
+  payerWaitPollSeconds?: number;
   /** A manual-capture payment not captured by then is canceled. */
   authorizationExpirySeconds: number;
   /** How long a PayPal payer has to approve before the payment fails as payer_abandoned; absent: 3 hours. */

@@ -143,6 +143,10 @@ export class PaymentProcess {
         autoCaptureRequested = true;
         this.commands.push({ kind: 'capture', actor: 'workflow:auto_capture', source: 'workflow', done: false });
       }
+      // A parked payment that polls every minute wakes (and, evicted from the cache, replays) for nothing: P4.
+      if (payment.status === 'requires_action' && timing.payerWaitPollSeconds !== undefined) {
+        pollDelayMs = Math.max(pollDelayMs, Math.min(timing.payerWaitPollSeconds, timing.pollMaxSeconds) * 1000);
+      }
       let waitMs = this.settledByMerchant ? Math.max(1, offlineExpiresAt - Date.now()) : pollDelayMs;
       const authorizedAt = this.observations.authorizedAt;
       const expiresAt = authorizedAt === null ? null : authorizedAt + timing.authorizationExpirySeconds * 1000;

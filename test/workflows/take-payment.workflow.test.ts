@@ -121,6 +121,20 @@ describe('takePayment workflow', () => {
     expect(eventsOf(id)).toContainEqual(expect.objectContaining({ type: 'status_changed', to_status: 'succeeded', data: expect.objectContaining({ step: 'poll' }) }));
   });
 
+  it('waits for the payer before asking the provider: the first poll of a payment in requires_action comes after payerWaitPollSeconds', async () => {
+    const id = `pay_wf_${randomBytes(4).toString('hex')}`;
+    createResults.set(id, state(id, 'requires_action'));
+    pollResults.set(id, [state(id, 'requires_action')]);
+    const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id, { pollInitialSeconds: 1, pollMaxSeconds: 7200, payerWaitPollSeconds: 3600 })] });
+    expect((await handle.executeUpdate(providerStateKnownUpdate)).status).toBe('requires_action');
+    const timers = await waitFor(async () => {
+      const started = (await handle.fetchHistory()).events?.flatMap((e) => (e.timerStartedEventAttributes ? [e.timerStartedEventAttributes] : [])) ?? [];
+      return started.length > 0 ? started : undefined;
+    }, { what: 'the poll timer' });
+    expect(timers.map((timer) => String(timer.startToFireTimeout?.seconds))).toEqual(['3600']);
+    await handle.terminate('test done');
+  });
+
   it('refuses a capture the payment is not ready for, with a coded domain error (no HTTP status)', async () => {
     const id = `pay_wf_${randomBytes(4).toString('hex')}`;
     createResults.set(id, state(id, 'requires_action'));
