@@ -9,13 +9,13 @@ import { disputeEventSignal, type HandleDisputeInput } from '../workflows/disput
 import { searchAttributesFor } from '../workflows/search-attributes';
 import { webhookHandoffDuration, webhookHandoffQueue } from '../platform/metrics';
 import { recordLateProviderEvent } from '../activities/late-provider-events';
-import { alreadyApplied, lateProviderEvent } from '../domain/late-provider-event';
+import { lateProviderEvent, settledWithoutWorkflow } from '../domain/late-provider-event';
 import { judgeProviderMoney } from '../domain/provider-money';
 import { WriteBatcher } from '../platform/write-batcher';
 import { currentRequestId, requestContext } from '../platform/request-context';
 import { findPaymentIdByProviderId } from './payment-reads';
 
-export type HandOff = 'signaled' | 'recorded_late' | 'already_applied' | 'unmatched' | 'deferred';
+export type HandOff = 'signaled' | 'recorded_late' | 'already_applied' | 'earlier_state' | 'unmatched' | 'deferred';
 
 /** What storing the event found: its payment (null: none; undefined: not looked up) and whether it came before. */
 export interface StoredFacts {
@@ -212,14 +212,15 @@ export class WebhookDispatcher {
       return 'unmatched';
     }
     const signal: ProviderEventSignal = { event, webhookEventId, source: 'webhook' };
-    // A first delivery that says what the payment already is: noted here, the workflow is not woken (nor replayed).
-    // A redelivery goes to the workflow, which notes it as a duplicate.
+    // A first delivery that says what the payment already is, or was before it succeeded: noted here, the workflow is
+    // not woken (nor replayed). A redelivery goes to the workflow, which notes it as a duplicate.
     if (event.state && !stored.duplicate) {
       const row = await this.db('payments').where({ id: paymentId }).first('status', 'provider_payment_id', 'amount', 'amount_captured', 'currency');
-      if (row && alreadyApplied({ ...row, amount: Number(row.amount), amount_captured: Number(row.amount_captured) }, event.state)) {
-        await recordLateProviderEvent(this.db, { paymentId, webhookEventId, event: lateProviderEvent(paymentId, signal, new Date(), 'already_applied') });
+      const settled = row ? settledWithoutWorkflow({ ...row, amount: Number(row.amount), amount_captured: Number(row.amount_captured) }, event.state) : null;
+      if (settled) {
+        await recordLateProviderEvent(this.db, { paymentId, webhookEventId, event: lateProviderEvent(paymentId, signal, new Date(), settled) });
         await this.signaled.add({ id: webhookEventId, paymentId });
-        return 'already_applied';
+        return settled;
       }
     }
     try {

@@ -4,7 +4,7 @@ import type { ProviderEvent, ProviderPaymentState } from './provider-types';
 
 /**
  * The history line for a provider event that arrived after its payment's workflow finished (`after_final`), or that
- * reports what the payment already is (`already_applied`): recorded, never applied. One per delivery (the dedupe key
+ * reports what the payment already is (`already_applied`) or was before it succeeded (`earlier_state`): recorded, never applied. One per delivery (the dedupe key
  * holds the webhook row id), whoever records it: the API's hand-off or the late-event workflow. Pure, so the workflow
  * can build it too.
  */
@@ -12,7 +12,7 @@ export function lateProviderEvent(
   paymentId: string,
   signal: { event: ProviderEvent; source: PaymentEvent['source']; webhookEventId: number | null },
   occurredAt: Date,
-  reason: 'after_final' | 'already_applied' = 'after_final',
+  reason: LateEventReason = 'after_final',
 ): PaymentEvent {
   const { event, source, webhookEventId } = signal;
   return {
@@ -33,6 +33,8 @@ export function lateProviderEvent(
   };
 }
 
+export type LateEventReason = 'after_final' | 'already_applied' | 'earlier_state';
+
 /** What the engine has stored of a payment, as the API reads it before handing an event over. */
 export interface StoredPaymentState {
   status: PaymentStatus;
@@ -52,4 +54,20 @@ const FINAL: PaymentStatus[] = ['succeeded', 'failed', 'canceled'];
 export function alreadyApplied(stored: StoredPaymentState, state: ProviderPaymentState): boolean {
   return FINAL.includes(stored.status) && state.status === stored.status && state.providerPaymentId === stored.provider_payment_id
     && state.amount === stored.amount && state.amountCaptured === stored.amount_captured && state.currency.toLowerCase() === stored.currency.toLowerCase();
+}
+
+/**
+ * The event is an earlier snapshot of a payment that has since succeeded: the same provider payment, the same amount,
+ * a state before success and no more captured (the provider's `payment_intent.created` arriving after the outcome).
+ * Its workflow would only note it as after_final; a failed or canceled report on a succeeded payment still goes to it.
+ */
+export function earlierState(stored: StoredPaymentState, state: ProviderPaymentState): boolean {
+  return stored.status === 'succeeded' && state.providerPaymentId === stored.provider_payment_id && !FINAL.includes(state.status)
+    && state.amount === stored.amount && state.amountCaptured <= stored.amount_captured && state.currency.toLowerCase() === stored.currency.toLowerCase();
+}
+
+/** Why an event needs no workflow to judge it, if it doesn't. */
+export function settledWithoutWorkflow(stored: StoredPaymentState, state: ProviderPaymentState): Exclude<LateEventReason, 'after_final'> | null {
+  if (alreadyApplied(stored, state)) return 'already_applied';
+  return earlierState(stored, state) ? 'earlier_state' : null;
 }

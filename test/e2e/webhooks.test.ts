@@ -83,15 +83,15 @@ describe('Stripe webhooks', () => {
     const events = await waitFor(async () => {
       const all = await stack.events(created.body.id);
       const seen = all.map((e) => `${e.data.provider_event_type}:${e.data.reason}`);
-      return seen.includes('payment_intent.created:after_final') && seen.includes('payment_intent.succeeded:already_applied') ? all : undefined;
+      return seen.includes('payment_intent.created:earlier_state') && seen.includes('payment_intent.succeeded:already_applied') ? all : undefined;
     }, { what: 'the late webhooks in the history' });
-    // The intent's creation, seen after the fact; its success once more: what the payment already is, noted by the
-    // API without waking or starting a workflow.
+    // The intent's creation, seen after the fact: what the payment was before it succeeded; its success once more:
+    // what the payment already is. Both noted by the API without waking or starting a workflow.
     expect(events.filter((e) => e.data.reason === 'already_applied').map((e) => e.type)).toEqual(expect.arrayContaining(['provider_event.ignored']));
     expect(events.filter((e) => e.type === 'status_changed')).toHaveLength(1);
     expect((await stack.getPayment(created.body.id)).status).toBe('succeeded');
     // The API recorded it itself: a late event that changes nothing starts no workflow.
-    const late = events.find((e) => e.data.reason === 'after_final')!;
+    const late = events.find((e) => e.data.reason === 'earlier_state')!;
     const stored = await stack.db('webhook_events').where({ provider: 'stripe', event_id: late.data.provider_event_id }).first();
     expect(stored.processed_at).not.toBeNull();
     const started = await stack.client.workflow.count(`WorkflowType = 'recordLateProviderEvent' AND DurapayPaymentId = '${created.body.id}'`);

@@ -1,4 +1,4 @@
-import { alreadyApplied, lateProviderEvent, type StoredPaymentState } from '../../domain/late-provider-event';
+import { alreadyApplied, earlierState, lateProviderEvent, settledWithoutWorkflow, type StoredPaymentState } from '../../domain/late-provider-event';
 import type { ProviderEvent, ProviderPaymentState } from '../../domain/provider-types';
 
 const stored: StoredPaymentState = { status: 'succeeded', provider_payment_id: 'pi_1', amount: 1000, amount_captured: 1000, currency: 'eur' };
@@ -22,6 +22,27 @@ describe('alreadyApplied', () => {
     expect(alreadyApplied(stored, state({ currency: 'usd' }))).toBe(false);
     expect(alreadyApplied({ ...stored, status: 'failed', amount_captured: 0 }, state())).toBe(false);
     expect(alreadyApplied(stored, state({ status: 'processing' }))).toBe(false);
+  });
+});
+
+describe('earlierState', () => {
+  const created = state({ status: 'pending', amountCaptured: 0, providerStatus: 'requires_payment_method' });
+  it('is true for a snapshot from before the payment succeeded', () => {
+    expect(earlierState(stored, created)).toBe(true);
+    expect(earlierState(stored, state({ status: 'requires_capture', amountCaptured: 0 }))).toBe(true);
+    expect(settledWithoutWorkflow(stored, created)).toBe('earlier_state');
+    expect(settledWithoutWorkflow(stored, state())).toBe('already_applied');
+  });
+
+  it('leaves to the workflow a payment not succeeded, another provider payment, other money, or a final report', () => {
+    for (const status of ['failed', 'canceled', 'requires_action', 'processing'] as const) expect(earlierState({ ...stored, status, amount_captured: 0 }, created)).toBe(false);
+    expect(earlierState(stored, { ...created, providerPaymentId: 'pi_2' })).toBe(false);
+    expect(earlierState(stored, { ...created, amount: 2000 })).toBe(false);
+    expect(earlierState(stored, { ...created, currency: 'usd' })).toBe(false);
+    expect(earlierState({ ...stored, amount_captured: 500 }, { ...created, status: 'processing', amountCaptured: 800 })).toBe(false);
+    expect(earlierState(stored, state({ status: 'failed', amountCaptured: 0 }))).toBe(false);
+    expect(earlierState(stored, state({ status: 'canceled', amountCaptured: 0 }))).toBe(false);
+    expect(settledWithoutWorkflow(stored, state({ status: 'failed', amountCaptured: 0 }))).toBeNull();
   });
 });
 
