@@ -31,6 +31,11 @@ export class ApiError extends Error {
   static notFound(what: string, id: string, param = 'id'): ApiError {
     return new ApiError(404, 'invalid_request_error', 'resource_missing', `No such ${what}: '${id}'`, param);
   }
+
+  /** Temporal could not be reached: nothing was decided, so the same request may be sent again. */
+  static engineUnavailable(): ApiError {
+    return new ApiError(503, 'api_error', 'engine_unavailable', 'The payment engine is unreachable right now. Retry with the same Idempotency-Key.');
+  }
 }
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = { invalid_input: 400, not_found: 404, state_conflict: 409, policy_refused: 422 };

@@ -76,7 +76,7 @@ export async function translate<T>(engine: PaymentEngine, paymentId: string, act
       throw new ApiError(409, 'invalid_request_error', 'payment_unexpected_state', `This payment is ${payment.status} and can no longer change.`);
     }
     engine.log?.error({ err: error, paymentId }, 'payment command failed: answered 503 engine_unavailable');
-    throw new ApiError(503, 'api_error', 'engine_unavailable', 'The payment engine is unreachable right now. Retry with the same Idempotency-Key.');
+    throw ApiError.engineUnavailable();
   }
 }
 

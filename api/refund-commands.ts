@@ -76,7 +76,7 @@ export async function takeRefundStep<Args>(
     // Closed, or failed the Update for a reason of its own (a workflow that failed): the refund's record is judged.
     if (!(error instanceof WorkflowNotFoundError) && !(error instanceof WorkflowUpdateFailedError)) {
       if (error instanceof ApiError) throw error;
-      throw new ApiError(503, 'api_error', 'engine_unavailable', 'The payment engine is unreachable right now. Retry with the same Idempotency-Key.');
+      throw ApiError.engineUnavailable();
     }
   }
   const row = await findRefundRow(engine.db, refundId);
