@@ -15,7 +15,7 @@ import { WriteBatcher } from '../platform/write-batcher';
 import { currentRequestId, requestContext } from '../platform/request-context';
 import { findPaymentIdByProviderId } from './payment-reads';
 
-export type HandOff = 'signaled' | 'recorded_late' | 'already_applied' | 'earlier_state' | 'unmatched' | 'deferred';
+export type HandOff = 'signaled' | 'recorded_late' | 'already_applied' | 'earlier_state' | 'no_news' | 'unmatched' | 'deferred';
 
 /** What storing the event found: its payment (null: none; undefined: not looked up) and whether it came before. */
 export interface StoredFacts {

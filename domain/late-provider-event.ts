@@ -1,5 +1,6 @@
 import type { PaymentEvent } from './payment';
-import type { PaymentStatus } from './payment-status';
+import { canTransition, statusesFrom, type PaymentStatus } from './payment-status';
+import { providerHoldsMoney } from './provider-money';
 import type { ProviderEvent, ProviderPaymentState } from './provider-types';
 
 /**
@@ -33,7 +34,7 @@ export function lateProviderEvent(
   };
 }
 
-export type LateEventReason = 'after_final' | 'already_applied' | 'earlier_state';
+export type LateEventReason = 'after_final' | 'already_applied' | 'earlier_state' | 'no_news';
 
 /** What the engine has stored of a payment, as the API reads it before handing an event over. */
 export interface StoredPaymentState {
@@ -59,15 +60,27 @@ export function alreadyApplied(stored: StoredPaymentState, state: ProviderPaymen
 /**
  * The event is an earlier snapshot of a payment that has since succeeded: the same provider payment, the same amount,
  * a state before success and no more captured (the provider's `payment_intent.created` arriving after the outcome).
- * Its workflow would only note it as after_final; a failed or canceled report on a succeeded payment still goes to it.
+ * Its workflow would only note it as after_final (so would it a final report without money: noNews below).
  */
 export function earlierState(stored: StoredPaymentState, state: ProviderPaymentState): boolean {
   return stored.status === 'succeeded' && state.providerPaymentId === stored.provider_payment_id && !FINAL.includes(state.status)
     && state.amount === stored.amount && state.amountCaptured <= stored.amount_captured && state.currency.toLowerCase() === stored.currency.toLowerCase();
 }
 
+/**
+ * The event could move the payment nowhere, whatever its workflow has done since the stored write (workflows only
+ * move forward from what they stored), and says the provider holds no money: the provider's creation snapshot
+ * (`pending`), a 3-D Secure request for a payment already waiting on it. Its workflow would only record it as ignored.
+ * A provider event exists only once the payment went past any risk review, so review is left out of where it can be.
+ */
+export function noNews(stored: StoredPaymentState, state: ProviderPaymentState): boolean {
+  if (stored.status === 'requires_review' || providerHoldsMoney(state)) return false;
+  return statusesFrom(stored.status, ['requires_review']).every((from) => !canTransition(from, state.status));
+}
+
 /** Why an event needs no workflow to judge it, if it doesn't. */
 export function settledWithoutWorkflow(stored: StoredPaymentState, state: ProviderPaymentState): Exclude<LateEventReason, 'after_final'> | null {
   if (alreadyApplied(stored, state)) return 'already_applied';
-  return earlierState(stored, state) ? 'earlier_state' : null;
+  if (earlierState(stored, state)) return 'earlier_state';
+  return noNews(stored, state) ? 'no_news' : null;
 }

@@ -51,6 +51,15 @@ export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
   return ALLOWED_TRANSITIONS[from].includes(to);
 }
 
+/** The statuses a payment at `status` can be in later (itself included), leaving out those `except` names. */
+export function statusesFrom(status: PaymentStatus, except: readonly PaymentStatus[] = []): PaymentStatus[] {
+  const reached: PaymentStatus[] = [status];
+  for (let i = 0; i < reached.length; i++) {
+    for (const next of ALLOWED_TRANSITIONS[reached[i]]) if (!except.includes(next) && !reached.includes(next)) reached.push(next);
+  }
+  return reached;
+}
+
 export type TransitionVerdict =
   | { kind: 'apply' }
   | { kind: 'ignore'; reason: 'same_status' | 'backward' | 'after_final' };

@@ -98,6 +98,24 @@ describe('Stripe webhooks', () => {
     expect(started.count).toBe(0);
   });
 
+  it('notes a webhook that can move the payment nowhere without waking its workflow', async () => {
+    const created = await stack.createPayment({ payment_method: 'pm_card_authenticationRequired' });
+    expect(created.body.status).toBe('requires_action');
+    // The intent's creation snapshot (pending, nothing captured): whatever the workflow has done since, it can't apply it.
+    const events = await waitFor(async () => {
+      const all = await stack.events(created.body.id);
+      return all.some((e) => e.data.provider_event_type === 'payment_intent.created') ? all : undefined;
+    }, { what: 'the creation webhook in the history' });
+    const line = events.find((e) => e.data.provider_event_type === 'payment_intent.created')!;
+    expect(line).toMatchObject({ type: 'provider_event.ignored', source: 'webhook', data: { reason: 'no_news', observed_status: 'pending' } });
+    const stored = await stack.db('webhook_events').where({ provider: 'stripe', event_id: line.data.provider_event_id }).first();
+    expect(stored.processed_at).not.toBeNull();
+    const history = await stack.client.workflow.getHandle(created.body.id).fetchHistory();
+    const signals = (history.events ?? []).flatMap((e) => e.workflowExecutionSignaledEventAttributes?.input?.payloads ?? []);
+    expect(signals.map((payload) => Buffer.from(payload.data ?? []).toString()).filter((json) => json.includes(line.data.provider_event_id))).toEqual([]);
+    expect((await stack.request('POST', `/v1/payments/${created.body.id}/cancel`, { body: {} })).status).toBe(200);
+  });
+
   it('answers once the event is stored, before it reaches the workflow', async () => {
     // This API's hand-offs wait at a gate the test opens: the answer must not.
     let open!: () => void;

@@ -1,4 +1,4 @@
-import { alreadyApplied, earlierState, lateProviderEvent, settledWithoutWorkflow, type StoredPaymentState } from '../../domain/late-provider-event';
+import { alreadyApplied, earlierState, lateProviderEvent, noNews, settledWithoutWorkflow, type StoredPaymentState } from '../../domain/late-provider-event';
 import type { ProviderEvent, ProviderPaymentState } from '../../domain/provider-types';
 
 const stored: StoredPaymentState = { status: 'succeeded', provider_payment_id: 'pi_1', amount: 1000, amount_captured: 1000, currency: 'eur' };
@@ -42,7 +42,32 @@ describe('earlierState', () => {
     expect(earlierState({ ...stored, amount_captured: 500 }, { ...created, status: 'processing', amountCaptured: 800 })).toBe(false);
     expect(earlierState(stored, state({ status: 'failed', amountCaptured: 0 }))).toBe(false);
     expect(earlierState(stored, state({ status: 'canceled', amountCaptured: 0 }))).toBe(false);
-    expect(settledWithoutWorkflow(stored, state({ status: 'failed', amountCaptured: 0 }))).toBeNull();
+    // Recorded all the same (the workflow would only note it too), by the broader rule below.
+    expect(settledWithoutWorkflow(stored, state({ status: 'failed', amountCaptured: 0 }))).toBe('no_news');
+  });
+});
+
+describe('noNews', () => {
+  const at = (status: StoredPaymentState['status']): StoredPaymentState => ({ ...stored, status, amount_captured: 0 });
+  const created = state({ status: 'pending', amountCaptured: 0, providerStatus: 'requires_payment_method' });
+  it('is true for what no later status of the payment could take, with no money at the provider', () => {
+    for (const status of ['pending', 'requires_action', 'processing', 'requires_capture', 'failed', 'canceled'] as const) expect(noNews(at(status), created)).toBe(true);
+    expect(noNews(at('requires_action'), state({ status: 'requires_action', amountCaptured: 0 }))).toBe(true);
+    expect(noNews(at('failed'), state({ status: 'failed', amountCaptured: 0 }))).toBe(true);
+    expect(settledWithoutWorkflow(at('pending'), created)).toBe('no_news');
+  });
+
+  it('leaves to the workflow whatever could still move the payment, money at the provider, and a payment under review', () => {
+    // Stored pending: the workflow may be waiting on 3-D Secure by now, or processing.
+    expect(noNews(at('pending'), state({ status: 'requires_action', amountCaptured: 0 }))).toBe(false);
+    // Stored processing: an authorization may come back to processing.
+    expect(noNews(at('processing'), state({ status: 'processing', amountCaptured: 0 }))).toBe(false);
+    expect(noNews(at('requires_action'), state({ status: 'failed', amountCaptured: 0 }))).toBe(false);
+    expect(noNews(at('failed'), state({ status: 'succeeded' }))).toBe(false);
+    expect(noNews(at('failed'), state({ status: 'requires_capture', amountCaptured: 0 }))).toBe(false);
+    expect(noNews(at('canceled'), state({ status: 'failed', amountCaptured: 500 }))).toBe(false);
+    expect(noNews(at('requires_review'), created)).toBe(false);
+    expect(settledWithoutWorkflow(at('pending'), state({ status: 'succeeded' }))).toBeNull();
   });
 });
 

@@ -1,6 +1,14 @@
-import { canCancel, canCapture, canTransition, judgeTransition, PAYMENT_STATUSES, TERMINAL_STATUSES } from '../../domain/payment-status';
+import { canCancel, canCapture, canTransition, judgeTransition, PAYMENT_STATUSES, statusesFrom, TERMINAL_STATUSES } from '../../domain/payment-status';
 
 describe('payment state machine', () => {
+  it('lists where a payment can be later, itself included', () => {
+    expect(statusesFrom('succeeded').sort()).toEqual(['partially_refunded', 'refunded', 'succeeded']);
+    expect(statusesFrom('requires_action').sort()).toEqual(['canceled', 'failed', 'partially_refunded', 'processing', 'refunded', 'requires_action', 'requires_capture', 'succeeded']);
+    expect(statusesFrom('pending')).toContain('requires_review');
+    expect(statusesFrom('pending', ['requires_review'])).not.toContain('requires_review');
+    expect(statusesFrom('failed')).toEqual(['failed']);
+  });
+
   it('moves forward from pending to every later status', () => {
     for (const to of ['requires_action', 'processing', 'requires_capture', 'succeeded', 'failed', 'canceled'] as const) {
       expect(canTransition('pending', to)).toBe(true);
