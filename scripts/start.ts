@@ -227,10 +227,12 @@ async function startServices(config: DurapayConfig, running: Running, fail: (mes
 
 /**
  * Two malloc arenas instead of eight per core: the worker's Rust and V8 threads otherwise each grow their own (about
- * 60 MB of resident memory with 600 parked payments here, docs/performance.md). A value already set wins.
+ * 60 MB of resident memory with 600 parked payments here). Fixed mmap and trim thresholds (128 kB): glibc otherwise
+ * raises them as the worker frees large buffers and keeps that memory (peak with 3,000 parked 628 → 575 MB, at the
+ * end 628 → 488 MB; docs/performance.md). A value already set wins.
  */
 export function workerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { MALLOC_ARENA_MAX: '2', ...env };
+  return { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072', ...env };
 }
 
 /** The settings every child gets, so it runs exactly as it would as a production process. */
