@@ -33,7 +33,10 @@ describe('childEnvironment', () => {
   });
 
   it('gives the worker two malloc arenas unless told otherwise', () => {
-    expect(workerEnvironment({ PATH: '/usr/bin' })).toEqual({ PATH: '/usr/bin', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' });
+    expect(workerEnvironment({ PATH: '/usr/bin' })).toEqual({
+      PATH: '/usr/bin', MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072',
+      NODE_OPTIONS: '--max-old-space-size=384 --max-semi-space-size=4',
+    });
     expect(workerEnvironment({ MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX).toBe('4');
   });
 
