@@ -1,4 +1,3 @@
-import { findFreePort } from '../../platform/child-process';
 import { completeThreeDSecure } from '../support/sandbox-control';
 import { TestStack } from '../support/stack';
 import { waitFor } from '../support/wait';
@@ -19,10 +18,13 @@ describe('observability', () => {
       worker: 'none', timing: { pollInitialSeconds: 600, pollMaxSeconds: 600 },
       apiLog: { write: (line: string) => void logLines.push(JSON.parse(line)) },
     });
-    const port = await findFreePort();
-    stack.startWorkerProcess({ WORKER_METRICS_PORT: String(port), LOG_LEVEL: 'warn' });
-    workerMetrics = `http://127.0.0.1:${port}/metrics`;
-  });
+    // Port 0: a port found free here could be taken before the worker binds it; the worker says where it listens.
+    let metricsUrl: string | undefined;
+    stack.startWorkerProcess({ WORKER_METRICS_PORT: '0', LOG_LEVEL: 'info' }, (line) => {
+      if (line.startsWith('{')) metricsUrl ??= (JSON.parse(line) as { msg?: string; metrics?: string }).msg === 'worker running' ? JSON.parse(line).metrics : undefined;
+    });
+    workerMetrics = await waitFor(async () => metricsUrl, { what: 'the worker running', timeoutMs: 180_000 });
+  }, 240_000);
   afterAll(async () => {
     await stack?.stop();
   });

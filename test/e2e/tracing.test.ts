@@ -65,18 +65,29 @@ describe('tracing and request ids in the worker', () => {
     stack.startWorkerProcess({ ...tracing, TEMPORAL_WORKFLOW_BUNDLE: '', LOG_LEVEL: 'debug' }, (line) => {
       if (line.startsWith('{')) workerLines.push(JSON.parse(line));
     });
-    // The API as its own process (tracing is per process), on the test's database and Temporal.
-    const port = await findFreePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    api = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'api', 'main.ts')], {
-      env: {
-        ...process.env, ...tracing, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn',
-        DATABASE_URL: testEnv().databaseUrl, TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: stack.taskQueue,
-        MERCHANT_API_KEY: stack.merchantKey, STRIPE_SECRET_KEY: 'sk_test_durapay_sandbox', STRIPE_WEBHOOK_SECRET: stack.webhookSecret, STRIPE_API_BASE: stack.sandbox.url,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await waitFor(async () => ((await fetch(`${apiUrl}/readyz`).catch(() => undefined))?.ok ? true : undefined), { what: 'the traced API', timeoutMs: 120_000 });
+    // The API as its own process (tracing is per process), on the test's database and Temporal. A free port can be
+    // taken by another process before the API binds it (EADDRINUSE in CI): then the API exits, and another port is tried.
+    for (let attempt = 1; ; attempt++) {
+      const port = await findFreePort();
+      apiUrl = `http://127.0.0.1:${port}`;
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'api', 'main.ts')], {
+        env: {
+          ...process.env, ...tracing, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn',
+          DATABASE_URL: testEnv().databaseUrl, TEMPORAL_ADDRESS: testEnv().temporalAddress, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: stack.taskQueue,
+          MERCHANT_API_KEY: stack.merchantKey, STRIPE_SECRET_KEY: 'sk_test_durapay_sandbox', STRIPE_WEBHOOK_SECRET: stack.webhookSecret, STRIPE_API_BASE: stack.sandbox.url,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      api = child;
+      let exited = false;
+      child.once('exit', () => (exited = true));
+      const ready = await waitFor(async () => {
+        if (exited) return 'exited' as const;
+        return (await fetch(`${apiUrl}/readyz`).catch(() => undefined))?.ok ? ('ready' as const) : undefined;
+      }, { what: 'the traced API', timeoutMs: 120_000 });
+      if (ready === 'ready') break;
+      if (attempt === 3) throw new Error('the traced API exited three times before it was ready');
+    }
     await waitFor(async () => (workerLines.some((line) => line.msg === 'worker running') ? true : undefined), { what: 'the traced worker', timeoutMs: 180_000 });
   }, 240_000);
 
