@@ -97,6 +97,8 @@ async function startOwn(log: (line: string) => void): Promise<BenchTarget> {
     PAYPAL_CLIENT_ID: PAYPAL_SANDBOX_CREDENTIALS.clientId, PAYPAL_CLIENT_SECRET: PAYPAL_SANDBOX_CREDENTIALS.clientSecret,
     PAYPAL_WEBHOOK_ID: PAYPAL_SANDBOX_CREDENTIALS.webhookId, PAYPAL_API_BASE: `http://127.0.0.1:${paypal}`, SMTP_URL: `smtp://127.0.0.1:${smtp}`,
     ADMIN_EMAILS: 'admin@durapay.local', PUBLIC_URL: apiUrl,
+    // The stack's payloads in Temporal are encrypted with the key npm start generated: the scale-out pair needs it too.
+    ...(secrets.temporalCodecKeys ? { TEMPORAL_CODEC_KEYS: secrets.temporalCodecKeys } : {}),
   };
   return {
     started: true, pid: supervisor.pid, apiUrl, merchantKey: secrets.merchantKey, webhookSecret: secrets.stripeWebhookSecret, databaseUrl,
