@@ -5,9 +5,9 @@ import type { ProviderEvent, ProviderPaymentState } from './provider-types';
 
 /**
  * The history line for a provider event that arrived after its payment's workflow finished (`after_final`), or that
- * reports what the payment already is (`already_applied`) or was before it succeeded (`earlier_state`): recorded, never applied. One per delivery (the dedupe key
- * holds the webhook row id), whoever records it: the API's hand-off or the late-event workflow. Pure, so the workflow
- * can build it too.
+ * its workflow would only have noted (`already_applied`, `earlier_state`, `no_news`: see settledWithoutWorkflow):
+ * recorded, never applied. One per delivery (the dedupe key holds the webhook row id), whoever records it: the API's
+ * hand-off or the late-event workflow. Pure, so the workflow can build it too.
  */
 export function lateProviderEvent(
   paymentId: string,
