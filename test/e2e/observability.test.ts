@@ -21,7 +21,9 @@ describe('observability', () => {
     // Port 0: a port found free here could be taken before the worker binds it; the worker says where it listens.
     let metricsUrl: string | undefined;
     stack.startWorkerProcess({ WORKER_METRICS_PORT: '0', LOG_LEVEL: 'info' }, (line) => {
-      if (line.startsWith('{')) metricsUrl ??= (JSON.parse(line) as { msg?: string; metrics?: string }).msg === 'worker running' ? JSON.parse(line).metrics : undefined;
+      if (!line.startsWith('{')) return;
+      const entry = JSON.parse(line) as { msg?: string; metrics?: string };
+      if (entry.msg === 'worker running') metricsUrl ??= entry.metrics;
     });
     workerMetrics = await waitFor(async () => metricsUrl, { what: 'the worker running', timeoutMs: 180_000 });
   }, 240_000);
