@@ -71,6 +71,8 @@ export interface ApiDependencies {
   risk?: DurapayConfig['risk'];
   /** The admin console at /admin (docs/admin-console.md); absent: its defaults, no Temporal UI links. */
   adminConsole?: { temporalUiUrl?: string | null; namespace?: string; sessionHours?: number };
+  /** How long a webhook about a payment still being created waits to be judged again; absent: WebhookDispatcher.HOLD_MS. */
+  webhookHoldMs?: number;
   /** The payload codec the API's Temporal client uses; served at /codec for the Temporal UI (api/codec-endpoint.ts). */
   payloadCodec?: PayloadCodec;
 }
@@ -80,7 +82,7 @@ export function createApi(deps: ApiDependencies): { app: Koa; dispatcher: Webhoo
   const router = new Router();
   const dispatcher = new WebhookDispatcher(deps.db, deps.client, deps.taskQueue, deps.log, {
     timing: deps.disputes ?? DEFAULT_DISPUTE_SETTINGS.timing, adminEmails: deps.adminEmails, publicUrl: deps.publicUrl,
-  });
+  }, deps.webhookHoldMs);
   const engine: RefundEngine = {
     client: deps.client, db: deps.db, taskQueue: deps.taskQueue, timing: deps.timing,
     returnUrl: deps.returnUrl, responseTimeoutMs: deps.responseTimeoutMs ?? 30_000,

@@ -9,7 +9,7 @@ import { disputeEventSignal, type HandleDisputeInput } from '../workflows/disput
 import { searchAttributesFor } from '../workflows/search-attributes';
 import { webhookHandoffDuration, webhookHandoffQueue } from '../platform/metrics';
 import { recordLateProviderEvent } from '../activities/late-provider-events';
-import { lateProviderEvent, settledWithoutWorkflow } from '../domain/late-provider-event';
+import { creationUnderWay, lateProviderEvent, settledWithoutWorkflow } from '../domain/late-provider-event';
 import { judgeProviderMoney } from '../domain/provider-money';
 import { WriteBatcher } from '../platform/write-batcher';
 import { currentRequestId, requestContext } from '../platform/request-context';
@@ -21,7 +21,13 @@ export type HandOff = 'signaled' | 'recorded_late' | 'already_applied' | 'earlie
 export interface StoredFacts {
   paymentId?: string | null;
   duplicate?: boolean;
+  /** Held once already while its payment was being created: handed over now, whatever the stored status. */
+  held?: boolean;
 }
+
+/** Internal: judged again after HOLD_MS (see creationUnderWay). */
+type Judgement = Exclude<HandOff, 'deferred'> | 'hold';
+type QueuedHandOff = { id: number; event: ProviderEvent; stored: StoredFacts; requestId?: string; done: (outcome: HandOff) => void };
 
 export interface StoredWebhook {
   id: number;
@@ -106,7 +112,9 @@ export class WebhookInbox {
  * event stored for the relay to retry.
  */
 export class WebhookDispatcher {
-  private readonly queue: Array<{ id: number; event: ProviderEvent; stored: StoredFacts; requestId?: string; done: (outcome: HandOff) => void }> = [];
+  private readonly queue: QueuedHandOff[] = [];
+  /** Events held while their payment is being created, by timer. */
+  private readonly holding = new Map<NodeJS.Timeout, QueuedHandOff>();
   private readonly inFlight = new Set<number>();
   private running = 0;
   private idle: Array<() => void> = [];
@@ -122,6 +130,8 @@ export class WebhookDispatcher {
     private readonly log: Logger,
     /** What dispute workflows are started with (timing, admins to email, the API's address for links). */
     private readonly disputes: Omit<HandleDisputeInput, 'provider' | 'providerDisputeId'> = DEFAULT_DISPUTE_SETTINGS,
+    /** How long an event about a payment being created waits before it is judged again (tests shorten it). */
+    private readonly holdMs = WebhookDispatcher.HOLD_MS,
   ) {
     this.signaled = new WriteBatcher(async (marks) => {
       await db.raw(
@@ -143,6 +153,11 @@ export class WebhookDispatcher {
   static readonly CONCURRENCY = 4;
   /** After a failed hand-off, the relay tries again this much later. */
   static readonly RETRY_SECONDS = 5;
+  /**
+   * An event about a payment still being created is judged again this much later, once: its workflow's own write of
+   * the provider's answer takes tens of milliseconds, and the event then usually needs no workflow at all.
+   */
+  static readonly HOLD_MS = 1000;
 
   /** Queues a stored event for hand-off and returns at once; the promise it gives settles when it has been handed over. */
   enqueue(webhookEventId: number, event: ProviderEvent, stored: StoredFacts = {}): Promise<HandOff> {
@@ -156,7 +171,7 @@ export class WebhookDispatcher {
 
   /** Resolves once every queued hand-off has run (shutdown, tests); events still unsent stay stored for the relay. */
   async drain(): Promise<void> {
-    if (this.running === 0 && this.queue.length === 0) return;
+    if (this.idleNow()) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
@@ -167,6 +182,11 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const item of this.queue.splice(0)) item.done('deferred');
+    for (const [timer, item] of this.holding) {
+      clearTimeout(timer);
+      item.done('deferred');
+    }
+    this.holding.clear();
     webhookHandoffQueue.set(0);
     await this.drain();
   }
@@ -181,14 +201,31 @@ export class WebhookDispatcher {
       void (item.requestId ? requestContext.run({ requestId: item.requestId }, handOff) : handOff()).then((outcome) => {
         this.running -= 1;
         this.inFlight.delete(item.id);
-        item.done(outcome);
-        if (this.running === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+        if (outcome === 'hold') this.hold(item);
+        else item.done(outcome);
+        if (this.idleNow()) for (const resolve of this.idle.splice(0)) resolve();
         this.pump();
       });
     }
   }
 
-  async dispatch(webhookEventId: number, event: ProviderEvent, stored: StoredFacts = {}): Promise<HandOff> {
+  private idleNow(): boolean {
+    return this.running === 0 && this.queue.length === 0 && this.holding.size === 0;
+  }
+
+  /** Back in the queue after HOLD_MS, to be handed over then whatever the stored status says. */
+  private hold(item: QueuedHandOff): void {
+    this.inFlight.add(item.id);
+    const timer = setTimeout(() => {
+      this.holding.delete(timer);
+      this.inFlight.delete(item.id);
+      this.queue.push({ ...item, stored: { ...item.stored, held: true } });
+      this.pump();
+    }, this.holdMs);
+    this.holding.set(timer, item);
+  }
+
+  async dispatch(webhookEventId: number, event: ProviderEvent, stored: StoredFacts = {}): Promise<HandOff | 'hold'> {
     const started = process.hrtime.bigint();
     const outcome = await this.client.withDeadline(Date.now() + WebhookDispatcher.HANDOFF_DEADLINE_MS, () => this.handOver(webhookEventId, event, stored)).catch(async (error: unknown) => {
       this.log.warn({ err: error, webhookEventId }, 'webhook stored; handing it to the workflow failed, the relay will retry');
@@ -202,7 +239,7 @@ export class WebhookDispatcher {
     return outcome;
   }
 
-  private async handOver(webhookEventId: number, event: ProviderEvent, stored: StoredFacts): Promise<Exclude<HandOff, 'deferred'>> {
+  private async handOver(webhookEventId: number, event: ProviderEvent, stored: StoredFacts): Promise<Judgement> {
     if (event.dispute) return this.handOverDispute(webhookEventId, event);
     if (event.refund?.refundId) return this.handOverRefund(webhookEventId, event, event.refund.refundId);
     const paymentId = stored.paymentId !== undefined ? stored.paymentId : event.paymentId
@@ -222,6 +259,7 @@ export class WebhookDispatcher {
         await this.signaled.add({ id: webhookEventId, paymentId });
         return settled;
       }
+      if (row && creationUnderWay(row) && !stored.held && !this.stopped) return 'hold';
     }
     try {
       await this.client.workflow.getHandle(paymentId).signal(providerEventSignal, signal);

@@ -68,6 +68,15 @@ export function earlierState(stored: StoredPaymentState, state: ProviderPaymentS
 }
 
 /**
+ * The payment's workflow is creating it at the provider right now (stored `pending`, before any answer is stored): it
+ * stores the provider's answer itself, and the provider's webhooks about that creation follow its answer within
+ * milliseconds. Such an event is best judged a moment later, once the answer is stored: most then need no workflow.
+ */
+export function creationUnderWay(stored: StoredPaymentState): boolean {
+  return stored.status === 'pending';
+}
+
+/**
  * The event could move the payment nowhere, whatever its workflow has done since the stored write (workflows only
  * move forward from what they stored), and says the provider holds no money: the provider's creation snapshot
  * (`pending`), a 3-D Secure request for a payment already waiting on it. Its workflow would only record it as ignored.

@@ -2,7 +2,7 @@ import { Connection, Client } from '@temporalio/client';
 import { startApiServer } from '../../api/server';
 import { createLogger } from '../../platform/logger';
 import { createProviders } from '../../providers/registry';
-import { completeThreeDSecure, resetWebhookSwitches, setWebhookSwitches, signStripePayload } from '../support/sandbox-control';
+import { completeThreeDSecure, resetWebhookSwitches, sandboxStripe, setWebhookSwitches, signStripePayload } from '../support/sandbox-control';
 import { TestStack } from '../support/stack';
 import { waitFor } from '../support/wait';
 import { recordHistory } from '../support/histories';
@@ -157,6 +157,48 @@ describe('Stripe webhooks', () => {
       expect(events.filter((e) => e.data.provider_event_id === eventId)).toHaveLength(1);
     } finally {
       open();
+      await api.close();
+    }
+  });
+
+  it('holds a webhook about a payment still being created, and notes it once the outcome is stored', async () => {
+    // A payment as its workflow leaves it mid-creation (stored pending, no provider answer yet), and the provider's
+    // real intent for it. Kroner, which no other file pays in: this planted row has no ledger postings.
+    const paymentId = `pay_held_${Date.now().toString(36)}`;
+    const now = new Date();
+    await stack.db('payments').insert({
+      id: paymentId, status: 'pending', amount: 1500, currency: 'nok', capture_method: 'automatic', amount_captured: 0, provider: 'stripe',
+      payment_method_type: 'card', created_at: now, updated_at: now,
+    });
+    await setWebhookSwitches(stack.sandbox, { deliver: false });
+    const intent = await sandboxStripe(stack.sandbox).paymentIntents.create({
+      amount: 1500, currency: 'nok', payment_method: 'pm_card_visa', confirm: true, metadata: { durapay_payment_id: paymentId },
+    });
+    expect(intent.status).toBe('succeeded');
+    const api = await startApiServer(
+      {
+        db: stack.db, client: stack.client, connection: stack.client.connection as Connection, log: createLogger('api', 'silent'),
+        providers: createProviders({ stripe: { secretKey: 'sk_test_x', webhookSecret: stack.webhookSecret, apiBase: stack.sandbox.url } }),
+        taskQueue: stack.taskQueue, timing: stack.timing, returnUrl: 'http://127.0.0.1/return', keys: {},
+        refunds: stack.refunds, adminEmails: [], publicUrl: 'http://127.0.0.1:1', offline: stack.offline, webhookHoldMs: 5_000,
+      },
+      { host: '127.0.0.1', port: 0, relayIntervalMs: 3_600_000 },
+    );
+    try {
+      const eventId = `evt_held_${paymentId}`;
+      const payload = JSON.stringify({ id: eventId, object: 'event', type: 'payment_intent.succeeded', created: Math.floor(Date.now() / 1000), data: { object: intent } });
+      const answer = await fetch(`${api.url}/webhooks/stripe`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signStripePayload(payload, stack.webhookSecret) }, body: payload,
+      });
+      expect(answer.status).toBe(200);
+      // The workflow stores the provider's answer (here, the test in its place): the held event finds it stored.
+      await stack.db('payments').where({ id: paymentId }).update({ status: 'succeeded', amount_captured: 1500, provider_payment_id: intent.id, state_version: 2 });
+      const line = await waitFor(async () => (await stack.events(paymentId)).find((e) => e.data.provider_event_id === eventId), { what: 'the held event in the history' });
+      // Handed over at once, it would have gone to the (here absent) workflow and been recorded after_final.
+      expect(line).toMatchObject({ type: 'provider_event.ignored', source: 'webhook', data: { reason: 'already_applied', observed_status: 'succeeded' } });
+      const stored = await stack.db('webhook_events').where({ provider: 'stripe', event_id: eventId }).first();
+      expect(stored.signaled_at).not.toBeNull();
+    } finally {
       await api.close();
     }
   });

@@ -1,4 +1,4 @@
-import { alreadyApplied, earlierState, lateProviderEvent, noNews, settledWithoutWorkflow, type StoredPaymentState } from '../../domain/late-provider-event';
+import { alreadyApplied, creationUnderWay, earlierState, lateProviderEvent, noNews, settledWithoutWorkflow, type StoredPaymentState } from '../../domain/late-provider-event';
 import type { ProviderEvent, ProviderPaymentState } from '../../domain/provider-types';
 
 const stored: StoredPaymentState = { status: 'succeeded', provider_payment_id: 'pi_1', amount: 1000, amount_captured: 1000, currency: 'eur' };
@@ -68,6 +68,15 @@ describe('noNews', () => {
     expect(noNews(at('canceled'), state({ status: 'failed', amountCaptured: 500 }))).toBe(false);
     expect(noNews(at('requires_review'), created)).toBe(false);
     expect(settledWithoutWorkflow(at('pending'), state({ status: 'succeeded' }))).toBeNull();
+  });
+});
+
+describe('creationUnderWay', () => {
+  it('holds only while the workflow has stored no provider answer yet', () => {
+    expect(creationUnderWay({ ...stored, status: 'pending', provider_payment_id: null, amount_captured: 0 })).toBe(true);
+    for (const status of ['requires_review', 'requires_action', 'processing', 'requires_capture', 'succeeded', 'failed', 'canceled'] as const) {
+      expect(creationUnderWay({ ...stored, status })).toBe(false);
+    }
   });
 });
 
