@@ -2,7 +2,8 @@ import type { Payment, PaymentEvent } from '../domain/payment';
 import type { CreatePaymentRequest, ProviderPaymentState } from '../domain/provider-types';
 import type { Database } from '../platform/database';
 import { providerNamed, type ProviderRegistry } from '../providers/registry';
-import { claimPaymentAttempt, savePaymentAndEvents } from './payment-record-writer';
+import { bookPayment, claimPaymentAttempt, savePaymentAndEvents } from './payment-record-writer';
+import { type CustomerContact, findCustomerContact } from './customer-contact';
 import { type LatePaymentView, recordLateProviderEvent } from './late-provider-events';
 import { callProvider } from './provider-calls';
 
@@ -14,8 +15,17 @@ export interface PaymentActivityDependencies {
 export function createPaymentActivities({ db, providers }: PaymentActivityDependencies) {
   return {
     /** Writes the payment's latest state and new history lines; retries insert nothing twice. */
-    async savePayment(input: { payment: Payment; version: number; events: PaymentEvent[]; processedWebhookEventIds: number[] }): Promise<void> {
+    async savePayment(input: { payment: Payment; version: number; events: PaymentEvent[]; processedWebhookEventIds: number[]; bookLater?: boolean }): Promise<void> {
       await savePaymentAndEvents(db, input);
+    },
+
+    /**
+     * The bookkeeping a `bookLater` save left (ledger, merchant events, invoice), after the caller has its answer; with
+     * `findContact`, also the payer's address for the receipt that follows (one activity where there would be two).
+     */
+    async bookPayment(input: { paymentId: string; findContact: boolean }): Promise<{ contact: CustomerContact | null }> {
+      await bookPayment(db, input.paymentId);
+      return { contact: input.findContact ? await findCustomerContact(db, input.paymentId) : null };
     },
 
     /** Starts a new attempt of a failed payment if nothing changed it since expectedVersion; false: refused. */

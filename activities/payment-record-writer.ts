@@ -39,12 +39,23 @@ function definedColumns(row: object): Record<string, Column> {
 }
 
 /**
+ * What the stored payment implies in other tables, caught up idempotently from its row: the ledger entry of what was
+ * captured, its merchant events, and its invoice once it has succeeded.
+ */
+async function bookPaymentRecords(trx: Transaction, paymentId: string, status: string): Promise<void> {
+  await bookPaymentCapture(trx, paymentId);
+  await recordPaymentEvents(trx, paymentId);
+  if (status === 'succeeded') await issueInvoiceOnSuccess(trx, paymentId);
+}
+
+/**
  * Upserts the payment guarded by its version, so a retried older write never overwrites a newer one,
- * and appends history lines keyed by dedupe_key, so a retried write appends nothing twice.
+ * and appends history lines keyed by dedupe_key, so a retried write appends nothing twice. `bookLater`: the
+ * bookkeeping is left to bookPayment, which the workflow runs once its caller has the answer (P3).
  */
 export async function savePaymentAndEvents(
   db: Database,
-  input: { payment: Payment; version: number; events: PaymentEvent[]; processedWebhookEventIds: number[] },
+  input: { payment: Payment; version: number; events: PaymentEvent[]; processedWebhookEventIds: number[]; bookLater?: boolean },
 ): Promise<void> {
   const row = definedColumns(toPaymentRow(input.payment, input.version));
   await db.transaction(async (trx) => {
@@ -57,16 +68,22 @@ export async function savePaymentAndEvents(
        where payments.state_version < excluded.state_version`,
       Object.values(row),
     );
-    await bookPaymentCapture(trx, input.payment.id);
-    await recordPaymentEvents(trx, input.payment.id);
     await appendPaymentEvents(trx, input.events);
-    if (input.payment.status === 'succeeded') await issueInvoiceOnSuccess(trx, input.payment.id);
+    if (!input.bookLater) await bookPaymentRecords(trx, input.payment.id, input.payment.status);
     if (input.processedWebhookEventIds.length > 0) {
       await trx('webhook_events')
         .whereIn('id', input.processedWebhookEventIds)
         .whereNull('processed_at')
         .update({ processed_at: trx.fn.now() });
     }
+  });
+}
+
+/** The bookkeeping a `bookLater` save left, under the payment's row lock so it runs one at a time per payment. */
+export async function bookPayment(db: Database, paymentId: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    const stored = await trx('payments').where({ id: paymentId }).forUpdate().first('status');
+    if (stored) await bookPaymentRecords(trx, paymentId, stored.status);
   });
 }
 

@@ -10,12 +10,9 @@ import { bookSucceededRefund } from './ledger-store';
 import { issueCreditNoteOnRefund } from './document-issuer';
 import { recordRefundEvents } from './merchant-events';
 import { callProvider } from './provider-calls';
+import { type CustomerContact, findCustomerContact } from './customer-contact';
 
-export interface CustomerContact {
-  email: string;
-  locale: string;
-  name: string | null;
-}
+export type { CustomerContact } from './customer-contact';
 
 export interface RefundHistoryLine {
   type: string;
@@ -177,12 +174,7 @@ export function createRefundActivities({ db, providers }: { db: Database; provid
 
     /** The payer's address: the merchant's customer record first, then the payment's receipt_email. */
     async findCustomerContact(input: { paymentId: string }): Promise<CustomerContact | null> {
-      const payment = await db('payments').where({ id: input.paymentId }).first('customer_id', 'receipt_email');
-      if (!payment) return null;
-      const customer = payment.customer_id ? await db('customers').where({ id: payment.customer_id }).first() : null;
-      const email = customer?.email ?? payment.receipt_email;
-      if (!email) return null;
-      return { email, locale: customer?.locale ?? 'en', name: customer?.name ?? null };
+      return findCustomerContact(db, input.paymentId);
     },
   };
 }

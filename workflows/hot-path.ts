@@ -16,6 +16,12 @@ import { PROVIDER_CALL, STORAGE } from './activity-options';
  */
 export const LOCAL_HOT_PATH_PATCH = 'local-hot-path';
 
+/**
+ * The save the caller's answer waits for (the provider's answer to an attempt) leaves its bookkeeping (ledger, merchant
+ * events, invoice) to a regular activity that runs once the answer is out: P3. Histories from before booked inline.
+ */
+export const BOOK_AFTER_ANSWER_PATCH = 'book-after-answer';
+
 export function usesLocalHotPath(): boolean {
   return patched(LOCAL_HOT_PATH_PATCH);
 }

@@ -4,7 +4,7 @@ import type { Payment } from '../domain/payment';
 import { attemptNumber, beginNewAttempt, canStartNewAttempt, nextAutomaticRetryDelay, providerCreateKey } from '../domain/payment-retry';
 import { isCancelableProviderId, providerVoidKey } from '../domain/provider-money';
 import type { RetryRequest, TakePaymentInput } from './definitions';
-import { providerCreate } from './hot-path';
+import { BOOK_AFTER_ANSWER_PATCH, providerCreate } from './hot-path';
 import type { PaymentCommand } from './payment-command-rules';
 import type { PaymentRecorder } from './payment-recorder';
 import { provider, raiseMoneyMismatch } from './payment-workflow-helpers';
@@ -104,7 +104,7 @@ export class PaymentAttempts {
       });
       const state = await this.observations.voidIfFailed(created);
       const data = attempt.number > 1 ? { step: 'create', attempt: attempt.number } : { step: 'create' };
-      await this.recorder.save([this.observations.observe(state, { source: 'workflow', actor: 'workflow', data })]);
+      await this.recorder.save([this.observations.observe(state, { source: 'workflow', actor: 'workflow', data })], [], { bookLater: patched(BOOK_AFTER_ANSWER_PATCH) });
     } catch (error) {
       const refusal = providerRefusal(error);
       if (!refusal) throw error;
@@ -117,7 +117,8 @@ export class PaymentAttempts {
         failure_details: { provider_code: refusal.code, provider_decline_code: null, provider_message: refusal.message },
         updated_at: new Date().toISOString(),
       };
-      await this.recorder.save([this.recorder.transition(failed, { type: 'status_changed', source: 'workflow', actor: 'workflow', data: { step: 'create', refused: true } })]);
+      const refused = this.recorder.transition(failed, { type: 'status_changed', source: 'workflow', actor: 'workflow', data: { step: 'create', refused: true } });
+      await this.recorder.save([refused], [], { bookLater: patched(BOOK_AFTER_ANSWER_PATCH) });
     }
   }
 

@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, patched } from '@temporalio/workflow';
+import type { CustomerContact } from '../activities/customer-contact';
 import type { Payment } from '../domain/payment';
 import { isTerminal } from '../domain/payment-status';
 import type { RiskAssessment } from '../domain/risk';
@@ -36,6 +37,8 @@ export class PaymentProcess {
   private readonly commands: QueuedCommand[] = [];
   private readonly payerReturns: PayerReturn[] = [];
   private providerStateKnown = false;
+  /** The receipt's address, found with the bookkeeping after a succeeded answer; undefined: not looked up. */
+  receiptContact: CustomerContact | null | undefined;
   /** Cash and bank transfers: no provider to ask; an admin marks the money received, or it lapses. */
   private readonly settledByMerchant: boolean;
   // Histories from before risk review carry no settings: no gate, no new commands.
@@ -127,6 +130,7 @@ export class PaymentProcess {
   /** Follows the current attempt to a final status, then lets what raced it finish. */
   async followToFinalStatus(): Promise<void> {
     const { recorder, input } = this;
+    await this.bookAfterAnswer();
     const { timing } = input;
     let pollDelayMs = timing.pollInitialSeconds * 1000;
     let autoCaptureRequested = false;
@@ -177,6 +181,17 @@ export class PaymentProcess {
       await this.recordOrRefuseLateMessages();
       await condition(() => this.commands.length > 0 || this.inbox.length > 0 || allHandlersFinished() || this.attempts.pending !== null);
     }
+  }
+
+  /**
+   * The bookkeeping the answered save left (a step after the answer), before anything else happens to the payment; a
+   * payment that succeeded gets its receipt's address in the same activity, as the receipt is what follows.
+   */
+  private async bookAfterAnswer(): Promise<void> {
+    if (!this.recorder.bookingOwed) return;
+    const succeeded = this.recorder.payment.status === 'succeeded';
+    const contact = await this.recorder.book(succeeded);
+    if (succeeded) this.receiptContact = contact;
   }
 
   /**

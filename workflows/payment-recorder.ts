@@ -1,8 +1,14 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { CustomerContact } from '../activities/customer-contact';
 import type { EventSource, Payment, PaymentEvent } from '../domain/payment';
 import type { PaymentStatus } from '../domain/payment-status';
+import { STORAGE } from './activity-options';
 import { paymentWrites } from './hot-path';
 import { PAYMENT_STATUS } from './search-attributes';
+
+// After the answer: a regular activity, so it is a step of its own and never holds up the workflow task that answers.
+const storage = proxyActivities<Activities>(STORAGE);
 
 export interface EventDraft {
   type: string;
@@ -18,16 +24,28 @@ export interface EventDraft {
  * Each save carries a growing version: the database ignores older writes, and dedupe keys make retries harmless.
  */
 export class PaymentRecorder {
+  /** The last save left its bookkeeping for book(); any other save books everything so far itself. */
+  bookingOwed = false;
+
   /** A run that retries a payment continues from the version its earlier run stored. */
   constructor(
     public payment: Payment,
     private version = 0,
   ) {}
 
-  async save(drafts: EventDraft[], processedWebhookEventIds: number[] = []): Promise<void> {
+  async save(drafts: EventDraft[], processedWebhookEventIds: number[] = [], options: { bookLater?: boolean } = {}): Promise<void> {
     this.version += 1;
     const events = this.eventsFor(drafts);
-    await paymentWrites().savePayment({ payment: this.payment, version: this.version, events, processedWebhookEventIds });
+    const bookLater = options.bookLater === true;
+    await paymentWrites().savePayment({ payment: this.payment, version: this.version, events, processedWebhookEventIds, ...(bookLater ? { bookLater } : {}) });
+    this.bookingOwed = bookLater;
+  }
+
+  /** The bookkeeping a bookLater save left; with `findContact`, the payer's address too (null: none). */
+  async book(findContact: boolean): Promise<CustomerContact | null> {
+    const { contact } = await storage.bookPayment({ paymentId: this.payment.id, findContact });
+    this.bookingOwed = false;
+    return contact;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { CustomerContact } from '../activities/customer-contact';
 import type { Payment } from '../domain/payment';
 import type { MoneyMismatchAlert } from '../domain/provider-money';
 import { NOTIFICATION, PROVIDER_CALL, STORAGE } from './activity-options';
@@ -9,14 +10,17 @@ export const provider = proxyActivities<Activities>(PROVIDER_CALL);
 const storage = proxyActivities<Activities>(STORAGE);
 const notification = proxyActivities<Activities>(NOTIFICATION);
 
-/** A receipt on success, the reason on failure (per attempt), a notice when an unpaid offline payment lapses; once per payment and address. */
-export async function emailOutcome(payment: Payment): Promise<void> {
+/**
+ * A receipt on success, the reason on failure (per attempt), a notice when an unpaid offline payment lapses; once per
+ * payment and address. `knownContact`: already looked up (null: none); undefined: looked up here.
+ */
+export async function emailOutcome(payment: Payment, knownContact?: CustomerContact | null): Promise<void> {
   const template =
     payment.status === 'succeeded' ? 'payment_receipt'
       : payment.status === 'failed' ? 'payment_failed'
         : payment.status === 'canceled' && payment.instructions ? 'payment_expired' : null;
   if (!template) return;
-  const contact = await storage.findCustomerContact({ paymentId: payment.id });
+  const contact = knownContact !== undefined ? knownContact : await storage.findCustomerContact({ paymentId: payment.id });
   if (!contact) return;
   const occasion = template === 'payment_receipt' ? 'receipt' : template === 'payment_failed' ? 'failed' : 'expired';
   // A retried payment that fails again says so again; its first attempt keeps the key it always had.

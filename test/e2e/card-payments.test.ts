@@ -40,6 +40,8 @@ describe('card payments over HTTP', () => {
     await recordHistory(stack.client, created.body.id, 'take-payment-succeeded');
     // The same since take-payment is a process object that drains every message before it closes.
     await recordHistory(stack.client, created.body.id, 'take-payment-succeeded-drained-before-close');
+    // The same since the answer's save leaves its bookkeeping (and the receipt's address) to a step after the answer.
+    await recordHistory(stack.client, created.body.id, 'take-payment-succeeded-booked-after-answer');
   });
 
   it.each([
@@ -58,6 +60,7 @@ describe('card payments over HTTP', () => {
     expect(created.body.failure_details).toMatchObject({ provider_decline_code: declineCode });
     expect((await stack.getPayment(created.body.id)).failure_code).toBe(failureCode);
     if (failureCode === 'insufficient_funds') await recordHistory(stack.client, created.body.id, 'take-payment-declined');
+    if (failureCode === 'insufficient_funds') await recordHistory(stack.client, created.body.id, 'take-payment-declined-booked-after-answer');
   });
 
   it('emails the customer the specific reason a payment failed, once', async () => {
@@ -82,6 +85,7 @@ describe('card payments over HTTP', () => {
     const events = await stack.events(created.body.id);
     expect(events).toContainEqual(expect.objectContaining({ type: 'status_changed', from_status: 'requires_action', to_status: 'succeeded', source: 'webhook' }));
     await recordHistory(stack.client, created.body.id, 'take-payment-3ds-approved');
+    await recordHistory(stack.client, created.body.id, 'take-payment-3ds-approved-booked-after-answer');
   });
 
   it('fails with authentication_required when 3-D Secure fails', async () => {
