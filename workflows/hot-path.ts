@@ -1,6 +1,7 @@
-import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { PROVIDER_CALL, STORAGE } from './activity-options';
+import type { PaymentChanges } from './payment-changes';
 
 /**
  * The steps between a payment request and its answer run as local activities: the worker runs them inside the
@@ -22,22 +23,22 @@ export const LOCAL_HOT_PATH_PATCH = 'local-hot-path';
  */
 export const BOOK_AFTER_ANSWER_PATCH = 'book-after-answer';
 
-export function usesLocalHotPath(): boolean {
-  return patched(LOCAL_HOT_PATH_PATCH);
+export function usesLocalHotPath(changes: PaymentChanges): boolean {
+  return changes.has(LOCAL_HOT_PATH_PATCH);
 }
 
 const regularWrites = proxyActivities<Activities>(STORAGE);
 const localWrites = proxyLocalActivities<Activities>(STORAGE);
 
 /** savePayment and claimPaymentAttempt, local unless replaying a history from before. */
-export function paymentWrites(): Pick<Activities, 'savePayment' | 'claimPaymentAttempt'> {
-  return usesLocalHotPath() ? localWrites : regularWrites;
+export function paymentWrites(changes: PaymentChanges): Pick<Activities, 'savePayment' | 'claimPaymentAttempt'> {
+  return usesLocalHotPath(changes) ? localWrites : regularWrites;
 }
 
 const regularProvider = proxyActivities<Activities>(PROVIDER_CALL);
 const localProvider = proxyLocalActivities<Activities>(PROVIDER_CALL);
 
 /** Creating the payment at the provider: the call the API's answer waits for. */
-export function providerCreate(): Activities['createProviderPayment'] {
-  return (usesLocalHotPath() ? localProvider : regularProvider).createProviderPayment;
+export function providerCreate(changes: PaymentChanges): Activities['createProviderPayment'] {
+  return (usesLocalHotPath(changes) ? localProvider : regularProvider).createProviderPayment;
 }

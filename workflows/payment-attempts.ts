@@ -1,4 +1,4 @@
-import { type ApplicationFailure, condition, patched } from '@temporalio/workflow';
+import { type ApplicationFailure, condition } from '@temporalio/workflow';
 import type { DomainRefusal } from '../domain/errors';
 import type { Payment } from '../domain/payment';
 import { attemptNumber, beginNewAttempt, canStartNewAttempt, nextAutomaticRetryDelay, providerCreateKey } from '../domain/payment-retry';
@@ -85,7 +85,7 @@ export class PaymentAttempts {
     const payment = this.recorder.payment;
     this.creationError = undefined;
     try {
-      const created = await providerCreate()({
+      const created = await providerCreate(this.recorder.changes)({
         provider: payment.provider,
         paymentId: payment.id,
         paymentMethodType: payment.payment_method_type === 'sepa_debit' || payment.payment_method_type === 'paypal' ? payment.payment_method_type : 'card',
@@ -104,7 +104,7 @@ export class PaymentAttempts {
       });
       const state = await this.observations.voidIfFailed(created);
       const data = attempt.number > 1 ? { step: 'create', attempt: attempt.number } : { step: 'create' };
-      await this.recorder.save([this.observations.observe(state, { source: 'workflow', actor: 'workflow', data })], [], { bookLater: patched(BOOK_AFTER_ANSWER_PATCH) });
+      await this.recorder.save([this.observations.observe(state, { source: 'workflow', actor: 'workflow', data })], [], { bookLater: this.recorder.changes.has(BOOK_AFTER_ANSWER_PATCH) });
     } catch (error) {
       const refusal = providerRefusal(error);
       if (!refusal) throw error;
@@ -118,7 +118,7 @@ export class PaymentAttempts {
         updated_at: new Date().toISOString(),
       };
       const refused = this.recorder.transition(failed, { type: 'status_changed', source: 'workflow', actor: 'workflow', data: { step: 'create', refused: true } });
-      await this.recorder.save([refused], [], { bookLater: patched(BOOK_AFTER_ANSWER_PATCH) });
+      await this.recorder.save([refused], [], { bookLater: this.recorder.changes.has(BOOK_AFTER_ANSWER_PATCH) });
     }
   }
 
@@ -179,7 +179,7 @@ export class PaymentAttempts {
    * attempt is made then. Null: go ahead.
    */
   private async refusalBeforeRetry(failed: Payment): Promise<DomainRefusal | null> {
-    if (!isCancelableProviderId(failed.provider_payment_id) || !patched('void-before-retry')) return null;
+    if (!isCancelableProviderId(failed.provider_payment_id) || !this.recorder.changes.has('void-before-retry')) return null;
     const target = { provider: failed.provider, providerPaymentId: failed.provider_payment_id };
     try {
       await provider.cancelProviderPayment({ ...target, idempotencyKey: providerVoidKey(failed.id, attemptNumber(failed)) });
@@ -194,7 +194,7 @@ export class PaymentAttempts {
       // The provider doesn't know the last attempt (another account's, or its data cleared): nothing shows it holds no
       // money, so the retry is refused. Histories from before failed the workflow here (and the API answered 503).
       const refusal = providerRefusal(error);
-      if (!refusal || !patched(UNVERIFIED_ATTEMPT_PATCH)) throw error;
+      if (!refusal || !this.recorder.changes.has(UNVERIFIED_ATTEMPT_PATCH)) throw error;
       await this.recorder.save([{
         type: 'retry.refused', source: 'workflow', actor: 'workflow',
         data: { reason: 'previous_attempt_unverified', provider_payment_id: failed.provider_payment_id, provider_code: refusal.code, provider_message: refusal.message },

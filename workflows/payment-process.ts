@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, patched } from '@temporalio/workflow';
+import { allHandlersFinished, condition } from '@temporalio/workflow';
 import type { CustomerContact } from '../activities/customer-contact';
 import type { Payment } from '../domain/payment';
 import { isTerminal } from '../domain/payment-status';
@@ -101,7 +101,7 @@ export class PaymentProcess {
   async open(): Promise<void> {
     const { input, recorder, riskGate } = this;
     // Risk rules look at the payment before any provider call; what they saw is the history's second line.
-    const assessment: RiskAssessment | null = !input.resume && riskGate && patched('risk-review') ? await riskGate.assess(input.payment.payment_method_type) : null;
+    const assessment: RiskAssessment | null = !input.resume && riskGate && recorder.changes.has('risk-review') ? await riskGate.assess(input.payment.payment_method_type) : null;
     if (!input.resume) {
       await recorder.save([
         { type: 'payment.created', source: 'api', actor: input.actor, data: { amount: input.payment.amount, currency: input.payment.currency } },
@@ -139,7 +139,7 @@ export class PaymentProcess {
     // payer-return link, the one thing anyone can send this workflow, then stops for good, which bounds its history.
     // Older histories had no limit.
     const awaitsPayer = sendsPayerAway(recorder.payment) && recorder.payment.status === 'requires_action';
-    const approvalDeadline = awaitsPayer && patched('payer-approval-window') ? Date.now() + (timing.payerApprovalSeconds ?? DEFAULT_PAYER_APPROVAL_SECONDS) * 1000 : null;
+    const approvalDeadline = awaitsPayer && recorder.changes.has('payer-approval-window') ? Date.now() + (timing.payerApprovalSeconds ?? DEFAULT_PAYER_APPROVAL_SECONDS) * 1000 : null;
     while (!isTerminal(recorder.payment.status)) {
       const payment = recorder.payment;
       // An approval that arrives as an authorization (PayPal's) is captured by the workflow itself when capture is automatic.
@@ -200,7 +200,7 @@ export class PaymentProcess {
    * attempt comes first. Histories from before the patches closed as they did then.
    */
   async drainBeforeClose(): Promise<void> {
-    if (patched(DRAIN_ALL_BEFORE_CLOSE_PATCH)) {
+    if (this.recorder.changes.has(DRAIN_ALL_BEFORE_CLOSE_PATCH)) {
       const waiting = () => this.inbox.length > 0 || this.commands.length > 0 || this.payerReturns.length > 0;
       while (!this.attempts.pending && (waiting() || !allHandlersFinished())) {
         await this.recordOrRefuseLateMessages();
@@ -209,7 +209,7 @@ export class PaymentProcess {
       }
       return;
     }
-    while (!this.attempts.pending && (this.inbox.length > 0 || this.commands.length > 0) && patched('late-messages-before-close')) await this.recordOrRefuseLateMessages();
+    while (!this.attempts.pending && (this.inbox.length > 0 || this.commands.length > 0) && this.recorder.changes.has('late-messages-before-close')) await this.recordOrRefuseLateMessages();
   }
 
   private async recordOrRefuseLateMessages(): Promise<void> {

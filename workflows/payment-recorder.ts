@@ -5,6 +5,7 @@ import type { EventSource, Payment, PaymentEvent } from '../domain/payment';
 import type { PaymentStatus } from '../domain/payment-status';
 import { STORAGE } from './activity-options';
 import { paymentWrites } from './hot-path';
+import { PaymentChanges } from './payment-changes';
 import { PAYMENT_STATUS } from './search-attributes';
 
 // After the answer: a regular activity, so it is a step of its own and never holds up the workflow task that answers.
@@ -24,6 +25,8 @@ export interface EventDraft {
  * Each save carries a growing version: the database ignores older writes, and dedupe keys make retries harmless.
  */
 export class PaymentRecorder {
+  /** Which changes of the workflow's commands this history has: everything that asks patched() asks it here. */
+  readonly changes = new PaymentChanges();
   /** The last save left its bookkeeping for book(); any other save books everything so far itself. */
   bookingOwed = false;
 
@@ -37,7 +40,7 @@ export class PaymentRecorder {
     this.version += 1;
     const events = this.eventsFor(drafts);
     const bookLater = options.bookLater === true;
-    await paymentWrites().savePayment({ payment: this.payment, version: this.version, events, processedWebhookEventIds, ...(bookLater ? { bookLater } : {}) });
+    await paymentWrites(this.changes).savePayment({ payment: this.payment, version: this.version, events, processedWebhookEventIds, ...(bookLater ? { bookLater } : {}) });
     this.bookingOwed = bookLater;
   }
 
@@ -58,7 +61,7 @@ export class PaymentRecorder {
     this.payment = next;
     this.version += 1;
     const events = this.eventsFor([{ ...draft, from_status: previous.status, to_status: next.status }]);
-    const result: boolean | { claimed: boolean; version: number } = await paymentWrites().claimPaymentAttempt({ payment: next, expectedVersion, version: this.version, events });
+    const result: boolean | { claimed: boolean; version: number } = await paymentWrites(this.changes).claimPaymentAttempt({ payment: next, expectedVersion, version: this.version, events });
     // Histories recorded before the claim reported its version carry a plain boolean.
     const claimed = typeof result === 'boolean' ? result : result.claimed;
     if (!claimed) {

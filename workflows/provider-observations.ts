@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import { mergeProviderState, type EventSource, type Payment } from '../domain/payment';
 import { attemptNumber, isEarlierAttempt } from '../domain/payment-retry';
 import { judgeTransition } from '../domain/payment-status';
@@ -47,7 +46,7 @@ export class ProviderObservations {
   async voidIfFailed(state: ProviderPaymentState): Promise<ProviderPaymentState> {
     const payment = this.recorder.payment;
     if (state.status !== 'failed' || judgeTransition(payment.status, 'failed').kind !== 'apply' || !isCancelableProviderId(state.providerPaymentId)) return state;
-    if (!patched('void-failed-attempt')) return state;
+    if (!this.recorder.changes.has('void-failed-attempt')) return state;
     try {
       await provider.cancelProviderPayment({ provider: payment.provider, providerPaymentId: state.providerPaymentId, idempotencyKey: providerVoidKey(payment.id, attemptNumber(payment)) });
       return state;
@@ -77,7 +76,7 @@ export class ProviderObservations {
   private async verifyHint(hint: ProviderPaymentState): Promise<{ state: ProviderPaymentState; alert?: MoneyMismatchAlert }> {
     const payment = this.recorder.payment;
     const moves = (VERIFIED_PAYMENT_STATUSES as readonly string[]).includes(hint.status) && judgeTransition(payment.status, hint.status).kind === 'apply';
-    if (!moves || !patched('verify-provider-object')) return { state: hint };
+    if (!moves || !this.recorder.changes.has('verify-provider-object')) return { state: hint };
     const fresh = await provider.getProviderPayment({ provider: payment.provider, providerPaymentId: hint.providerPaymentId });
     const problem = providerObjectProblem({ id: payment.provider_payment_id, amount: payment.amount, currency: payment.currency }, { id: fresh.providerPaymentId, amount: fresh.amount, currency: fresh.currency });
     if (!problem) return { state: fresh };
@@ -110,7 +109,7 @@ export class ProviderObservations {
           // A retried payment's earlier provider payment: its news (say, its decline) is not the current attempt's.
           this.seenEvents.add(event.eventId);
           drafts.push({ ...draft, type: 'provider_event.ignored', data: { ...data, reason: 'earlier_attempt', provider_status: event.state.providerStatus } });
-          if (judgeProviderMoney(this.recorder.payment, event.state) && patched('provider-money-mismatch')) {
+          if (judgeProviderMoney(this.recorder.payment, event.state) && this.recorder.changes.has('provider-money-mismatch')) {
             const alert = await this.confirmedMismatch(event.state, 'workflow');
             if (alert) alerts.push(alert);
           }
@@ -124,7 +123,7 @@ export class ProviderObservations {
           }
           const observed = this.observe(await this.voidIfFailed(verified.state), draft);
           drafts.push(observed);
-          if (observed.type === 'provider_state.ignored' && judgeProviderMoney(this.recorder.payment, event.state) && patched('provider-money-mismatch')) {
+          if (observed.type === 'provider_state.ignored' && judgeProviderMoney(this.recorder.payment, event.state) && this.recorder.changes.has('provider-money-mismatch')) {
             const alert = await this.confirmedMismatch(event.state, 'workflow');
             if (alert) alerts.push(alert);
           }

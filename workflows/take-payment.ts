@@ -1,4 +1,4 @@
-import { patched, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import type { Payment } from '../domain/payment';
 import {
   type CancelRequest, cancelUpdate, type CaptureRequest, captureUpdate, type MarkReceivedRequest, markReceivedUpdate, payerReturnSignal, paymentQuery, providerEventSignal, providerStateKnownUpdate, retryUpdate,
@@ -42,7 +42,7 @@ export async function takePayment(input: TakePaymentInput): Promise<Payment> {
     if (input.resume && process.attempts.madeInRun === 0) return process.payment;
     // Only once the payment is done: no email while an automatic retry is still scheduled.
     // Histories recorded before emails existed replay without them.
-    if (patched('payment-emails')) await emailOutcome(process.payment, process.receiptContact);
+    if (process.recorder.changes.has('payment-emails')) await emailOutcome(process.payment, process.receiptContact);
     await process.drainBeforeClose();
     // A retry accepted while the email went out still gets its attempt.
     if (!process.attempts.pending) return process.payment;

@@ -42,6 +42,8 @@ describe('card payments over HTTP', () => {
     await recordHistory(stack.client, created.body.id, 'take-payment-succeeded-drained-before-close');
     // The same since the answer's save leaves its bookkeeping (and the receipt's address) to a step after the answer.
     await recordHistory(stack.client, created.body.id, 'take-payment-succeeded-booked-after-answer');
+    // The same since every change so far is one patch.
+    await recordHistory(stack.client, created.body.id, 'take-payment-succeeded-changes-consolidated');
   });
 
   it.each([
@@ -61,6 +63,7 @@ describe('card payments over HTTP', () => {
     expect((await stack.getPayment(created.body.id)).failure_code).toBe(failureCode);
     if (failureCode === 'insufficient_funds') await recordHistory(stack.client, created.body.id, 'take-payment-declined');
     if (failureCode === 'insufficient_funds') await recordHistory(stack.client, created.body.id, 'take-payment-declined-booked-after-answer');
+    if (failureCode === 'insufficient_funds') await recordHistory(stack.client, created.body.id, 'take-payment-declined-changes-consolidated');
   });
 
   it('emails the customer the specific reason a payment failed, once', async () => {
@@ -86,6 +89,7 @@ describe('card payments over HTTP', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'status_changed', from_status: 'requires_action', to_status: 'succeeded', source: 'webhook' }));
     await recordHistory(stack.client, created.body.id, 'take-payment-3ds-approved');
     await recordHistory(stack.client, created.body.id, 'take-payment-3ds-approved-booked-after-answer');
+    await recordHistory(stack.client, created.body.id, 'take-payment-3ds-approved-changes-consolidated');
   });
 
   it('fails with authentication_required when 3-D Secure fails', async () => {

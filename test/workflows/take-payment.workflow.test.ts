@@ -19,6 +19,9 @@ let stopWorker: () => Promise<void>;
 const saved: Array<Parameters<Activities['savePayment']>[0]> = [];
 const createResults = new Map<string, ProviderPaymentState | Error>();
 const pollResults = new Map<string, ProviderPaymentState[]>();
+/** Payments whose after-answer bookkeeping waits until the test lets it go; and every bookkeeping call. */
+const heldBookings = new Map<string, Promise<void>>();
+const booked: Array<Parameters<Activities['bookPayment']>[0]> = [];
 /** Payments whose outcome email waits until the test lets it go (to send messages while it runs). */
 const heldEmails = new Map<string, { started: () => void; release: Promise<void> }>();
 
@@ -41,6 +44,11 @@ const fakeActivities: Partial<Activities> = {
   },
   async findCustomerContact(input) {
     return heldEmails.has(input.paymentId) ? { email: 'payer@example.test', locale: 'en', name: null } : null;
+  },
+  async bookPayment(input) {
+    await heldBookings.get(input.paymentId);
+    booked.push(input);
+    return { contact: input.findContact && heldEmails.has(input.paymentId) ? { email: 'payer@example.test', locale: 'en', name: null } : null };
   },
   async sendEmail(request) {
     const held = [...heldEmails.entries()].find(([paymentId]) => request.dedupeKey.startsWith(paymentId));
@@ -188,6 +196,25 @@ describe('takePayment workflow', () => {
     expect(await handle.executeUpdate(markReceivedUpdate, { args: [{ actor: 'admin', receivedAmount: 1000, reference: 'TRF-1' }] }))
       .toMatchObject({ status: 'succeeded', amount_captured: 1000 });
     expect((await handle.result() as Payment).status).toBe('succeeded');
+  });
+
+  it('answers once the provider has answered, and books the outcome (with the receipt\'s address) after the answer', async () => {
+    const id = `pay_wf_${randomBytes(4).toString('hex')}`;
+    let releaseBooking!: () => void;
+    heldBookings.set(id, new Promise<void>((resolve) => (releaseBooking = resolve)));
+    createResults.set(id, state(id, 'succeeded'));
+    const handle = await client.workflow.start('takePayment', { workflowId: id, taskQueue, args: [input(id)] });
+    // The bookkeeping is still held: the answer did not wait for it.
+    expect((await handle.executeUpdate(providerStateKnownUpdate)).status).toBe('succeeded');
+    expect(booked.filter((b) => b.paymentId === id)).toEqual([]);
+    const outcomeSave = saved.filter((s) => s.payment.id === id).find((s) => s.payment.status === 'succeeded')!;
+    expect(outcomeSave.bookLater).toBe(true);
+    releaseBooking();
+    expect(((await handle.result()) as Payment).status).toBe('succeeded');
+    // Once, with the address for the receipt (none here), and no separate contact lookup.
+    expect(booked.filter((b) => b.paymentId === id)).toEqual([{ paymentId: id, findContact: true }]);
+    // Every other save books inline: only the answered one is left for later.
+    expect(saved.filter((s) => s.payment.id === id && s.bookLater)).toHaveLength(1);
   });
 
   it('records a webhook and a payer return that arrive while the closing email goes out', async () => {
