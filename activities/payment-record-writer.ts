@@ -57,7 +57,7 @@ export async function savePaymentAndEvents(
   db: Database,
   input: { payment: Payment; version: number; events: PaymentEvent[]; processedWebhookEventIds: number[]; bookLater?: boolean },
 ): Promise<void> {
-  const row = definedColumns(toPaymentRow(input.payment, input.version));
+  const row = { ...definedColumns(toPaymentRow(input.payment, input.version)), bookkeeping_due: input.bookLater === true };
   await db.transaction(async (trx) => {
     await trx.raw(
       `insert into payments (${Object.keys(row).join(', ')}) values (${Object.keys(row).map(() => '?').join(', ')})
@@ -79,11 +79,16 @@ export async function savePaymentAndEvents(
   });
 }
 
-/** The bookkeeping a `bookLater` save left, under the payment's row lock so it runs one at a time per payment. */
+/**
+ * The bookkeeping a `bookLater` save left, under the payment's row lock so it runs one at a time per payment; it clears
+ * the save's `bookkeeping_due` mark in the same transaction.
+ */
 export async function bookPayment(db: Database, paymentId: string): Promise<void> {
   await db.transaction(async (trx) => {
-    const stored = await trx('payments').where({ id: paymentId }).forUpdate().first('status');
-    if (stored) await bookPaymentRecords(trx, paymentId, stored.status);
+    const stored = await trx('payments').where({ id: paymentId }).forUpdate().first('status', 'bookkeeping_due');
+    if (!stored) return;
+    await bookPaymentRecords(trx, paymentId, stored.status);
+    if (stored.bookkeeping_due) await trx('payments').where({ id: paymentId }).update({ bookkeeping_due: false });
   });
 }
 

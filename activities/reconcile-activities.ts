@@ -32,6 +32,12 @@ const LEDGER_BY_PAYMENT = `
    where p.account in ('revenue', 'refunds', 'disputes:lost') %FILTER%
    group by t.payment_id`;
 
+/**
+ * Payments whose bookkeeping is under way (the step after the API's answer: payments.bookkeeping_due) are left for the
+ * next run: their ledger entry is being written, not missing.
+ */
+const NOT_BOOKING = 'not exists (select 1 from payments due where due.id = m.id and due.bookkeeping_due)';
+
 function figuresOf(row: Row): PaymentFigures {
   return {
     payment_id: row.id as string, provider: row.provider as string, provider_payment_id: (row.provider_payment_id as string | null) ?? null, currency: row.currency as string,
@@ -48,7 +54,7 @@ const PAYMENT_COLUMNS = `m.id, m.provider, m.provider_payment_id, m.currency, m.
 async function paymentFigures(db: Database | Knex.Transaction, providerName: string, providerPaymentIds: string[], window: { from: number; to: number }): Promise<Row[]> {
   const { rows } = await db.raw(
     `with l as (${LEDGER_BY_PAYMENT.replace('%FILTER%', 'and t.provider = ?')})
-     select ${PAYMENT_COLUMNS} from payment_records m left join l on l.payment_id = m.id
+     select ${PAYMENT_COLUMNS}, not ${NOT_BOOKING} as booking from payment_records m left join l on l.payment_id = m.id
       where m.provider = ? and (m.provider_payment_id = any(?::text[]) or (m.created_at >= to_timestamp(?) and m.created_at < to_timestamp(?)))`,
     [providerName, providerName, providerPaymentIds, window.from, window.to],
   );
@@ -62,15 +68,16 @@ export function createReconcileActivities({ db, providers }: { db: Database; pro
       const { rows } = await db.raw(
         `with l as (${LEDGER_BY_PAYMENT.replace('%FILTER%', '')})
          select ${PAYMENT_COLUMNS} from payment_records m left join l on l.payment_id = m.id
-          where m.amount_captured <> coalesce(l.captured, 0) or m.amount_refunded <> coalesce(l.refunded, 0)
-             or coalesce(m.dispute_amount_lost, 0) <> coalesce(l.disputed, 0)
+          where (m.amount_captured <> coalesce(l.captured, 0) or m.amount_refunded <> coalesce(l.refunded, 0)
+             or coalesce(m.dispute_amount_lost, 0) <> coalesce(l.disputed, 0))
+            and ${NOT_BOOKING}
           order by m.created_at, m.id`,
       );
       const differences = rows.flatMap((row: Row) => differencesOf(figuresOf(row)));
       const { rows: totals } = await db.raw(
         `with l as (${LEDGER_BY_PAYMENT.replace('%FILTER%', '')}),
-              lt as (select m.currency, sum(l.captured) as captured, sum(l.refunded) as refunded, sum(l.disputed) as disputed from l join payments m on m.id = l.payment_id group by m.currency),
-              pt as (select currency, sum(amount_captured) as captured, sum(amount_refunded) as refunded, sum(coalesce(dispute_amount_lost, 0)) as disputed from payment_records group by currency)
+              lt as (select m.currency, sum(l.captured) as captured, sum(l.refunded) as refunded, sum(l.disputed) as disputed from l join payments m on m.id = l.payment_id where not m.bookkeeping_due group by m.currency),
+              pt as (select currency, sum(amount_captured) as captured, sum(amount_refunded) as refunded, sum(coalesce(dispute_amount_lost, 0)) as disputed from payment_records m where ${NOT_BOOKING} group by currency)
          select pt.currency, coalesce(lt.captured, 0) as l_captured, coalesce(lt.refunded, 0) as l_refunded, coalesce(lt.disputed, 0) as l_disputed,
                 pt.captured as p_captured, pt.refunded as p_refunded, pt.disputed as p_disputed, (select count(*) from payments) as checked
            from pt left join lt on lt.currency = pt.currency order by pt.currency`,
@@ -118,6 +125,7 @@ export function createReconcileActivities({ db, providers }: { db: Database; pro
         const figures = figuresOf(row);
         const providerId = figures.provider_payment_id;
         if (providerId) seen.add(providerId);
+        if (row.booking) continue;
         const listed = providerId ? atProvider.get(providerId) : undefined;
         // A local payment the provider doesn't list matters only if money moved.
         if (!listed && figures.payments!.captured === 0 && !figures.ledger?.captured) continue;

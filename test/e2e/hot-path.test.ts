@@ -40,6 +40,29 @@ describe('the path to a payment answer', () => {
     await recordHistory(stack.client, created.body.id, 'take-payment-succeeded-local-hot-path');
   });
 
+  it('answers before the bookkeeping, which follows as one regular activity with the receipt\'s address', async () => {
+    const created = await stack.createPayment({ payment_method: 'pm_card_visa', customer_id: 'cus_hot' });
+    expect(created.body).toMatchObject({ status: 'succeeded' });
+    await stack.waitForWorkflowClosed(created.body.id);
+    const history = (await stack.client.workflow.getHandle(created.body.id).fetchHistory()).events ?? [];
+    const position = (type: number, name?: string) => history.findIndex((e) => e.eventType === type
+      && (name === undefined || e.activityTaskScheduledEventAttributes?.activityType?.name === name));
+    const answered = position(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
+    const booking = position(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 'bookPayment');
+    // Scheduled by the task that answers, run after it: the answer never waits for it.
+    expect(answered).toBeGreaterThan(0);
+    expect(booking).toBeGreaterThan(0);
+    expect(position(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)).toBeGreaterThan(answered);
+    const { regular } = await scheduledActivities(stack, created.body.id);
+    expect(regular).toEqual(['bookPayment']);
+    // And it did what the answered save left: the ledger entry, the merchant event, the invoice; the mark is cleared.
+    const row = await stack.db('payments').where({ id: created.body.id }).first('bookkeeping_due');
+    expect(row.bookkeeping_due).toBe(false);
+    expect(await stack.db('ledger_transactions').where({ payment_id: created.body.id, kind: 'capture' })).toHaveLength(1);
+    expect(await stack.db('documents').where({ payment_id: created.body.id, kind: 'invoice' })).toHaveLength(1);
+    expect(await stack.db('events').where({ object_id: created.body.id, type: 'payment.succeeded' })).toHaveLength(1);
+  });
+
   it('applies a webhook with a local write and declines the same way', async () => {
     const parked = await stack.createPayment({ payment_method: 'pm_card_authenticationRequired' });
     expect(parked.body.status).toBe('requires_action');

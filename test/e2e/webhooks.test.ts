@@ -1,4 +1,5 @@
 import { Connection, Client } from '@temporalio/client';
+import { bookPayment } from '../../activities/payment-record-writer';
 import { startApiServer } from '../../api/server';
 import { createLogger } from '../../platform/logger';
 import { createProviders } from '../../providers/registry';
@@ -163,7 +164,7 @@ describe('Stripe webhooks', () => {
 
   it('holds a webhook about a payment still being created, and notes it once the outcome is stored', async () => {
     // A payment as its workflow leaves it mid-creation (stored pending, no provider answer yet), and the provider's
-    // real intent for it. Kroner, which no other file pays in: this planted row has no ledger postings.
+    // real intent for it, in kroner, which no other file pays in.
     const paymentId = `pay_held_${Date.now().toString(36)}`;
     const now = new Date();
     await stack.db('payments').insert({
@@ -199,6 +200,8 @@ describe('Stripe webhooks', () => {
       const stored = await stack.db('webhook_events').where({ provider: 'stripe', event_id: eventId }).first();
       expect(stored.signaled_at).not.toBeNull();
     } finally {
+      // What the workflow does after its answer: the ledger agrees with this payment for the files that check it.
+      await bookPayment(stack.db, paymentId);
       await api.close();
     }
   });
