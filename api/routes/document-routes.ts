@@ -19,9 +19,27 @@ const INVOICE_ERRORS = { 401: 'No API key, or an unknown one', 404: 'No such pay
 const CREDIT_NOTE_ERRORS = { 401: INVOICE_ERRORS[401], 404: 'No such refund (resource_missing), or it has no credit note (credit_note_not_issued)' };
 const NOT_MODIFIED = { 304: 'Not modified: If-None-Match names this document’s checksum (its ETag)' };
 
+/** How long a read waits for an invoice whose payment's bookkeeping is under way (it follows the API's answer). */
+const INVOICE_ISSUING_WAIT_MS = 2000;
+
+/**
+ * The invoice, or, while the payment's bookkeeping (which issues it) follows the payment's answer, the invoice once
+ * issued: a read right after the 201 finds it as it always did, a moment later.
+ */
+async function issuedInvoiceRow(engine: RefundEngine, paymentId: string): Promise<Row | undefined> {
+  const deadline = Date.now() + INVOICE_ISSUING_WAIT_MS;
+  for (;;) {
+    const row = await findInvoiceRow(engine.db, paymentId);
+    if (row || Date.now() >= deadline) return row;
+    const payment = await engine.db('payments').where({ id: paymentId }).first('bookkeeping_due');
+    if (!payment?.bookkeeping_due) return findInvoiceRow(engine.db, paymentId);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 async function invoiceOf(engine: RefundEngine, paymentId: string): Promise<Row> {
   if (!(await findPayment(engine.db, paymentId))) throw ApiError.notFound('payment', paymentId);
-  const row = await findInvoiceRow(engine.db, paymentId);
+  const row = await issuedInvoiceRow(engine, paymentId);
   if (!row) throw new ApiError(404, 'invalid_request_error', 'invoice_not_issued', `Payment ${paymentId} has no invoice: one is issued when the payment succeeds.`, 'id');
   return row;
 }
