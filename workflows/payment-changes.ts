@@ -15,7 +15,12 @@ export class PaymentChanges {
 
   /** patched(id) for a history from before the consolidation; true for one that recorded it. */
   has(id: string): boolean {
+    return this.consolidated() || patched(id);
+  }
+
+  /** The history recorded the consolidation: behaviour new since then needs no patch of its own where only inputs change. */
+  consolidated(): boolean {
     this.allRecorded ??= patched(TAKE_PAYMENT_CHANGES_PATCH);
-    return this.allRecorded || patched(id);
+    return this.allRecorded;
   }
 }

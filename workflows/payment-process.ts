@@ -106,7 +106,9 @@ export class PaymentProcess {
       await recorder.save([
         { type: 'payment.created', source: 'api', actor: input.actor, data: { amount: input.payment.amount, currency: input.payment.currency } },
         ...(assessment ? [{ type: 'risk.assessed', source: 'workflow' as const, actor: 'risk:rules', data: { outcome: assessment.outcome, findings: assessment.findings } }] : []),
-      ]);
+      // The caller waits for the provider's answer, not for bookkeeping: the first save's follows the answer too (any
+      // later inline save, such as a hold for review, books everything so far).
+      ], [], { bookLater: recorder.changes.consolidated() });
     }
     let gate: GateVerdict = 'proceed';
     if (riskGate && assessment) {
