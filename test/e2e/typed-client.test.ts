@@ -4,6 +4,7 @@ import {
   verifyDurapayWebhook,
 } from '../../client';
 import { TestStack } from '../support/stack';
+import { waitFor } from '../support/wait';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 let stack: TestStack;
@@ -37,9 +38,11 @@ describe('the generated TypeScript client', () => {
     const read = await getV1PaymentsId({ client: durapay, throwOnError: true, path: { id: paymentId } });
     expect(read.data).toMatchObject({ id: paymentId, status: 'succeeded', amount_captured: 4200 });
 
-    const listed = await getV1Events({ client: durapay, throwOnError: true, query: { type: 'payment.succeeded', limit: 100 } });
-    const event = listed.data.data.find((e) => e.data.object.id === paymentId);
-    expect(event).toBeDefined();
+    // Events are recorded by the step that follows the answer, as their webhooks are sent: a moment later.
+    const event = await waitFor(async () => {
+      const listed = await getV1Events({ client: durapay, throwOnError: true, query: { type: 'payment.succeeded', limit: 100 } });
+      return listed.data.data.find((e) => e.data.object.id === paymentId);
+    }, { what: 'the payment.succeeded event' });
     expect(event!.data.object).toMatchObject({ object: 'payment', status: 'succeeded' });
     const one = await getV1EventsId({ client: durapay, throwOnError: true, path: { id: event!.id } });
     expect(one.data).toEqual(event);
