@@ -34,9 +34,10 @@ const LEDGER_BY_PAYMENT = `
 
 /**
  * Payments whose bookkeeping is under way (the step after the API's answer: payments.bookkeeping_due) are left for the
- * next run: their ledger entry is being written, not missing.
+ * next run: their ledger entry is being written, not missing. Not for ever: one still due an hour after its last
+ * change (its workflow terminated by hand, say) is compared like any other, so its missing entry shows.
  */
-const NOT_BOOKING = 'not exists (select 1 from payments due where due.id = m.id and due.bookkeeping_due)';
+const NOT_BOOKING = `not exists (select 1 from payments due where due.id = m.id and due.bookkeeping_due and due.updated_at > now() - interval '1 hour')`;
 
 function figuresOf(row: Row): PaymentFigures {
   return {
@@ -76,7 +77,7 @@ export function createReconcileActivities({ db, providers }: { db: Database; pro
       const differences = rows.flatMap((row: Row) => differencesOf(figuresOf(row)));
       const { rows: totals } = await db.raw(
         `with l as (${LEDGER_BY_PAYMENT.replace('%FILTER%', '')}),
-              lt as (select m.currency, sum(l.captured) as captured, sum(l.refunded) as refunded, sum(l.disputed) as disputed from l join payments m on m.id = l.payment_id where not m.bookkeeping_due group by m.currency),
+              lt as (select m.currency, sum(l.captured) as captured, sum(l.refunded) as refunded, sum(l.disputed) as disputed from l join payments m on m.id = l.payment_id where ${NOT_BOOKING} group by m.currency),
               pt as (select currency, sum(amount_captured) as captured, sum(amount_refunded) as refunded, sum(coalesce(dispute_amount_lost, 0)) as disputed from payment_records m where ${NOT_BOOKING} group by currency)
          select pt.currency, coalesce(lt.captured, 0) as l_captured, coalesce(lt.refunded, 0) as l_refunded, coalesce(lt.disputed, 0) as l_disputed,
                 pt.captured as p_captured, pt.refunded as p_refunded, pt.disputed as p_disputed, (select count(*) from payments) as checked

@@ -76,7 +76,7 @@ describe('ledger reconciliation', () => {
     expect(payment).toMatchObject({ amount_captured: 2000, amount_refunded: 700, status: 'partially_refunded' });
    }, 240_000);
 
-  it('leaves a payment whose bookkeeping is under way for the next run, and reports it once that is done', async () => {
+  it('leaves a payment whose bookkeeping is under way for the next run, for an hour at most, and reports it once that is done', async () => {
     // A succeeded payment as its answered save leaves it: no ledger entry yet, bookkeeping_due set. Kuna, which no
     // other file pays in; removed at the end, so no later run finds it.
     const id = `pay_due_${randomBytes(6).toString('hex')}`;
@@ -95,8 +95,11 @@ describe('ledger reconciliation', () => {
       expect(differencesFor(local.differences)).toEqual([]);
       expect(local.totals.find((total) => total.currency === 'hrk')).toBeUndefined();
       expect(differencesFor(await compareWithProvider())).toEqual([]);
+      // Still due an hour after its last change (its workflow terminated by hand, say): compared like any other.
+      await stack.db('payments').where({ id }).update({ updated_at: new Date(Date.now() - 2 * 3600_000) });
+      expect(differencesFor((await activities.compareLedgerWithPayments()).differences)).toEqual([expect.objectContaining({ figure: 'captured', ledger: 0, payments: 700 })]);
       // Were the bookkeeping done and the ledger still empty, that is a difference.
-      await stack.db('payments').where({ id }).update({ bookkeeping_due: false });
+      await stack.db('payments').where({ id }).update({ bookkeeping_due: false, updated_at: now });
       expect(differencesFor((await activities.compareLedgerWithPayments()).differences)).toEqual([expect.objectContaining({ figure: 'captured', ledger: 0, payments: 700 })]);
       expect(differencesFor(await compareWithProvider()).length).toBeGreaterThan(0);
     } finally {
