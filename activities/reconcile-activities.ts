@@ -37,7 +37,7 @@ const LEDGER_BY_PAYMENT = `
  * next run: their ledger entry is being written, not missing. Not for ever: one still due an hour after its last
  * change (its workflow terminated by hand, say) is compared like any other, so its missing entry shows.
  */
-const NOT_BOOKING = `not exists (select 1 from payments due where due.id = m.id and due.bookkeeping_due and due.updated_at > now() - interval '1 hour')`;
+const NOT_BOOKING = `not (m.bookkeeping_due and m.updated_at > now() - interval '1 hour')`;
 
 function figuresOf(row: Row): PaymentFigures {
   return {
