@@ -18,8 +18,9 @@ import type { PaymentChanges } from './payment-changes';
 export const LOCAL_HOT_PATH_PATCH = 'local-hot-path';
 
 /**
- * The save the caller's answer waits for (the provider's answer to an attempt) leaves its bookkeeping (ledger, merchant
+ * The save of the provider's answer to an attempt (what the caller waits for) leaves its bookkeeping (ledger, merchant
  * events, invoice) to a regular activity that runs once the answer is out: P3. Histories from before booked inline.
+ * Histories with the consolidated patch (payment-changes.ts) leave the payment.created save's bookkeeping too.
  */
 export const BOOK_AFTER_ANSWER_PATCH = 'book-after-answer';
 
