@@ -33,11 +33,12 @@ async function expectSeriesGapFree(): Promise<void> {
   }
 }
 
+/** Succeeded and booked: the invoice is issued by the bookkeeping that follows the answer (bookPayment). */
 async function waitUntilAllSucceeded(ids: string[]): Promise<void> {
   await waitFor(async () => {
-    const succeeded = await stack.db('payments').whereIn('id', ids).where({ status: 'succeeded' }).count({ n: '*' });
-    return Number(succeeded[0].n) === ids.length ? true : undefined;
-  }, { timeoutMs: 240_000, intervalMs: 250, what: `${ids.length} payments to succeed` });
+    const booked = await stack.db('payments').whereIn('id', ids).where({ status: 'succeeded', bookkeeping_due: false }).count({ n: '*' });
+    return Number(booked[0].n) === ids.length ? true : undefined;
+  }, { timeoutMs: 240_000, intervalMs: 250, what: `${ids.length} payments to succeed and be booked` });
 }
 
 /** Once all succeeded: one invoice each, numbers consecutive and distinct, and the whole series gap-free. */

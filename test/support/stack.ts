@@ -269,11 +269,16 @@ export class TestStack {
     return (await this.request('GET', `/v1/payments/${id}/events`)).body.data;
   }
 
-  /** Waits until the stored payment satisfies the predicate (the API reads the database). */
+  /**
+   * Waits until the stored payment satisfies the predicate (the API reads the database) and its bookkeeping is done:
+   * the ledger entry, merchant events and invoice that follow an answered save (bookPayment).
+   */
   async waitForPayment(id: string, predicate: (payment: Payment) => boolean, timeoutMs = 30_000): Promise<Payment> {
     return waitFor(async () => {
       const payment = await this.getPayment(id);
-      return predicate(payment) ? payment : undefined;
+      if (!predicate(payment)) return undefined;
+      const row = await this.db('payments').where({ id }).first('bookkeeping_due');
+      return row?.bookkeeping_due ? undefined : payment;
     }, { timeoutMs, what: `payment ${id}` });
   }
 
