@@ -335,8 +335,10 @@ const TEMPLATES: Record<EmailTemplateName, (d: TemplateData) => EmailContent> = 
       subject: d.t('alternative_subject', { amount }),
       heading: d.t('alternative_heading'),
       blocks: [
-        // Cash and bank transfers are refunded by bank transfer from the start: no card was tried.
-        p(d.t(d.optionalText('paid_outside_provider') ? 'alternative_text_paid_outside_provider' : 'alternative_text', { amount })),
+        // Cash and bank transfers, and payments older than the provider's window, go to a bank transfer untried.
+        p(d.optionalText('past_provider_window')
+          ? d.t('alternative_text_past_provider_window', { amount, provider: d.text('provider_name'), days: d.text('provider_window_days') })
+          : d.t(d.optionalText('paid_outside_provider') ? 'alternative_text_paid_outside_provider' : 'alternative_text', { amount })),
         details([d.t('label_what_happened'), d.optionalText('failure_message')], [d.t('label_refund_reference'), d.text('refund_id')]),
         p(d.t('alternative_reply')),
         p(d.t('alternative_list')),

@@ -86,6 +86,15 @@ export function checkRefundPolicy(input: RefundPolicyInput): RefundPolicyVerdict
   return { ok: true, amount };
 }
 
+/**
+ * The provider still takes a refund of this payment back to its original method (PayPal: 180 days). Its limit counts
+ * from the capture, which is never before the payment's creation: counting from creation errs towards a bank
+ * transfer, never towards a refusal that leaves the refund to reconcile by hand.
+ */
+export function withinProviderRefundWindow(providerWindowDays: number | null, paymentCreatedAt: string, now: number): boolean {
+  return providerWindowDays === null || now - Date.parse(paymentCreatedAt) <= providerWindowDays * 24 * 3600 * 1000;
+}
+
 export function paymentStatusAfterRefund(amountCaptured: number, amountRefunded: number): PaymentStatus {
   return amountRefunded >= amountCaptured ? 'refunded' : 'partially_refunded';
 }

@@ -5,7 +5,7 @@ import type { RefundHistoryLine } from '../activities/refund-activities';
 import type { EmailTemplateName } from '../domain/email-templates';
 import { ibanLast4, normalizeIban } from '../domain/iban';
 import { capabilitiesOf, UNKNOWN_PROVIDER_FAILURE } from '../providers/capabilities';
-import { classifyRefundFailure, qualifiesForAutoApproval, type Refund } from '../domain/refund';
+import { classifyRefundFailure, qualifiesForAutoApproval, type Refund, withinProviderRefundWindow } from '../domain/refund';
 import { domainError } from './workflow-errors';
 import {
   alternativeMethodSignal,
@@ -36,6 +36,8 @@ const APPEAL_WINDOW_DAYS = 36_500;
 export const REFUND_BY_TRANSFER_PATCH = 'merchant-settled-refund-by-transfer';
 /** Emails and alerts no longer hold the steps people take; histories from before awaited each in turn. */
 export const NOTIFY_BESIDE_STEPS_PATCH = 'refund-notifications-beside-steps';
+/** Refunds past the provider's own window go straight to a bank transfer; histories from before asked the provider. */
+export const PROVIDER_REFUND_WINDOW_PATCH = 'refund-past-provider-window-by-transfer';
 const PAID_OUTSIDE_PROVIDER = 'The payment was made in cash or by bank transfer: the refund is sent by bank transfer to an account the customer gives.';
 
 
@@ -230,9 +232,15 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
 
   // Cash and bank transfers came in outside any provider, so no provider can send them back: the customer is asked
   // for a bank account straight away. Histories from before asked the provider (and retried for ever).
-  const settledByMerchant = capabilitiesOf(payment.provider).settledBy === 'merchant';
-  const byTransferOnly = settledByMerchant && patched(REFUND_BY_TRANSFER_PATCH);
-  let failureMessage: string | null = PAID_OUTSIDE_PROVIDER;
+  const provider = capabilitiesOf(payment.provider);
+  const settledByMerchant = provider.settledBy === 'merchant';
+  // Past the provider's own window (PayPal: 180 days) asking it would only bring a refusal to reconcile by hand.
+  const pastProviderWindow = !settledByMerchant && !withinProviderRefundWindow(provider.refunds.providerWindowDays, payment.created_at, Date.now())
+    && patched(PROVIDER_REFUND_WINDOW_PATCH);
+  const byTransferOnly = (settledByMerchant && patched(REFUND_BY_TRANSFER_PATCH)) || pastProviderWindow;
+  let failureMessage: string | null = pastProviderWindow
+    ? `${provider.displayName} sends money back only within ${provider.refunds.providerWindowDays} days of the payment: the refund is sent by bank transfer to an account the customer gives.`
+    : PAID_OUTSIDE_PROVIDER;
   if (!byTransferOnly) {
     const atProvider = await refundThroughProvider();
     if (atProvider.finished) return finish();
@@ -241,10 +249,13 @@ export async function refundPayment(input: RefundPaymentInput): Promise<Refund> 
 
   // The original method can't take the money back: ask the customer for a bank account.
   const line: RefundHistoryLine = byTransferOnly
-    ? { type: 'refund.bank_transfer_needed', source: 'workflow', actor: 'workflow', data: { provider: payment.provider } }
+    ? { type: 'refund.bank_transfer_needed', source: 'workflow', actor: 'workflow', data: { provider: payment.provider, ...(pastProviderWindow ? { provider_window_days: provider.refunds.providerWindowDays } : {}) } }
     : { type: 'refund.provider_failed', source: 'workflow', actor: 'workflow', data: { failure_message: failureMessage } };
   await save({ ...refund, status: 'requires_alternative_method', failure_message: failureMessage }, line);
-  await emailCustomer('refund_alternative_method_needed', 'alternative_needed', { failure_message: failureMessage, ...(byTransferOnly ? { paid_outside_provider: 'yes' } : {}) });
+  const why = pastProviderWindow
+    ? { past_provider_window: 'yes', provider_name: provider.displayName, provider_window_days: String(provider.refunds.providerWindowDays) }
+    : byTransferOnly ? { paid_outside_provider: 'yes' } : {};
+  await emailCustomer('refund_alternative_method_needed', 'alternative_needed', { failure_message: failureMessage, ...why });
   const waitMs = timing.alternativeMethodWaitSeconds * 1000;
   if (!(await condition(() => steps.has('alternative_method'), waitMs))) {
     await save({ ...refund, status: 'expired' }, { type: 'refund.expired', source: 'workflow', actor: 'workflow:alternative_method_expiry', data: {} });

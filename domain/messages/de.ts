@@ -207,6 +207,7 @@ export const de: MessageCatalogue = {
     alternative_heading: "Wir brauchen Ihre Bankverbindung für die Erstattung",
     alternative_text: "Wir konnten Ihre Erstattung über {amount} nicht auf Ihre Karte zurückzahlen: Sie ist möglicherweise abgelaufen oder das Konto wurde geschlossen.",
     alternative_text_paid_outside_provider: "Ihre Zahlung über {amount} erfolgte bar oder per Überweisung: Wir erstatten sie daher per Überweisung.",
+    alternative_text_past_provider_window: "Ihre Zahlung über {amount} liegt mehr als {days} Tage zurück, und {provider} zahlt nur innerhalb von {days} Tagen zurück: Wir erstatten sie daher per Überweisung.",
     alternative_reply: "Um das Geld stattdessen per Überweisung zu erhalten, antworten Sie auf diese E-Mail mit:",
     alternative_list: "• der IBAN des Kontos, auf das wir überweisen sollen\n• dem Namen des Kontoinhabers",
     alternative_never: "Senden Sie niemals Kartennummern per E-Mail.",

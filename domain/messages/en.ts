@@ -206,6 +206,7 @@ export const en = {
     alternative_heading: "We need your bank details to refund you",
     alternative_text: "We could not send your refund of {amount} back to your card: it may have expired or the account may be closed.",
     alternative_text_paid_outside_provider: "Your payment of {amount} was made in cash or by bank transfer, so we refund it by bank transfer.",
+    alternative_text_past_provider_window: "Your payment of {amount} was made more than {days} days ago, and {provider} sends money back only within {days} days, so we refund it by bank transfer.",
     alternative_reply: "To receive the money by bank transfer instead, reply to this email with:",
     alternative_list: "• the IBAN of the bank account to credit\n• the account holder’s name",
     alternative_never: "Never send card numbers by email.",

@@ -207,6 +207,7 @@ export const fr: MessageCatalogue = {
     alternative_heading: "Nous avons besoin de vos coordonnées bancaires",
     alternative_text: "Nous n’avons pas pu reverser votre remboursement de {amount} sur votre carte : elle a peut-être expiré ou le compte a été clôturé.",
     alternative_text_paid_outside_provider: "Votre paiement de {amount} a été fait en espèces ou par virement : nous vous le remboursons donc par virement.",
+    alternative_text_past_provider_window: "Votre paiement de {amount} date de plus de {days} jours, et {provider} ne rembourse que dans les {days} jours : nous vous le remboursons donc par virement.",
     alternative_reply: "Pour recevoir l’argent par virement bancaire, répondez à cet e-mail en indiquant :",
     alternative_list: "• l’IBAN du compte à créditer\n• le nom du titulaire du compte",
     alternative_never: "N’envoyez jamais de numéro de carte par e-mail.",

@@ -207,6 +207,7 @@ export const nl: MessageCatalogue = {
     alternative_heading: "We hebben uw bankgegevens nodig om u terug te betalen",
     alternative_text: "We konden uw terugbetaling van {amount} niet terugstorten op uw kaart: ze is misschien vervallen of de rekening werd afgesloten.",
     alternative_text_paid_outside_provider: "Uw betaling van {amount} gebeurde contant of per overschrijving: we betalen u dus terug per overschrijving.",
+    alternative_text_past_provider_window: "Uw betaling van {amount} is meer dan {days} dagen oud, en {provider} betaalt alleen binnen {days} dagen terug: we betalen u dus terug per overschrijving.",
     alternative_reply: "Om het geld via overschrijving te ontvangen, antwoordt u op deze e-mail met:",
     alternative_list: "• het IBAN van de rekening waarop we mogen storten\n• de naam van de rekeninghouder",
     alternative_never: "Stuur nooit kaartnummers per e-mail.",

@@ -7,7 +7,8 @@ import { waitFor } from '../support/wait';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await TestStack.start({ timing: { pollInitialSeconds: 600, pollMaxSeconds: 600 } });
+  // A year's refund window, as a merchant may set: longer than the 180 days PayPal takes refunds for.
+  stack = await TestStack.start({ timing: { pollInitialSeconds: 600, pollMaxSeconds: 600 }, refunds: { windowDays: 365 } });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -108,6 +109,33 @@ describe('PayPal', () => {
     }, { what: 'the PayPal refund' });
     expect(done.provider_refund_id).toEqual(expect.any(String));
     expect(await stack.getPayment(payment.id)).toMatchObject({ status: 'partially_refunded', amount_refunded: 1500 });
+  });
+
+  it('refunds a payment older than 180 days by bank transfer, without asking PayPal', async () => {
+    const payment = await paypalPayment(3000);
+    await payerActs(payment.next_action!.redirect_to_url.url, 'approve');
+    await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
+    await stack.db('payments').where({ id: payment.id }).update({ created_at: new Date(Date.now() - 200 * 24 * 3600 * 1000) });
+    const refund = await stack.request('POST', `/v1/payments/${payment.id}/refunds`, { body: { reason: 'requested_by_customer', amount: 1200 } });
+    expect(refund.status).toBe(202);
+    await stack.request('POST', `/v1/refunds/${refund.body.id}/approve`, { body: {}, key: stack.adminKey });
+    const asking = await waitFor(async () => {
+      const current = (await stack.request('GET', `/v1/refunds/${refund.body.id}`)).body;
+      return current.status === 'requires_alternative_method' ? current : undefined;
+    }, { what: 'the refund to ask for a bank account' });
+    expect(asking).toMatchObject({ provider_refund_id: null, failure_message: expect.stringContaining('PayPal sends money back only within 180 days') });
+
+    const body = { iban: 'BE68539007547034', account_holder_name: 'Camille Dupont' };
+    expect((await stack.request('POST', `/v1/refunds/${refund.body.id}/alternative-method`, { body })).body.status).toBe('awaiting_manual_transfer');
+    const sent = await stack.request('POST', `/v1/refunds/${refund.body.id}/mark-sent`, { body: { reference: 'TRF-PP-1' }, key: stack.adminKey });
+    expect(sent.body.status).toBe('succeeded');
+    expect(await stack.getPayment(payment.id)).toMatchObject({ status: 'partially_refunded', amount_refunded: 1200 });
+    // PayPal was never asked: no refund.processing, which a provider refund's creation writes.
+    const own = await stack.request('GET', `/v1/refunds/${refund.body.id}/events`);
+    expect(own.body.data.map((e: { type: string }) => e.type)).toEqual([
+      'refund.requested', 'refund.approved', 'refund.bank_transfer_needed', 'refund.alternative_method_recorded', 'refund.succeeded',
+    ]);
+    expect(own.body.data[2].data).toMatchObject({ provider: 'paypal', provider_window_days: 180 });
   });
 
   it('refuses a webhook with a bad signature and applies duplicates once', async () => {

@@ -151,6 +151,15 @@ describe('renderEmail', () => {
     expect(render('refund_alternative_method_needed', 'fr', SAMPLE_DATA.refund_alternative_method_needed).text).toContain('titulaire du compte');
   });
 
+  it("says a payment older than the provider's refund window is refunded by bank transfer, not that the card failed", () => {
+    const data = { ...SAMPLE_DATA.refund_alternative_method_needed, past_provider_window: 'yes', provider_name: 'PayPal', provider_window_days: '180' };
+    const en = render('refund_alternative_method_needed', 'en', data);
+    expect(en.text).toContain('Your payment of €10.50 was made more than 180 days ago, and PayPal sends money back only within 180 days, so we refund it by bank transfer.');
+    expect(en.text).not.toContain('back to your card');
+    expect(en.text).toContain('IBAN');
+    expect(render('refund_alternative_method_needed', 'de', data).text).toContain('PayPal zahlt nur innerhalb von 180 Tagen zurück');
+  });
+
   it('tells admins what an alert is about and how to acknowledge it, in English and French', () => {
     const en = render('admin_alert', 'en', SAMPLE_DATA.admin_alert);
     expect(en.subject).toBe('[Durapay warning] Stripe sync repaired 2 payments');

@@ -24,9 +24,16 @@ function holdMailOf(refundId: string): () => void {
   return release;
 }
 
+/** Refunds of a PayPal payment made 200 days ago (PayPal takes refunds for 180), and the provider refunds asked for. */
+const OLD_PAYPAL_PAYMENT = 'rfd_wf_old_';
+const providerRefundsAsked: string[] = [];
+
 const fakeActivities: Partial<Activities> = {
   async reserveRefund(input) {
-    return { ok: true, refund: { ...input.refund, amount: 1000, currency: 'eur' }, payment: { provider: 'stripe', provider_payment_id: 'pi_1', created_at: new Date().toISOString() }, autoApproved: false };
+    const payment = input.refund.id.startsWith(OLD_PAYPAL_PAYMENT)
+      ? { provider: 'paypal', provider_payment_id: 'ORDER1', created_at: new Date(Date.now() - 200 * 24 * 3600 * 1000).toISOString() }
+      : { provider: 'stripe', provider_payment_id: 'pi_1', created_at: new Date().toISOString() };
+    return { ok: true, refund: { ...input.refund, amount: 1000, currency: 'eur' }, payment, autoApproved: false };
   },
   async saveRefund(input) {
     saved.push(input);
@@ -44,6 +51,7 @@ const fakeActivities: Partial<Activities> = {
   },
   // The provider takes its time: the refund stays processing while the tests look at it.
   async createProviderRefund(input) {
+    providerRefundsAsked.push(input.refundId);
     return { provider: 'stripe', providerRefundId: `re_${input.refundId}`, status: 'pending' as const, amount: input.amount ?? 1000, refundId: input.refundId, failureReason: null, currency: 'eur' };
   },
   async getProviderRefund(input) {
@@ -141,5 +149,21 @@ describe('refundPayment workflow: emails never hold a step', () => {
     } finally {
       release();
     }
+  });
+});
+
+describe("refundPayment workflow: past the provider's refund window", () => {
+  it('asks the customer for a bank account without asking PayPal, once the payment is older than its 180 days', async () => {
+    const { id, handle } = await started(`${OLD_PAYPAL_PAYMENT}${randomBytes(4).toString('hex')}`);
+    expect(await handle.executeUpdate(decideRefundUpdate, { args: [{ decision: 'approve', actor: 'admin', reason: 'goodwill' }] })).toMatchObject({ status: 'approved' });
+    const waiting = await waitFor(async () => {
+      const refund = await handle.query(refundQuery);
+      return refund.status === 'requires_alternative_method' ? refund : undefined;
+    }, { what: 'the refund to ask for a bank account' });
+    expect(waiting.failure_message).toContain('PayPal sends money back only within 180 days of the payment');
+    expect(linesOf(id)).toContainEqual(expect.objectContaining({ type: 'refund.bank_transfer_needed', data: { provider: 'paypal', provider_window_days: 180 } }));
+    expect(providerRefundsAsked).not.toContain(id);
+    await handle.terminate('test done');
+    await recordHistory(client, id, 'refund-payment-past-provider-window');
   });
 });
