@@ -38,6 +38,26 @@ async function paypalPayment(amount = 2500) {
   return created.body;
 }
 
+/** A paid PayPal payment; `ageDays` backdates it, as if paid that long ago. */
+async function paidPayPalPayment(amount: number, ageDays = 0) {
+  const payment = await paypalPayment(amount);
+  await payerActs(payment.next_action!.redirect_to_url.url, 'approve');
+  await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
+  if (ageDays) await stack.db('payments').where({ id: payment.id }).update({ created_at: new Date(Date.now() - ageDays * 24 * 3600 * 1000) });
+  return payment;
+}
+
+/** Requests a refund, has an admin approve it, and waits until it reaches the status. */
+async function approvedRefund(paymentId: string, amount: number, status: string) {
+  const refund = await stack.request('POST', `/v1/payments/${paymentId}/refunds`, { body: { reason: 'requested_by_customer', amount } });
+  expect(refund.status).toBe(202);
+  await stack.request('POST', `/v1/refunds/${refund.body.id}/approve`, { body: {}, key: stack.adminKey });
+  return waitFor(async () => {
+    const current = (await stack.request('GET', `/v1/refunds/${refund.body.id}`)).body;
+    return current.status === status ? current : undefined;
+  }, { what: `refund ${refund.body.id} to be ${status}` });
+}
+
 describe('PayPal', () => {
   it('captures after the payer approves and succeeds on PAYMENT.CAPTURE.COMPLETED', async () => {
     const payment = await paypalPayment();
@@ -97,41 +117,24 @@ describe('PayPal', () => {
   });
 
   it('refunds through the same refund workflow', async () => {
-    const payment = await paypalPayment(4000);
-    await payerActs(payment.next_action!.redirect_to_url.url, 'approve');
-    await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
-    const refund = await stack.request('POST', `/v1/payments/${payment.id}/refunds`, { body: { reason: 'requested_by_customer', amount: 1500 } });
-    expect(refund.status).toBe(202);
-    await stack.request('POST', `/v1/refunds/${refund.body.id}/approve`, { body: {}, key: stack.adminKey });
-    const done = await waitFor(async () => {
-      const current = (await stack.request('GET', `/v1/refunds/${refund.body.id}`)).body;
-      return current.status === 'succeeded' ? current : undefined;
-    }, { what: 'the PayPal refund' });
+    const payment = await paidPayPalPayment(4000);
+    const done = await approvedRefund(payment.id, 1500, 'succeeded');
     expect(done.provider_refund_id).toEqual(expect.any(String));
     expect(await stack.getPayment(payment.id)).toMatchObject({ status: 'partially_refunded', amount_refunded: 1500 });
   });
 
   it('refunds a payment older than 180 days by bank transfer, without asking PayPal', async () => {
-    const payment = await paypalPayment(3000);
-    await payerActs(payment.next_action!.redirect_to_url.url, 'approve');
-    await stack.waitForPayment(payment.id, (p) => p.status === 'succeeded');
-    await stack.db('payments').where({ id: payment.id }).update({ created_at: new Date(Date.now() - 200 * 24 * 3600 * 1000) });
-    const refund = await stack.request('POST', `/v1/payments/${payment.id}/refunds`, { body: { reason: 'requested_by_customer', amount: 1200 } });
-    expect(refund.status).toBe(202);
-    await stack.request('POST', `/v1/refunds/${refund.body.id}/approve`, { body: {}, key: stack.adminKey });
-    const asking = await waitFor(async () => {
-      const current = (await stack.request('GET', `/v1/refunds/${refund.body.id}`)).body;
-      return current.status === 'requires_alternative_method' ? current : undefined;
-    }, { what: 'the refund to ask for a bank account' });
+    const payment = await paidPayPalPayment(3000, 200);
+    const asking = await approvedRefund(payment.id, 1200, 'requires_alternative_method');
     expect(asking).toMatchObject({ provider_refund_id: null, failure_message: expect.stringContaining('PayPal sends money back only within 180 days') });
 
     const body = { iban: 'BE68539007547034', account_holder_name: 'Camille Dupont' };
-    expect((await stack.request('POST', `/v1/refunds/${refund.body.id}/alternative-method`, { body })).body.status).toBe('awaiting_manual_transfer');
-    const sent = await stack.request('POST', `/v1/refunds/${refund.body.id}/mark-sent`, { body: { reference: 'TRF-PP-1' }, key: stack.adminKey });
+    expect((await stack.request('POST', `/v1/refunds/${asking.id}/alternative-method`, { body })).body.status).toBe('awaiting_manual_transfer');
+    const sent = await stack.request('POST', `/v1/refunds/${asking.id}/mark-sent`, { body: { reference: 'TRF-PP-1' }, key: stack.adminKey });
     expect(sent.body.status).toBe('succeeded');
     expect(await stack.getPayment(payment.id)).toMatchObject({ status: 'partially_refunded', amount_refunded: 1200 });
     // PayPal was never asked: no refund.processing, which a provider refund's creation writes.
-    const own = await stack.request('GET', `/v1/refunds/${refund.body.id}/events`);
+    const own = await stack.request('GET', `/v1/refunds/${asking.id}/events`);
     expect(own.body.data.map((e: { type: string }) => e.type)).toEqual([
       'refund.requested', 'refund.approved', 'refund.bank_transfer_needed', 'refund.alternative_method_recorded', 'refund.succeeded',
     ]);
