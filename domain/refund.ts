@@ -64,6 +64,8 @@ export function refundableAmount(input: Pick<RefundPolicyInput, 'payment' | 'res
   return Math.max(0, input.payment.amount_captured - input.payment.amount_refunded - input.reservedByOthers);
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+
 export function checkRefundPolicy(input: RefundPolicyInput): RefundPolicyVerdict {
   const { payment } = input;
   if (payment.status === 'disputed') {
@@ -74,7 +76,7 @@ export function checkRefundPolicy(input: RefundPolicyInput): RefundPolicyVerdict
     return { ok: false, kind: 'state_conflict', code: 'payment_not_refundable', message: `Only succeeded or partially refunded payments can be refunded; this one is ${payment.status}.` };
   }
   const ageMs = input.now - Date.parse(payment.created_at);
-  if (ageMs > input.windowDays * 24 * 3600 * 1000) {
+  if (ageMs > input.windowDays * DAY_MS) {
     return { ok: false, kind: 'policy_refused', code: 'refund_window_expired', message: `Refunds must be requested within ${input.windowDays} days of the payment.` };
   }
   const refundable = refundableAmount(input);
@@ -92,7 +94,7 @@ export function checkRefundPolicy(input: RefundPolicyInput): RefundPolicyVerdict
  * transfer, never towards a refusal that leaves the refund to reconcile by hand.
  */
 export function withinProviderRefundWindow(providerWindowDays: number | null, paymentCreatedAt: string, now: number): boolean {
-  return providerWindowDays === null || now - Date.parse(paymentCreatedAt) <= providerWindowDays * 24 * 3600 * 1000;
+  return providerWindowDays === null || now - Date.parse(paymentCreatedAt) <= providerWindowDays * DAY_MS;
 }
 
 export function paymentStatusAfterRefund(amountCaptured: number, amountRefunded: number): PaymentStatus {
